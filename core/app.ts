@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Context } from 'koa';
+import send from 'koa-send';
+import type { AwilixContainer } from 'awilix';
+import type { CarillonConfig } from './config/schema';
+import { createLogger, type Logger } from './logging/logger';
+import { createSequelize, describeDatabaseUrl, prepareConnection } from './db/database';
+import { ensureMigrationsTable, loadMigrationFolder, NamespaceMigrator } from './db/migrator';
+import { initAuthModels } from './auth/models';
+import { initAuditModel } from './audit/model';
+import { initSettingModels } from './settings/model';
+import { buildContainer, type CoreCradle } from './container';
+import { createHttpApp } from './http/app';
+import { HttpError } from './http/problem';
+import { authRoutes, setupRoutes } from './auth/auth-routes';
+import { userRoutes } from './auth/user-routes';
+import { systemRoutes } from './system/system-routes';
+
+export const CORE_MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
+export const CORE_NAMESPACE = 'core';
+
+/**
+ * One Carillon process: database, container, plugins, HTTP and socket.io. `open()` prepares
+ * everything without listening (the CLI uses that), `start()` also serves.
+ */
+export class Carillon {
+  readonly container: AwilixContainer<CoreCradle>;
+  readonly logger: Logger;
+  private server: http.Server | null = null;
+  private inFlight = 0;
+  private stopping: Promise<void> | null = null;
+
+  private constructor(readonly config: CarillonConfig, logger: Logger) {
+    this.logger = logger;
+    const sequelize = createSequelize(config.resolved.databaseUrl, { poolMax: config.database.poolMax, logSql: config.database.logSql, logger });
+    initAuthModels(sequelize);
+    initAuditModel(sequelize);
+    initSettingModels(sequelize);
+    this.container = buildContainer({ config, logger, sequelize });
+  }
+
+  static create(config: CarillonConfig, logger?: Logger): Carillon {
+    return new Carillon(config, logger ?? createLogger(config.log.level));
+  }
+
+  get cradle(): CoreCradle {
+    return this.container.cradle;
+  }
+
+  coreMigrator(): NamespaceMigrator {
+    return new NamespaceMigrator(this.cradle.sequelize, CORE_NAMESPACE, loadMigrationFolder(CORE_MIGRATIONS_DIR), this.logger);
+  }
+
+  /** Connects to the database and reads plugins; with `migrate`, also brings core up to date. */
+  async open(options: { migrate: boolean }): Promise<void> {
+    const { sequelize, pluginHost, permissionCatalogue } = this.cradle;
+    const db = describeDatabaseUrl(this.config.resolved.databaseUrl);
+    this.logger.info({ dialect: db.dialect, location: db.location }, 'connecting to the database');
+    await prepareConnection(sequelize);
+    await ensureMigrationsTable(sequelize);
+    if (options.migrate) await this.coreMigrator().up();
+    await pluginHost.discover();
+    await pluginHost.registerAll();
+    if (options.migrate) await permissionCatalogue.persist('core');
+  }
+
+  /** Opens, migrates, starts plugins and serves HTTP and socket.io. Resolves with the base URL. */
+  async start(): Promise<string> {
+    await this.open({ migrate: true });
+    const c = this.cradle;
+    c.routeTable.add('core', '', { id: 'system.root', method: 'GET', path: '/', summary: 'Where the admin UI will be served', permission: 'public', handler: () => ({ name: 'Carillon', api: '/api/openapi.json', health: '/api/health' }) });
+    for (const route of setupRoutes(c)) c.routeTable.add('core', '/api/setup', route);
+    for (const route of authRoutes(c)) c.routeTable.add('core', '/api/auth', route);
+    for (const route of userRoutes(c)) c.routeTable.add('core', '/api', route);
+    for (const route of systemRoutes(c)) c.routeTable.add('core', '/api', route);
+    await c.pluginHost.startAll();
+    c.jobScheduler.schedule('core', { name: 'purge-expired-sessions', schedule: '17 * * * *', run: async () => void (await c.sessionService.purgeExpired()) });
+
+    const { app, router } = createHttpApp({ config: this.config, logger: this.logger, routeTable: c.routeTable, authenticator: c.authenticator, audit: c.auditService });
+    router.get('/ui/plugins/:id/*file', (ctx: Context) => this.servePluginUi(ctx));
+    const handler = app.callback();
+    this.server = http.createServer((req, res) => {
+      this.inFlight++;
+      res.on('close', () => this.inFlight--);
+      void handler(req, res);
+    });
+    c.socketGateway.attach(this.server);
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.config.http.port, this.config.http.host, () => resolve());
+    });
+    const url = this.baseUrl();
+    this.logger.info({ url }, 'Carillon is listening');
+    const token = await c.setupService.issueToken();
+    if (token) {
+      // Printed, not logged: the link is a secret for whoever reads this console once.
+      process.stdout.write(`\nNo administrator exists yet. Open this one-time link to create the first one:\n  ${url}/setup?token=${token}\n\n`);
+    }
+    return url;
+  }
+
+  private async servePluginUi(ctx: Context): Promise<void> {
+    const entry = this.cradle.pluginHost.uiEntries().find((e) => e.pluginId === ctx.params.id);
+    if (!entry) throw HttpError.notFound('plugin UI');
+    // Only the entry module's folder is served: the rest of the plugin (code, migrations) stays private.
+    const allowed = path.dirname(entry.file);
+    const requested = ctx.params.file as unknown;
+    const file = path.resolve(entry.root, Array.isArray(requested) ? requested.join('/') : String(requested));
+    if (!file.startsWith(allowed + path.sep) || !fs.existsSync(file)) throw HttpError.notFound('file');
+    await send(ctx, path.relative(allowed, file), { root: allowed });
+  }
+
+  baseUrl(): string {
+    if (this.config.http.publicUrl) return this.config.http.publicUrl.replace(/\/$/, '');
+    const address = this.server?.address() as AddressInfo | null;
+    const host = this.config.http.host === '0.0.0.0' || this.config.http.host === '::' ? '127.0.0.1' : this.config.http.host;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${address?.port ?? this.config.http.port}`;
+  }
+
+  /** Stops accepting, lets in-flight requests end (up to the grace period), stops plugins in reverse order, closes the database. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const c = this.cradle;
+      if (this.server) {
+        const server = this.server;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await c.socketGateway.close();
+        const deadline = Date.now() + this.config.http.shutdownGraceMs;
+        while (this.inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        server.closeAllConnections();
+        await closed;
+      }
+      c.jobScheduler.stopAll();
+      await c.pluginHost.stopAll();
+      await c.sequelize.close();
+      this.logger.info('Carillon stopped');
+    })();
+    return this.stopping;
+  }
+}

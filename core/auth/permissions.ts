@@ -1,0 +1,79 @@
+import { Op } from 'sequelize';
+import { PermissionRecord, Role, RolePermission } from './models';
+
+export interface PermissionDefinition {
+  key: string;
+  description: string;
+  /** Built-in roles that receive it the first time it appears (an admin may revoke it later). */
+  defaultRoles?: string[];
+}
+
+export const PERMISSION_KEY = /^[a-z][a-z0-9-]*(\.[a-z][a-zA-Z0-9_-]*)+$/;
+
+/** Route access levels that are not permissions of the catalogue. */
+export const PUBLIC = 'public';
+export const AUTHENTICATED = 'authenticated';
+
+export const CORE_PERMISSIONS: PermissionDefinition[] = [
+  { key: 'users.read', description: 'See users and their roles', defaultRoles: ['manager'] },
+  { key: 'users.manage', description: 'Create, edit, unlock and remove users', defaultRoles: [] },
+  { key: 'roles.manage', description: 'Create and edit roles and their permissions', defaultRoles: [] },
+  { key: 'plugins.read', description: 'See plugins and their state', defaultRoles: ['manager', 'technician'] },
+  { key: 'plugins.manage', description: 'Enable and disable plugins', defaultRoles: [] },
+  { key: 'audit.read', description: 'Read the audit log', defaultRoles: ['manager'] },
+  { key: 'system.read', description: 'See system health and live system events', defaultRoles: ['manager', 'technician', 'supervisor'] },
+  { key: 'settings.manage', description: 'Change system settings', defaultRoles: [] },
+];
+
+export interface CataloguedPermission extends PermissionDefinition {
+  owner: string;
+}
+
+/** Every permission core and plugins declare. `admin` holds all of them implicitly. */
+export class PermissionCatalogue {
+  private readonly entries = new Map<string, CataloguedPermission>();
+
+  constructor() {
+    this.add('core', CORE_PERMISSIONS);
+  }
+
+  add(owner: string, definitions: PermissionDefinition[]): void {
+    for (const def of definitions) {
+      if (!PERMISSION_KEY.test(def.key)) throw new Error(`Permission "${def.key}" is not of the form area.action`);
+      if (owner !== 'core' && !def.key.startsWith(`${owner}.`)) throw new Error(`Permission "${def.key}" must start with "${owner}."`);
+      const existing = this.entries.get(def.key);
+      if (existing && existing.owner !== owner) throw new Error(`Permission "${def.key}" is already declared by ${existing.owner}`);
+      this.entries.set(def.key, { ...def, owner });
+    }
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  list(): CataloguedPermission[] {
+    return [...this.entries.values()].sort((a, b) => a.key.localeCompare(b.key));
+  }
+
+  keys(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /** Records permissions seen for the first time and grants them to their default roles. */
+  async persist(owner?: string): Promise<void> {
+    const wanted = this.list().filter((p) => !owner || p.owner === owner);
+    if (!wanted.length) return;
+    const known = new Set(
+      (await PermissionRecord.findAll({ where: { key: { [Op.in]: wanted.map((p) => p.key) } }, attributes: ['key'] })).map((r) => r.key),
+    );
+    const fresh = wanted.filter((p) => !known.has(p.key));
+    if (!fresh.length) return;
+    const roles = new Map((await Role.findAll()).map((role) => [role.name, role.id]));
+    const now = new Date();
+    await PermissionRecord.bulkCreate(fresh.map((p) => ({ key: p.key, owner: p.owner, description: p.description, firstSeenAt: now })));
+    const grants = fresh.flatMap((p) =>
+      (p.defaultRoles ?? []).filter((name) => roles.has(name)).map((name) => ({ roleId: roles.get(name)!, permission: p.key })),
+    );
+    if (grants.length) await RolePermission.bulkCreate(grants, { ignoreDuplicates: true });
+  }
+}

@@ -1,0 +1,203 @@
+import { Op, type Sequelize, type WhereOptions } from 'sequelize';
+import { HttpError } from '../http/problem';
+import type { EventBus } from '../events/bus';
+import { PasswordHasher } from './passwords';
+import { RoleService } from './role-service';
+import { Role, Session, User, UserRole, type NumberDisplay } from './models';
+
+export interface UserView {
+  id: number;
+  email: string;
+  displayName: string;
+  locale: string;
+  timeZone: string;
+  numberDisplay: NumberDisplay;
+  active: boolean;
+  roles: string[];
+  totpEnabled: boolean;
+  failedLogins: number;
+  lockedUntil: string | null;
+  locked: boolean;
+  lastLoginAt: string | null;
+  createdAt: string;
+}
+
+export interface UserInput {
+  email?: string;
+  displayName?: string;
+  password?: string;
+  locale?: string;
+  timeZone?: string;
+  numberDisplay?: NumberDisplay;
+  active?: boolean;
+  roles?: string[];
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Users: creation, profile, roles, passwords, unlocking. */
+export class UserService {
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly passwords: PasswordHasher,
+    private readonly roles: RoleService,
+    private readonly events: EventBus,
+  ) {}
+
+  view(user: User & { roles?: Role[] }): UserView {
+    const locked = !!user.lockedUntil && user.lockedUntil.getTime() > Date.now();
+    return {
+      id: user.id,
+      email: user.email,
+      displayName: user.displayName,
+      locale: user.locale,
+      timeZone: user.timeZone,
+      numberDisplay: user.numberDisplay,
+      active: user.active,
+      roles: (user.roles ?? []).map((role) => role.name).sort(),
+      totpEnabled: user.totpEnabled,
+      failedLogins: user.failedLogins,
+      lockedUntil: locked ? user.lockedUntil!.toISOString() : null,
+      locked,
+      lastLoginAt: user.lastLoginAt ? user.lastLoginAt.toISOString() : null,
+      createdAt: user.createdAt.toISOString(),
+    };
+  }
+
+  async count(): Promise<number> {
+    return User.count();
+  }
+
+  async find(id: number): Promise<User & { roles: Role[] }> {
+    const user = await User.findByPk(id, { include: [{ model: Role, as: 'roles' }] });
+    if (!user) throw HttpError.notFound('user', `No user with id ${id}.`);
+    return user as User & { roles: Role[] };
+  }
+
+  async findByEmail(email: string): Promise<User | null> {
+    return User.findOne({ where: { email: normaliseEmail(email) } });
+  }
+
+  async list(filter: { search?: string; limit: number; offset: number }): Promise<{ items: UserView[]; total: number }> {
+    const where: WhereOptions<User> = filter.search
+      ? { [Op.or]: [{ email: { [Op.like]: `%${filter.search}%` } }, { displayName: { [Op.like]: `%${filter.search}%` } }] }
+      : {};
+    const { rows, count } = await User.findAndCountAll({
+      where,
+      include: [{ model: Role, as: 'roles' }],
+      order: [['email', 'ASC']],
+      limit: filter.limit,
+      offset: filter.offset,
+      distinct: true,
+    });
+    return { items: rows.map((user) => this.view(user)), total: count };
+  }
+
+  async create(input: UserInput & { email: string; displayName: string; password?: string; roles: string[] }): Promise<UserView> {
+    const email = normaliseEmail(input.email);
+    if (await User.findOne({ where: { email } })) {
+      throw HttpError.conflict('email_taken', `A user with the e-mail ${email} already exists.`, [
+        { field: 'body.email', code: 'duplicate', message: 'This e-mail is already used by another user.' },
+      ]);
+    }
+    if (input.password) this.passwords.assertAcceptable(input.password, 'body.password', email);
+    const roleIds = await this.roles.idsOf(input.roles, 'body.roles');
+    const passwordHash = input.password ? await this.passwords.hash(input.password) : null;
+    const user = await this.sequelize.transaction(async (transaction) => {
+      const created = await User.create(
+        {
+          email,
+          displayName: input.displayName.trim(),
+          passwordHash,
+          locale: input.locale ?? 'fr',
+          timeZone: input.timeZone ?? 'Europe/Paris',
+          numberDisplay: input.numberDisplay ?? 'national',
+          active: input.active ?? true,
+          totpSecret: null,
+          totpEnabled: false,
+          lockedUntil: null,
+          lastLoginAt: null,
+        },
+        { transaction },
+      );
+      await UserRole.bulkCreate(roleIds.map((roleId) => ({ userId: created.id, roleId })), { transaction });
+      return created;
+    });
+    return this.view(await this.find(user.id));
+  }
+
+  async update(id: number, input: UserInput): Promise<UserView> {
+    const user = await this.find(id);
+    const email = input.email ? normaliseEmail(input.email) : undefined;
+    if (email && email !== user.email && (await User.findOne({ where: { email } }))) {
+      throw HttpError.conflict('email_taken', `A user with the e-mail ${email} already exists.`, [
+        { field: 'body.email', code: 'duplicate', message: 'This e-mail is already used by another user.' },
+      ]);
+    }
+    if (input.password) this.passwords.assertAcceptable(input.password, 'body.password', email ?? user.email);
+    const roleIds = input.roles ? await this.roles.idsOf(input.roles, 'body.roles') : undefined;
+    if (roleIds || input.active === false) await this.assertNotLastAdmin(user, roleIds, input.active);
+    const passwordHash = input.password ? await this.passwords.hash(input.password) : undefined;
+    await this.sequelize.transaction(async (transaction) => {
+      await user.update(
+        {
+          email: email ?? user.email,
+          displayName: input.displayName?.trim() ?? user.displayName,
+          locale: input.locale ?? user.locale,
+          timeZone: input.timeZone ?? user.timeZone,
+          numberDisplay: input.numberDisplay ?? user.numberDisplay,
+          active: input.active ?? user.active,
+          ...(passwordHash ? { passwordHash } : {}),
+        },
+        { transaction },
+      );
+      if (roleIds) {
+        await UserRole.destroy({ where: { userId: id }, transaction });
+        await UserRole.bulkCreate(roleIds.map((roleId) => ({ userId: id, roleId })), { transaction });
+      }
+      if (input.active === false || passwordHash) await Session.destroy({ where: { userId: id }, transaction });
+    });
+    if (roleIds || input.active === false) this.events.publish('auth.permissionsChanged', { userIds: [id] });
+    return this.view(await this.find(id));
+  }
+
+  /** Refuses a change that would leave no active administrator. */
+  private async assertNotLastAdmin(user: User & { roles: Role[] }, newRoleIds: number[] | undefined, active: boolean | undefined): Promise<void> {
+    const isAdmin = user.active && user.roles.some((role) => role.name === 'admin');
+    if (!isAdmin) return;
+    const adminRole = user.roles.find((role) => role.name === 'admin')!;
+    const staysAdmin = (newRoleIds ?? user.roles.map((r) => r.id)).includes(adminRole.id) && active !== false;
+    if (staysAdmin) return;
+    const otherAdmins = await User.count({
+      where: { active: true, id: { [Op.ne]: user.id } },
+      include: [{ model: Role, as: 'roles', where: { name: 'admin' } }],
+    });
+    if (!otherAdmins) throw HttpError.conflict('last_admin', 'This is the last active administrator; make another user admin first.');
+  }
+
+  async remove(id: number, actingUserId: number | null): Promise<void> {
+    const user = await this.find(id);
+    if (actingUserId === id) throw HttpError.conflict('cannot_delete_self', 'You cannot delete your own account.');
+    await this.assertNotLastAdmin(user, [], false);
+    await user.destroy();
+    this.events.publish('auth.permissionsChanged', { userIds: [id] });
+  }
+
+  async setPassword(id: number, password: string): Promise<void> {
+    const user = await this.find(id);
+    this.passwords.assertAcceptable(password, 'body.password', user.email);
+    const passwordHash = await this.passwords.hash(password);
+    await this.sequelize.transaction(async (transaction) => {
+      await user.update({ passwordHash, failedLogins: 0, lockedUntil: null }, { transaction });
+      await Session.destroy({ where: { userId: id }, transaction });
+    });
+  }
+
+  async unlock(id: number): Promise<UserView> {
+    const user = await this.find(id);
+    await user.update({ failedLogins: 0, lockedUntil: null });
+    return this.view(await this.find(id));
+  }
+}

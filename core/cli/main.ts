@@ -1,0 +1,62 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig } from '../config/load';
+import { createLogger } from '../logging/logger';
+import { Carillon } from '../app';
+import { VERSION } from '../version';
+import { migrateCommands } from './migrate-commands';
+import { pluginCommands } from './plugin-commands';
+import { userCommands } from './user-commands';
+
+/** The CLI's errors: a message for a person, and a non-zero exit. */
+export class CliError extends Error {}
+
+/** Opens Carillon without serving, for commands that work on the database. Logs go to stderr. */
+export async function openForCli(options: { migrate: boolean }): Promise<Carillon> {
+  const config = loadConfig();
+  const app = Carillon.create(config, createLogger(process.env.CARILLON_LOG_LEVEL ?? 'warn', process.stderr as never));
+  await app.open(options);
+  return app;
+}
+
+async function start(): Promise<void> {
+  const config = loadConfig();
+  const app = Carillon.create(config);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, 'shutting down');
+    app.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        app.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  await app.start();
+}
+
+export function buildProgram(): Command {
+  const program = new Command('carillon').description('Carillon IPBX').version(VERSION).exitOverride();
+  program.command('start').description('Start the server (migrates the database first)').action(start);
+  migrateCommands(program);
+  pluginCommands(program);
+  userCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) process.exit(err.exitCode);
+    const message = err instanceof ConfigError || err instanceof CliError ? err.message : `Error: ${(err as Error).message}`;
+    process.stderr.write(`${message}\n`);
+    process.exit(err instanceof ConfigError ? 78 : 1);
+  }
+}
+
+if (require.main === module || process.argv[1]?.endsWith('carillon.js')) void main(process.argv);

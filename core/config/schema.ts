@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+const byteSize = z
+  .union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)$/i, 'a size such as "1mb" or "512kb"')])
+  .describe('a number of bytes or a size such as "1mb"');
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const configSchema = z.strictObject({
+  dataDir: z.string().min(1).default('./data'),
+  http: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.coerce.number().int().min(0).max(65535).default(8080),
+      publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+      bodyLimit: byteSize.default('1mb'),
+      trustProxy: z.boolean().default(false),
+      shutdownGraceMs: z.number().int().min(0).default(10_000),
+    })
+    .prefault({}),
+  database: z
+    .strictObject({
+      url: z
+        .string()
+        .regex(/^(sqlite:|mariadb:\/\/|mysql:\/\/)/, 'a URL starting with sqlite: or mariadb://')
+        .optional(),
+      poolMax: z.number().int().min(1).max(200).default(10),
+      logSql: z.boolean().default(false),
+    })
+    .prefault({}),
+  log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({}),
+  plugins: z
+    .strictObject({
+      dir: z.string().min(1).default('./plugins.d/node_modules'),
+      bundledDir: z.string().min(1).optional(),
+      config: z.record(z.string(), z.unknown()).default({}),
+    })
+    .prefault({}),
+  auth: z
+    .strictObject({
+      sessionIdleMinutes: z.number().int().min(5).max(60 * 24 * 30).default(12 * 60),
+      sessionMaxHours: z.number().int().min(1).max(24 * 90).default(7 * 24),
+      secureCookies: z.enum(['auto', 'always', 'never']).default('auto'),
+      lockout: z
+        .strictObject({
+          maxAttempts: z.number().int().min(1).max(100).default(5),
+          lockMinutes: z.number().min(0.01).max(24 * 60).default(15),
+          delayMs: z.number().int().min(0).max(10_000).default(300),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  secretKeyFile: z.string().min(1).optional(),
+});
+
+export type CarillonConfigInput = z.input<typeof configSchema>;
+export type CarillonConfig = z.output<typeof configSchema> & {
+  /** Resolved, absolute paths and URLs derived at load time. */
+  resolved: { dataDir: string; databaseUrl: string; pluginDir: string; secretKeyFile: string; configFile: string | null };
+};
+
+/** The expected form of each key, as shown in a start-up error. */
+export const EXPECTED_FORM: Record<string, string> = {
+  dataDir: 'a folder path',
+  'http.host': 'a host name or IP address to listen on',
+  'http.port': 'an integer from 0 to 65535',
+  'http.publicUrl': 'an http:// or https:// URL',
+  'http.bodyLimit': 'a number of bytes or a size such as "1mb"',
+  'http.trustProxy': 'true or false',
+  'http.shutdownGraceMs': 'a whole number of milliseconds',
+  'database.url': 'a URL such as sqlite:/var/lib/carillon/carillon.sqlite or mariadb://user:password@127.0.0.1:3306/carillon',
+  'database.poolMax': 'an integer from 1 to 200',
+  'log.level': `one of ${LOG_LEVELS.join(', ')}`,
+  'plugins.dir': 'a folder path',
+  'auth.secureCookies': 'one of auto, always, never',
+};
+
+/** Environment variables and the configuration key each one sets. */
+export const ENVIRONMENT_KEYS: Record<string, string> = {
+  CARILLON_DATA_DIR: 'dataDir',
+  CARILLON_HTTP_HOST: 'http.host',
+  CARILLON_HTTP_PORT: 'http.port',
+  CARILLON_PUBLIC_URL: 'http.publicUrl',
+  CARILLON_DATABASE_URL: 'database.url',
+  CARILLON_LOG_LEVEL: 'log.level',
+  CARILLON_PLUGIN_DIR: 'plugins.dir',
+};

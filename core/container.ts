@@ -1,0 +1,96 @@
+import { asFunction, asValue, createContainer, InjectionMode, type AwilixContainer } from 'awilix';
+import type { Sequelize } from 'sequelize';
+import type { CarillonConfig } from './config/schema';
+import type { Logger } from './logging/logger';
+import { AuditService } from './audit/audit-service';
+import { ApiTokenService } from './auth/api-token-service';
+import { Authenticator } from './auth/authenticator';
+import { LoginService } from './auth/login-service';
+import { PasswordHasher } from './auth/passwords';
+import { PermissionCatalogue } from './auth/permissions';
+import { RoleService } from './auth/role-service';
+import { SessionService } from './auth/session-service';
+import { SetupService } from './auth/setup-service';
+import { TotpService } from './auth/totp-service';
+import { UserService } from './auth/user-service';
+import { EventBus } from './events/bus';
+import { SocketGateway } from './events/socket-gateway';
+import { RouteTable } from './http/routes';
+import { JobScheduler } from './jobs/scheduler';
+import { CollectionRegistry } from './plugins/collections';
+import { PluginHost } from './plugins/plugin-host';
+import { SecretBox } from './security/secret-box';
+import { SettingsService } from './settings/settings-service';
+import { TelephonyStatus } from './telephony/engine-status';
+
+/** The core services, by the names plugins resolve them with. */
+export interface CoreCradle {
+  config: CarillonConfig;
+  logger: Logger;
+  sequelize: Sequelize;
+  secretBox: SecretBox;
+  events: EventBus;
+  permissionCatalogue: PermissionCatalogue;
+  passwordHasher: PasswordHasher;
+  roleService: RoleService;
+  userService: UserService;
+  sessionService: SessionService;
+  apiTokenService: ApiTokenService;
+  totpService: TotpService;
+  loginService: LoginService;
+  setupService: SetupService;
+  auditService: AuditService;
+  settingsService: SettingsService;
+  authenticator: Authenticator;
+  routeTable: RouteTable;
+  jobScheduler: JobScheduler;
+  collections: CollectionRegistry;
+  pluginHost: PluginHost;
+  telephonyStatus: TelephonyStatus;
+  socketGateway: SocketGateway;
+}
+
+export function buildContainer(base: { config: CarillonConfig; logger: Logger; sequelize: Sequelize }): AwilixContainer<CoreCradle> {
+  const container = createContainer<CoreCradle>({ injectionMode: InjectionMode.PROXY, strict: true });
+  container.register({
+    config: asValue(base.config),
+    logger: asValue(base.logger),
+    sequelize: asValue(base.sequelize),
+    secretBox: asFunction(({ config }: CoreCradle) => SecretBox.fromKeyFile(config.resolved.secretKeyFile)).singleton(),
+    events: asFunction(({ logger }: CoreCradle) => new EventBus(logger)).singleton(),
+    permissionCatalogue: asFunction(() => new PermissionCatalogue()).singleton(),
+    passwordHasher: asFunction(() => new PasswordHasher()).singleton(),
+    roleService: asFunction((c: CoreCradle) => new RoleService(c.sequelize, c.permissionCatalogue, c.events)).singleton(),
+    userService: asFunction((c: CoreCradle) => new UserService(c.sequelize, c.passwordHasher, c.roleService, c.events)).singleton(),
+    sessionService: asFunction((c: CoreCradle) => new SessionService(c.config, c.events)).singleton(),
+    apiTokenService: asFunction(() => new ApiTokenService()).singleton(),
+    totpService: asFunction((c: CoreCradle) => new TotpService(c.secretBox)).singleton(),
+    loginService: asFunction(
+      (c: CoreCradle) => new LoginService(c.config, c.userService, c.passwordHasher, c.sessionService, c.totpService, c.auditService),
+    ).singleton(),
+    setupService: asFunction((c: CoreCradle) => new SetupService(c.userService, c.settingsService, c.auditService)).singleton(),
+    auditService: asFunction(({ logger }: CoreCradle) => new AuditService(logger)).singleton(),
+    settingsService: asFunction(() => new SettingsService()).singleton(),
+    authenticator: asFunction((c: CoreCradle) => new Authenticator(c.sessionService, c.apiTokenService, c.roleService)).singleton(),
+    routeTable: asFunction(() => new RouteTable()).singleton(),
+    jobScheduler: asFunction(({ logger }: CoreCradle) => new JobScheduler(logger)).singleton(),
+    collections: asFunction(() => new CollectionRegistry()).singleton(),
+    pluginHost: asFunction(
+      (c: CoreCradle) =>
+        new PluginHost({
+          config: c.config,
+          logger: c.logger,
+          container,
+          sequelize: c.sequelize,
+          routeTable: c.routeTable,
+          events: c.events,
+          permissionCatalogue: c.permissionCatalogue,
+          jobScheduler: c.jobScheduler,
+          collections: c.collections,
+        }),
+    ).singleton(),
+    telephonyStatus: asFunction(({ events }: CoreCradle) => new TelephonyStatus(events)).singleton(),
+    socketGateway: asFunction((c: CoreCradle) => new SocketGateway(c.authenticator, c.events, c.roleService, c.logger)).singleton(),
+  });
+  return container;
+}

@@ -1,0 +1,96 @@
+import type { Logger } from '../logging/logger';
+import { AUTHENTICATED } from '../auth/permissions';
+
+/**
+ * The events of Carillon and their payloads. Plugins add theirs by declaration merging:
+ * `declare module '@carillon/plugin-api' { interface CarillonEvents { 'example.pinged': {...} } }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface CarillonEvents {
+  'plugin.stateChanged': { id: string; state: string; error?: { code: string; message: string } | null };
+  'telephony.stateChanged': { connected: boolean; lastError: string | null };
+  'auth.permissionsChanged': { userIds: number[] | 'all' };
+  'auth.sessionRevoked': { sessionIds: string[] };
+}
+
+export type EventName = keyof CarillonEvents & string;
+export type EventHandler<K extends EventName> = (payload: CarillonEvents[K], meta: EventMeta) => void | Promise<void>;
+
+export interface EventMeta {
+  name: string;
+  at: Date;
+  /** Plugin id or 'core'. */
+  source: string;
+}
+
+export interface EventDefinition {
+  /** Who may receive it over socket.io: a permission, 'authenticated', or null for internal events never sent to browsers. */
+  permission: string | null;
+  description?: string;
+  owner: string;
+}
+
+type AnyHandler = (payload: unknown, meta: EventMeta) => unknown;
+
+/**
+ * The in-process publish/subscribe bus. Handlers run after the publisher's turn and a failing
+ * handler is logged without affecting the publisher or the other handlers.
+ */
+export class EventBus {
+  private readonly definitions = new Map<string, EventDefinition>();
+  private readonly handlers = new Map<string, Set<AnyHandler>>();
+  private readonly wildcard = new Set<AnyHandler>();
+
+  constructor(private readonly logger: Logger) {
+    this.define('plugin.stateChanged', { permission: 'plugins.read', owner: 'core' });
+    this.define('telephony.stateChanged', { permission: 'system.read', owner: 'core' });
+    this.define('auth.permissionsChanged', { permission: null, owner: 'core' });
+    this.define('auth.sessionRevoked', { permission: null, owner: 'core' });
+  }
+
+  define(name: string, definition: EventDefinition): void {
+    const existing = this.definitions.get(name);
+    if (existing && existing.owner !== definition.owner) throw new Error(`Event "${name}" is already defined by ${existing.owner}`);
+    this.definitions.set(name, definition);
+  }
+
+  definition(name: string): EventDefinition | undefined {
+    return this.definitions.get(name);
+  }
+
+  list(): Array<EventDefinition & { name: string }> {
+    return [...this.definitions].map(([name, def]) => ({ name, ...def }));
+  }
+
+  publish<K extends EventName>(name: K, payload: CarillonEvents[K], source?: string): void;
+  publish(name: string, payload: unknown, source?: string): void;
+  publish(name: string, payload: unknown, source = 'core'): void {
+    if (!this.definitions.has(name)) throw new Error(`Event "${name}" is not defined; define it before publishing`);
+    const meta: EventMeta = { name, at: new Date(), source };
+    const targets = [...(this.handlers.get(name) ?? []), ...this.wildcard];
+    for (const handler of targets) {
+      queueMicrotask(() => {
+        Promise.resolve()
+          .then(() => handler(payload, meta))
+          .catch((err: unknown) => this.logger.error({ err, event: name }, 'event handler failed'));
+      });
+    }
+  }
+
+  subscribe<K extends EventName>(name: K, handler: EventHandler<K>): () => void;
+  subscribe(name: string, handler: AnyHandler): () => void;
+  subscribe(name: string, handler: AnyHandler): () => void {
+    let set = this.handlers.get(name);
+    if (!set) this.handlers.set(name, (set = new Set()));
+    set.add(handler);
+    return () => set.delete(handler);
+  }
+
+  /** Every event, for bridges such as socket.io. */
+  subscribeAll(handler: AnyHandler): () => void {
+    this.wildcard.add(handler);
+    return () => this.wildcard.delete(handler);
+  }
+}
+
+export { AUTHENTICATED };

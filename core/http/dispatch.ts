@@ -1,0 +1,96 @@
+import type { Context } from 'koa';
+import type Router from '@koa/router';
+import type { z } from 'zod';
+import type { AuditService } from '../audit/audit-service';
+import type { Authenticator, Identity } from '../auth/authenticator';
+import { AUTHENTICATED, PUBLIC } from '../auth/permissions';
+import { safeEqual } from '../security/secret-box';
+import { HttpError, type FieldError } from './problem';
+import type { MountedRoute, RouteCall } from './routes';
+
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function validate(part: 'params' | 'query' | 'body', schema: z.ZodType | undefined, value: unknown, errors: FieldError[]): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    errors.push({ field: [part, ...issue.path.map(String)].join('.'), code: issue.code, message: issue.message });
+  }
+  return undefined;
+}
+
+function authorise(route: MountedRoute, identity: Identity | null, ctx: Context): void {
+  const { permission, method } = route.def;
+  if (permission === PUBLIC) return;
+  if (!identity) throw HttpError.unauthenticated();
+  if (identity.via === 'session' && !SAFE_METHODS.has(method) && route.def.csrf !== false) {
+    const sent = ctx.get(CSRF_HEADER);
+    if (!sent || !identity.csrfToken || !safeEqual(sent, identity.csrfToken)) {
+      throw new HttpError(403, 'csrf_token_invalid', 'Missing or invalid CSRF token', `Send the session's CSRF token in the ${CSRF_HEADER} header.`);
+    }
+  }
+  if (permission !== AUTHENTICATED && !identity.permissions.has(permission)) throw HttpError.forbidden(permission);
+}
+
+/** Registers a mounted route on the router: enabled check, auth, CSRF, validation, handler, audit. */
+export function mountRoute(router: Router, route: MountedRoute, deps: { authenticator: Authenticator; audit: AuditService }): void {
+  const { def } = route;
+  router.register(route.fullPath, [def.method], async (ctx: Context) => {
+    if (!route.isEnabled()) throw new HttpError(404, 'plugin_disabled', 'Not found', `The plugin "${route.owner}" is disabled.`);
+    const identity = def.permission === PUBLIC ? null : await deps.authenticator.fromContext(ctx);
+    authorise(route, identity, ctx);
+
+    const errors: FieldError[] = [];
+    const call: RouteCall = {
+      params: validate('params', def.input?.params, ctx.params, errors) as never,
+      query: validate('query', def.input?.query, ctx.query, errors) as never,
+      body: validate('body', def.input?.body, (ctx.request as { body?: unknown }).body, errors) as never,
+      identity,
+      ip: ctx.ip,
+      requestId: ctx.state.requestId as string,
+      koa: ctx,
+    };
+    const audited = !SAFE_METHODS.has(def.method) && def.audit !== false && identity !== null;
+    let result: unknown;
+    try {
+      if (errors.length) throw HttpError.validation(errors);
+      result = await def.handler(call);
+      if (result !== undefined) {
+        ctx.status = def.status ?? 200;
+        ctx.body = result;
+      } else if (ctx.body === undefined || ctx.body === null) {
+        ctx.status = 204;
+      }
+    } catch (err) {
+      if (audited) await recordAudit(deps.audit, route, call, err instanceof HttpError ? err.status : 500, undefined);
+      throw err;
+    }
+    if (audited) await recordAudit(deps.audit, route, call, ctx.status, result);
+  }, { name: def.id });
+}
+
+async function recordAudit(audit: AuditService, route: MountedRoute, call: RouteCall, status: number, result: unknown): Promise<void> {
+  const spec = route.def.audit || {};
+  let target: string | null = call.koa.path;
+  if (spec.target) {
+    try {
+      target = spec.target(call, result);
+    } catch {
+      target = call.koa.path;
+    }
+  }
+  await audit.record({
+    userId: call.identity!.user.id,
+    actor: call.identity!.user.email,
+    action: spec.action ?? route.def.id,
+    target,
+    method: route.def.method,
+    path: call.koa.path,
+    status,
+    ip: call.ip,
+    requestId: call.requestId,
+    details: call.identity!.via === 'token' ? { via: 'token', tokenId: call.identity!.tokenId } : null,
+  });
+}

@@ -1,0 +1,19 @@
+/**
+ * The module plugins import as `@carillon/plugin-api`. The host provides it at run time, so a
+ * third-party package needs no dependency on Carillon itself.
+ */
+import { z } from 'zod';
+import type { PluginManifest } from './plugins/types';
+
+export function definePlugin(manifest: PluginManifest): PluginManifest {
+  return manifest;
+}
+
+export { z };
+export { defineRoute } from './http/routes';
+export { HttpError } from './http/problem';
+export { PLUGIN_API_VERSION } from './plugins/types';
+export type * from './plugins/types';
+export type { RouteDefinition, RouteCall, RouteInput } from './http/routes';
+export type { MigrationDefinition, MigrationContext } from './db/migrator';
+export type { CarillonEvents } from './events/bus';

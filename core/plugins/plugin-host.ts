@@ -1,0 +1,478 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AwilixContainer, Resolver } from 'awilix';
+import type { Model, ModelAttributes, ModelOptions, ModelStatic, Sequelize } from 'sequelize';
+import type { CarillonConfig } from '../config/schema';
+import type { Logger } from '../logging/logger';
+import type { EventBus } from '../events/bus';
+import { PUBLIC, type PermissionCatalogue } from '../auth/permissions';
+import { loadMigrationFolder, MigrationFailedError, NamespaceMigrator, type MigrationDefinition } from '../db/migrator';
+import { HttpError } from '../http/problem';
+import type { RouteDefinition, RouteInput, RouteTable } from '../http/routes';
+import { JobScheduler, type ScheduledJob } from '../jobs/scheduler';
+import { PluginStateRecord } from '../settings/model';
+import { CollectionRegistry } from './collections';
+import { discoverBundled, discoverPackages, type DiscoveredPlugin } from './discovery';
+import { PluginError, type PluginErrorCode } from './errors';
+import type { ValidManifest } from './manifest';
+import type { JobDefinition, NavItem, PluginContext, PluginState } from './types';
+
+export interface PluginInfo {
+  id: string;
+  version: string | null;
+  displayName: string | null;
+  source: 'bundled' | 'package';
+  state: PluginState;
+  enabled: boolean;
+  dependsOn: string[];
+  optionalDeps: string[];
+  error: { code: PluginErrorCode; message: string } | null;
+}
+
+export interface UiEntry {
+  pluginId: string;
+  /** The plugin folder. */
+  root: string;
+  /** Absolute path of the entry module. */
+  file: string;
+  /** Path relative to the plugin folder. */
+  module: string;
+  nav: NavItem[];
+}
+
+interface PluginRecord {
+  id: string;
+  discovered: DiscoveredPlugin;
+  manifest: ValidManifest | null;
+  state: PluginState;
+  enabled: boolean;
+  error: PluginError | null;
+  registered: boolean;
+  ctx: PluginContext | null;
+  migrations: MigrationDefinition[];
+  subscriptions: Array<{ name: string; handler: (payload: unknown, meta: unknown) => unknown }>;
+  jobs: JobDefinition[];
+  ui: UiEntry | null;
+  /** Undo list for what is active while started: subscriptions, jobs. */
+  active: Array<() => void>;
+}
+
+export interface PluginHostDeps {
+  config: CarillonConfig;
+  logger: Logger;
+  container: AwilixContainer;
+  sequelize: Sequelize;
+  routeTable: RouteTable;
+  events: EventBus;
+  permissionCatalogue: PermissionCatalogue;
+  jobScheduler: JobScheduler;
+  collections: CollectionRegistry;
+}
+
+function tablePrefix(id: string): string {
+  return `${id.replace(/-/g, '_')}_`;
+}
+
+/**
+ * Finds, orders, registers, migrates, starts and stops plugins. A plugin that fails is marked
+ * `failed` with a coded reason; core and every plugin that does not depend on it keep running.
+ */
+export class PluginHost {
+  private readonly records = new Map<string, PluginRecord>();
+  /** Plugins that never got an id of their own (unreadable manifest) or lost a duplicate-id contest. */
+  private readonly rejected: PluginRecord[] = [];
+  private order: string[] = [];
+  private readonly bundledDir: string;
+
+  constructor(private readonly deps: PluginHostDeps) {
+    deps.collections.setActive((owner) => this.isStarted(owner));
+    this.bundledDir = deps.config.plugins.bundledDir
+      ? path.resolve(deps.config.plugins.bundledDir)
+      : path.resolve(__dirname, '..', '..', 'plugins');
+  }
+
+  private get logger(): Logger {
+    return this.deps.logger;
+  }
+
+  /** Discovers plugins, reads which are enabled, and computes the load order. Loads no plugin code beyond manifests. */
+  async discover(): Promise<void> {
+    const found = [...discoverBundled(this.bundledDir), ...discoverPackages(this.deps.config.resolved.pluginDir)];
+    const persisted = new Map((await PluginStateRecord.findAll()).map((row) => [row.pluginId, row.enabled]));
+    for (const discovered of found) {
+      const manifest = discovered.manifest ?? null;
+      const id = manifest?.id ?? discovered.name;
+      const record: PluginRecord = {
+        id,
+        discovered,
+        manifest,
+        state: 'failed',
+        enabled: persisted.get(id) ?? true,
+        error: discovered.error ?? null,
+        registered: false,
+        ctx: null,
+        migrations: [],
+        subscriptions: [],
+        jobs: [],
+        ui: null,
+        active: [],
+      };
+      if (!manifest) {
+        this.rejected.push(record);
+        continue;
+      }
+      const existing = this.records.get(id);
+      if (existing) {
+        record.error = new PluginError('plugin_duplicate_id', `Another plugin with id "${id}" is already loaded from ${existing.discovered.root}.`);
+        this.rejected.push(record);
+        continue;
+      }
+      this.records.set(id, record);
+    }
+    this.order = this.computeOrder();
+    for (const record of [...this.records.values(), ...this.rejected]) {
+      if (record.error) this.logger.error({ plugin: record.id, code: record.error.code, reason: record.error.message }, 'plugin failed');
+    }
+  }
+
+  /** Topological order from dependsOn (and optionalDeps when present); cycles are failures. */
+  private computeOrder(): string[] {
+    const order: string[] = [];
+    const visiting = new Set<string>();
+    const done = new Set<string>();
+    const visit = (id: string, trail: string[]): void => {
+      if (done.has(id)) return;
+      const record = this.records.get(id)!;
+      if (visiting.has(id)) {
+        const cycle = [...trail.slice(trail.indexOf(id)), id];
+        for (const member of cycle) {
+          const r = this.records.get(member)!;
+          r.error ??= new PluginError('plugin_dependency_cycle', `Dependency cycle: ${cycle.join(' → ')}.`);
+        }
+        return;
+      }
+      visiting.add(id);
+      const deps = [...record.manifest!.dependsOn, ...record.manifest!.optionalDeps].filter((dep) => this.records.has(dep)).sort();
+      for (const dep of deps) visit(dep, [...trail, id]);
+      visiting.delete(id);
+      done.add(id);
+      order.push(id);
+    };
+    for (const id of [...this.records.keys()].sort()) visit(id, []);
+    return order;
+  }
+
+  /** Why a plugin cannot run now because of its dependencies, or null. */
+  private dependencyProblem(record: PluginRecord): PluginError | null {
+    for (const dep of record.manifest!.dependsOn) {
+      const target = this.records.get(dep);
+      if (!target) return new PluginError('plugin_dependency_missing', `It needs the plugin "${dep}", which is not installed.`);
+      if (target.state !== 'started') {
+        const why = target.state === 'disabled' ? 'is disabled' : `failed (${target.error?.code ?? 'unknown'})`;
+        return new PluginError('plugin_dependency_unavailable', `It needs the plugin "${dep}", which ${why}.`);
+      }
+    }
+    return null;
+  }
+
+  private fail(record: PluginRecord, error: PluginError): void {
+    record.state = 'failed';
+    record.error = error;
+    this.logger.error({ plugin: record.id, code: error.code, reason: error.message }, 'plugin failed');
+    this.publishState(record);
+  }
+
+  private publishState(record: PluginRecord): void {
+    this.deps.events.publish('plugin.stateChanged', {
+      id: record.id,
+      state: record.state,
+      error: record.error ? { code: record.error.code, message: record.error.message } : null,
+    });
+  }
+
+  /** Registers every enabled plugin (declarations only) so that its migrations are known. */
+  async registerAll(): Promise<void> {
+    for (const id of this.order) {
+      const record = this.records.get(id)!;
+      if (record.error) continue;
+      if (!record.enabled) {
+        record.state = 'disabled';
+        continue;
+      }
+      await this.register(record);
+    }
+  }
+
+  private async register(record: PluginRecord): Promise<boolean> {
+    if (record.registered) return true;
+    const problem = this.dependencyProblem(record) ?? this.missingDependencyOnly(record);
+    if (problem) {
+      this.fail(record, problem);
+      return false;
+    }
+    const manifest = record.manifest!;
+    try {
+      this.deps.permissionCatalogue.add(record.id, manifest.permissionDefinitions);
+      record.migrations = loadMigrationFolder(path.join(record.discovered.root, 'migrations'));
+      record.ctx = this.createContext(record);
+      await manifest.register?.(record.ctx);
+      record.registered = true;
+      return true;
+    } catch (err) {
+      this.fail(record, new PluginError('plugin_register_failed', `register() threw: ${(err as Error).message}`));
+      return false;
+    }
+  }
+
+  /** During registration dependencies are only registered, not started yet: check presence and failure only. */
+  private missingDependencyOnly(record: PluginRecord): PluginError | null {
+    for (const dep of record.manifest!.dependsOn) {
+      const target = this.records.get(dep);
+      if (!target) return new PluginError('plugin_dependency_missing', `It needs the plugin "${dep}", which is not installed.`);
+      if (target.state === 'disabled' || !target.enabled) return new PluginError('plugin_dependency_unavailable', `It needs the plugin "${dep}", which is disabled.`);
+      if (target.error || !target.registered) return new PluginError('plugin_dependency_unavailable', `It needs the plugin "${dep}", which failed (${target.error?.code ?? 'not registered'}).`);
+    }
+    return null;
+  }
+
+  migratorFor(id: string): NamespaceMigrator {
+    const record = this.records.get(id);
+    if (!record || !record.registered) throw new Error(`Plugin "${id}" is not installed, not enabled, or failed to register`);
+    return new NamespaceMigrator(this.deps.sequelize, `plugin:${id}`, record.migrations, this.logger, tablePrefix(id));
+  }
+
+  /** Registered plugins, in load order: the ones whose migrations can run. */
+  registeredIds(): string[] {
+    return this.order.filter((id) => this.records.get(id)!.registered);
+  }
+
+  /** Runs migrations and start() of every registered plugin, in dependency order. */
+  async startAll(): Promise<void> {
+    for (const id of this.order) {
+      const record = this.records.get(id)!;
+      if (record.registered && record.state !== 'disabled') await this.migrateAndStart(record);
+    }
+  }
+
+  private async migrateAndStart(record: PluginRecord): Promise<void> {
+    const problem = this.dependencyProblem(record);
+    if (problem) return this.fail(record, problem);
+    try {
+      await this.migratorFor(record.id).up();
+    } catch (err) {
+      const restored = err instanceof MigrationFailedError ? (err.restored ? ' The database was left as it was before it.' : ' Undoing it failed: check the database.') : '';
+      return this.fail(record, new PluginError('plugin_migration_failed', `${(err as Error).message}.${restored}`));
+    }
+    try {
+      await this.deps.permissionCatalogue.persist(record.id);
+      for (const job of record.jobs) {
+        const scheduled: ScheduledJob = this.deps.jobScheduler.schedule(record.id, job);
+        record.active.push(() => scheduled.stop());
+      }
+      for (const sub of record.subscriptions) record.active.push(this.deps.events.subscribe(sub.name, sub.handler));
+      record.state = 'started';
+      await record.manifest!.start?.(record.ctx!);
+      record.error = null;
+      this.logger.info({ plugin: record.id, version: record.manifest!.version }, 'plugin started');
+      this.publishState(record);
+    } catch (err) {
+      this.deactivate(record);
+      this.fail(record, new PluginError('plugin_start_failed', `start() threw: ${(err as Error).message}`));
+    }
+  }
+
+  private deactivate(record: PluginRecord): void {
+    for (const undo of record.active.splice(0).reverse()) undo();
+  }
+
+  private async stopOne(record: PluginRecord): Promise<void> {
+    if (record.state !== 'started') return;
+    this.deactivate(record);
+    try {
+      await record.manifest!.stop?.(record.ctx!);
+    } catch (err) {
+      this.logger.error({ err, plugin: record.id }, 'plugin stop() threw');
+    }
+  }
+
+  /** Stops plugins in reverse load order. */
+  async stopAll(): Promise<void> {
+    for (const id of [...this.order].reverse()) {
+      const record = this.records.get(id)!;
+      await this.stopOne(record);
+      if (record.state === 'started') record.state = 'disabled';
+    }
+  }
+
+  list(): PluginInfo[] {
+    const all = [...this.order.map((id) => this.records.get(id)!), ...this.rejected];
+    return all.map((record) => ({
+      id: record.id,
+      version: record.manifest?.version ?? null,
+      displayName: record.manifest?.displayName ?? null,
+      source: record.discovered.source,
+      state: record.error ? 'failed' : record.state,
+      enabled: record.enabled,
+      dependsOn: record.manifest?.dependsOn ?? [],
+      optionalDeps: record.manifest?.optionalDeps ?? [],
+      error: record.error ? { code: record.error.code, message: record.error.message } : null,
+    }));
+  }
+
+  get(id: string): PluginInfo {
+    const info = this.list().find((p) => p.id === id);
+    if (!info) throw HttpError.notFound('plugin', `No plugin with id "${id}".`);
+    return info;
+  }
+
+  isStarted(id: string): boolean {
+    return this.records.get(id)?.state === 'started';
+  }
+
+  uiEntries(): UiEntry[] {
+    return this.order.map((id) => this.records.get(id)!).filter((r) => r.state === 'started' && r.ui).map((r) => r.ui!);
+  }
+
+  /** Persists the choice; a running host applies it at once where it can. */
+  async setEnabled(id: string, enabled: boolean, options: { live: boolean }): Promise<PluginInfo & { restartRequired: boolean }> {
+    const record = this.records.get(id);
+    if (!record) throw HttpError.notFound('plugin', `No plugin with id "${id}".`);
+    if (!enabled) {
+      const dependents = this.order.filter((other) => {
+        const r = this.records.get(other)!;
+        return r.enabled && r.manifest!.dependsOn.includes(id);
+      });
+      if (dependents.length) {
+        throw HttpError.conflict('plugin_has_dependents', `Disable first the plugins that depend on "${id}": ${dependents.join(', ')}.`);
+      }
+    }
+    await PluginStateRecord.upsert({ pluginId: id, enabled, updatedAt: new Date() });
+    record.enabled = enabled;
+    let restartRequired = false;
+    if (options.live) {
+      if (!enabled) {
+        await this.stopOne(record);
+        record.state = 'disabled';
+        record.error = null;
+        this.publishState(record);
+      } else if (record.state !== 'started') {
+        record.error = null;
+        record.state = 'failed';
+        if (await this.register(record)) await this.migrateAndStart(record);
+        restartRequired = !this.isStarted(id);
+      }
+    } else {
+      restartRequired = true;
+    }
+    return { ...this.get(id), restartRequired };
+  }
+
+  private createContext(record: PluginRecord): PluginContext {
+    const { deps } = this;
+    const id = record.id;
+    const manifest = record.manifest!;
+    const scope = deps.container.createScope();
+    const logger = deps.logger.child({ plugin: id });
+    const models = new Map<string, ModelStatic<Model>>();
+    const allowedDeps = new Set([...manifest.dependsOn, ...manifest.optionalDeps]);
+    const isEnabled = () => record.state === 'started';
+    const addRoute = (prefix: string, route: RouteDefinition<RouteInput>) => {
+      if (prefix.startsWith('/p/') !== (route.permission === PUBLIC)) {
+        throw new Error(`Route ${route.id}: public routes go through routes.addPublic, and only they may be public`);
+      }
+      if (route.permission !== PUBLIC && route.permission !== 'authenticated' && !deps.permissionCatalogue.has(route.permission)) {
+        throw new Error(`Route ${route.id} needs the unknown permission "${route.permission}"`);
+      }
+      deps.routeTable.add(id, prefix, { ...route, id: `${id}.${route.id}` }, isEnabled);
+    };
+    const ownEvent = (name: string) => (name.startsWith(`${id}.`) ? name : `${id}.${name}`);
+
+    return {
+      id,
+      version: manifest.version,
+      config: (deps.config.plugins.config[id] as Record<string, unknown> | undefined) ?? {},
+      logger,
+      dataDir: () => {
+        const dir = path.join(deps.config.resolved.dataDir, 'plugins', id);
+        fs.mkdirSync(dir, { recursive: true });
+        return dir;
+      },
+      container: scope,
+      sequelize: deps.sequelize,
+      services: {
+        register: (name: string, resolver: Resolver<unknown>) => {
+          scope.register(`${id}.${name}`, resolver);
+        },
+        resolve: <T>(name: string) => scope.resolve<T>(name.includes('.') ? name : `${id}.${name}`),
+      },
+      dependency: (pluginId: string) => {
+        if (!allowedDeps.has(pluginId)) throw new Error(`"${pluginId}" is not in dependsOn or optionalDeps of ${id}`);
+        const target = this.records.get(pluginId);
+        if (!target?.ctx || target.state === 'failed' || !target.registered) return null;
+        return { resolve: <S>(name: string) => target.ctx!.services.resolve<S>(name) };
+      },
+      models: {
+        define: <M extends Model>(name: string, table: string, attributes: ModelAttributes<M>, options: ModelOptions<M> = {}) => {
+          const tableName = table.startsWith(tablePrefix(id)) ? table : `${tablePrefix(id)}${table}`;
+          const model = deps.sequelize.define<M>(`${id}.${name}`, attributes, { ...options, tableName });
+          models.set(name, model as unknown as ModelStatic<Model>);
+          return model;
+        },
+        get: <M extends Model>(name: string) => {
+          const model = models.get(name);
+          if (!model) throw new Error(`Model ${name} is not defined by ${id}`);
+          return model as unknown as ModelStatic<M>;
+        },
+      },
+      migrations: {
+        add: (migrations: MigrationDefinition[]) => {
+          record.migrations.push(...migrations);
+          record.migrations.sort((a, b) => a.name.localeCompare(b.name));
+        },
+        addFolder: (folder: string) => {
+          const loaded = loadMigrationFolder(path.resolve(record.discovered.root, folder));
+          record.migrations.push(...loaded);
+          record.migrations.sort((a, b) => a.name.localeCompare(b.name));
+        },
+      },
+      routes: {
+        add: (route) => addRoute(`/api/plugins/${id}`, route as RouteDefinition<RouteInput>),
+        addPublic: (route) => addRoute(`/p/${id}`, route as RouteDefinition<RouteInput>),
+      },
+      events: {
+        define: (name, options) => deps.events.define(ownEvent(name), { ...options, owner: id }),
+        publish: (name, payload) => deps.events.publish(ownEvent(name), payload, id),
+        subscribe: (name: string, handler: (payload: never, meta: never) => unknown) => {
+          const sub = { name, handler: handler as (payload: unknown, meta: unknown) => unknown };
+          // From register(): active while started, every time it starts. From start(): this run only.
+          if (record.state === 'started') record.active.push(deps.events.subscribe(sub.name, sub.handler));
+          else record.subscriptions.push(sub);
+        },
+      },
+      jobs: {
+        add: (job) => {
+          JobScheduler.assertValid(job);
+          if (record.state === 'started') {
+            const scheduled = deps.jobScheduler.schedule(id, job);
+            record.active.push(() => scheduled.stop());
+          } else record.jobs.push(job);
+        },
+      },
+      ui: {
+        addEntry: (entry) => {
+          const file = path.resolve(record.discovered.root, entry.module);
+          if (!file.startsWith(record.discovered.root + path.sep)) throw new Error(`UI module ${entry.module} is outside the plugin folder`);
+          if (!fs.existsSync(file)) throw new Error(`UI module ${entry.module} does not exist`);
+          for (const item of entry.nav) {
+            if (item.permission && !deps.permissionCatalogue.has(item.permission)) throw new Error(`Menu item ${item.path} needs the unknown permission "${item.permission}"`);
+          }
+          record.ui = { pluginId: id, root: record.discovered.root, file, module: path.relative(record.discovered.root, file), nav: entry.nav };
+        },
+      },
+      collections: {
+        contribute: (collection, item) => deps.collections.contribute(collection, id, item),
+        list: <T>(collection: string) => deps.collections.list<T>(collection),
+      },
+    };
+  }
+}

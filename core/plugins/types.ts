@@ -1,0 +1,104 @@
+import type { AwilixContainer, Resolver } from 'awilix';
+import type { ModelAttributes, ModelOptions, ModelStatic, Model, Sequelize } from 'sequelize';
+import type { Logger } from '../logging/logger';
+import type { MigrationDefinition } from '../db/migrator';
+import type { PermissionDefinition } from '../auth/permissions';
+import type { EventHandler, EventName, CarillonEvents } from '../events/bus';
+import type { RouteDefinition, RouteInput } from '../http/routes';
+
+/** The version of the plugin API this host implements; manifests name a semver range of it. */
+export const PLUGIN_API_VERSION = '1.0.0';
+
+export type PluginState = 'started' | 'disabled' | 'failed';
+
+export interface LocalisedText {
+  en: string;
+  fr: string;
+  [locale: string]: string;
+}
+
+export interface NavItem {
+  /** Client-side path in the admin UI, e.g. `/example`. */
+  path: string;
+  label: LocalisedText;
+  /** Permission needed to see it; omit for any logged-in user. */
+  permission?: string;
+  icon?: string;
+}
+
+export interface JobDefinition {
+  name: string;
+  /** A cron pattern (5 or 6 fields, seconds first when 6) or a fixed interval. */
+  schedule: string | { everyMs: number };
+  run: () => Promise<void> | void;
+}
+
+/** What a plugin receives in register, start and stop. Everything it adds is undone when it stops. */
+export interface PluginContext {
+  readonly id: string;
+  readonly version: string;
+  /** This plugin's section of the configuration (`plugins.config.<id>`). */
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly logger: Logger;
+  /** A folder for this plugin's files, created on first use. */
+  dataDir(): string;
+  /** The plugin's own container scope; core services resolve through it. */
+  readonly container: AwilixContainer;
+  readonly sequelize: Sequelize;
+
+  services: {
+    /** Registers `<id>.<name>` in the plugin's scope. */
+    register(name: string, resolver: Resolver<unknown>): void;
+    resolve<T>(name: string): T;
+  };
+  /** Services of a plugin named in dependsOn or optionalDeps (null when an optional one is absent). */
+  dependency<T = Record<string, unknown>>(pluginId: string): { resolve<S = T>(name: string): S } | null;
+  models: {
+    /** Defines a model on table `<id>_<table>`. */
+    define<M extends Model>(name: string, table: string, attributes: ModelAttributes<M>, options?: ModelOptions<M>): ModelStatic<M>;
+    get<M extends Model>(name: string): ModelStatic<M>;
+  };
+  migrations: {
+    add(migrations: MigrationDefinition[]): void;
+    addFolder(folder: string): void;
+  };
+  routes: {
+    /** Authenticated route under `/api/plugins/<id>`. */
+    add<I extends RouteInput>(route: RouteDefinition<I>): void;
+    /** Public route under `/p/<id>`; its permission must be 'public'. */
+    addPublic<I extends RouteInput>(route: RouteDefinition<I>): void;
+  };
+  events: {
+    /** Declares an event `<id>.<name>` and who may receive it over socket.io. */
+    define(name: string, options: { permission: string | null; description?: string }): void;
+    publish(name: string, payload: unknown): void;
+    subscribe<K extends EventName>(name: K, handler: EventHandler<K>): void;
+    subscribe(name: string, handler: (payload: unknown) => void | Promise<void>): void;
+  };
+  jobs: { add(job: JobDefinition): void };
+  ui: {
+    /** An ES module (path relative to the plugin folder) the admin UI loads at run time, and its menu items. */
+    addEntry(entry: { module: string; nav: NavItem[] }): void;
+  };
+  collections: {
+    contribute(collection: string, item: unknown): void;
+    list<T>(collection: string): T[];
+  };
+}
+
+export interface PluginManifest {
+  id: string;
+  version: string;
+  /** Semver range of the host's plugin API, e.g. `^1`. */
+  apiVersion: string;
+  displayName?: string;
+  description?: string;
+  dependsOn?: string[];
+  optionalDeps?: string[];
+  permissions?: Array<string | PermissionDefinition>;
+  register?: (ctx: PluginContext) => void | Promise<void>;
+  start?: (ctx: PluginContext) => void | Promise<void>;
+  stop?: (ctx: PluginContext) => void | Promise<void>;
+}
+
+export type { CarillonEvents };

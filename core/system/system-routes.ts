@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import type { Sequelize } from 'sequelize';
+import type { AuditService } from '../audit/audit-service';
+import { AUTHENTICATED, PUBLIC } from '../auth/permissions';
+import { buildOpenApi } from '../http/openapi';
+import { defineRoute, type RouteDefinition, type RouteTable } from '../http/routes';
+import { pagination } from '../http/schemas';
+import type { PluginHost } from '../plugins/plugin-host';
+import type { TelephonyStatus } from '../telephony/engine-status';
+import { VERSION } from '../version';
+
+export interface SystemRouteDeps {
+  sequelize: Sequelize;
+  pluginHost: PluginHost;
+  telephonyStatus: TelephonyStatus;
+  auditService: AuditService;
+  routeTable: RouteTable;
+}
+
+export function systemRoutes(deps: SystemRouteDeps): RouteDefinition[] {
+  const started = Date.now();
+  return [
+    defineRoute({
+      id: 'system.health',
+      method: 'GET',
+      path: '/health',
+      summary: 'Health of the database, the telephony engine and every plugin',
+      permission: PUBLIC,
+      handler: async ({ koa }) => {
+        let database: { dialect: string; reachable: boolean; error?: string };
+        try {
+          await deps.sequelize.query('SELECT 1');
+          database = { dialect: deps.sequelize.getDialect(), reachable: true };
+        } catch (err) {
+          database = { dialect: deps.sequelize.getDialect(), reachable: false, error: (err as Error).message };
+        }
+        const telephony = deps.telephonyStatus.snapshot;
+        const plugins = deps.pluginHost.list().map((p) => ({ id: p.id, version: p.version, state: p.state, ...(p.error ? { error: p.error } : {}) }));
+        const ok = database.reachable && telephony.connected && plugins.every((p) => p.state !== 'failed');
+        if (!database.reachable) koa.status = 503;
+        return { status: ok ? 'ok' : 'degraded', version: VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000), database, telephony, plugins };
+      },
+    }),
+    defineRoute({
+      id: 'system.openapi',
+      method: 'GET',
+      path: '/openapi.json',
+      summary: 'OpenAPI document of every route, core and plugins',
+      permission: PUBLIC,
+      handler: () => buildOpenApi(deps.routeTable, { version: VERSION }),
+    }),
+    defineRoute({
+      id: 'plugins.list',
+      method: 'GET',
+      path: '/system/plugins',
+      summary: 'Installed plugins with state, version and error',
+      permission: 'plugins.read',
+      handler: () => ({ items: deps.pluginHost.list() }),
+    }),
+    ...(['enable', 'disable'] as const).map((action) =>
+      defineRoute({
+        id: `plugins.${action}`,
+        method: 'POST',
+        path: `/system/plugins/:id/${action}`,
+        summary: `${action === 'enable' ? 'Enable' : 'Disable'} a plugin (persisted; applied at once)`,
+        permission: 'plugins.manage',
+        input: { params: z.object({ id: z.string().max(64) }) },
+        audit: { target: ({ params }) => `plugin:${(params as { id: string }).id}` },
+        handler: ({ params }) => deps.pluginHost.setEnabled(params.id, action === 'enable', { live: true }),
+      }),
+    ),
+    defineRoute({
+      id: 'audit.list',
+      method: 'GET',
+      path: '/audit',
+      summary: 'The audit log, newest first',
+      permission: 'audit.read',
+      input: {
+        query: z.object({
+          userId: z.coerce.number().int().positive().optional(),
+          action: z.string().max(128).optional(),
+          from: z.coerce.date().optional(),
+          to: z.coerce.date().optional(),
+          ...pagination,
+        }),
+      },
+      handler: ({ query }) => deps.auditService.list(query),
+    }),
+    defineRoute({
+      id: 'ui.navigation',
+      method: 'GET',
+      path: '/ui/navigation',
+      summary: "Menu items contributed by plugins that the caller may see, with their modules' URLs",
+      permission: AUTHENTICATED,
+      handler: ({ identity }) => ({
+        items: deps.pluginHost.uiEntries().flatMap((entry) =>
+          entry.nav
+            .filter((item) => !item.permission || identity!.permissions.has(item.permission))
+            .map((item) => ({ ...item, plugin: entry.pluginId, module: `/ui/plugins/${entry.pluginId}/${entry.module.split('\\').join('/')}` })),
+        ),
+      }),
+    }),
+  ];
+}
