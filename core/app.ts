@@ -33,7 +33,11 @@ export class Carillon {
   private inFlight = 0;
   private stopping: Promise<void> | null = null;
 
-  private constructor(readonly config: CarillonConfig, logger: Logger) {
+  private constructor(
+    readonly config: CarillonConfig,
+    logger: Logger,
+    private readonly announce: (text: string) => void,
+  ) {
     this.logger = logger;
     const sequelize = createSequelize(config.resolved.databaseUrl, { poolMax: config.database.poolMax, logSql: config.database.logSql, logger });
     initAuthModels(sequelize);
@@ -42,8 +46,9 @@ export class Carillon {
     this.container = buildContainer({ config, logger, sequelize });
   }
 
-  static create(config: CarillonConfig, logger?: Logger): Carillon {
-    return new Carillon(config, logger ?? createLogger(config.log.level));
+  /** `announce` shows a person things that must not go to the logs, such as the setup link (default: stdout). */
+  static create(config: CarillonConfig, options: { logger?: Logger; announce?: (text: string) => void } = {}): Carillon {
+    return new Carillon(config, options.logger ?? createLogger(config.log.level), options.announce ?? ((text) => process.stdout.write(text)));
   }
 
   get cradle(): CoreCradle {
@@ -97,7 +102,7 @@ export class Carillon {
     const token = await c.setupService.issueToken();
     if (token) {
       // Printed, not logged: the link is a secret for whoever reads this console once.
-      process.stdout.write(`\nNo administrator exists yet. Open this one-time link to create the first one:\n  ${url}/setup?token=${token}\n\n`);
+      this.announce(`\nNo administrator exists yet. Open this one-time link to create the first one:\n  ${url}/setup?token=${token}\n\n`);
     }
     return url;
   }

@@ -13,7 +13,7 @@ export class CliError extends Error {}
 /** Opens Carillon without serving, for commands that work on the database. Logs go to stderr. */
 export async function openForCli(options: { migrate: boolean }): Promise<Carillon> {
   const config = loadConfig();
-  const app = Carillon.create(config, createLogger(process.env.CARILLON_LOG_LEVEL ?? 'warn', process.stderr as never));
+  const app = Carillon.create(config, { logger: createLogger(process.env.CARILLON_LOG_LEVEL ?? 'warn', process.stderr as never) });
   await app.open(options);
   return app;
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Sequelize, type Options } from 'sequelize';
 import type { Logger } from '../logging/logger';
+import { mariadbForSequelize } from './mariadb-driver';
 
 export type Dialect = 'sqlite' | 'mariadb';
 
@@ -35,13 +36,14 @@ export function createSequelize(url: string, options: { poolMax: number; logSql:
   return new Sequelize({
     ...common,
     dialect: 'mariadb',
+    dialectModule: mariadbForSequelize,
     host: parsed.hostname,
     port: Number(parsed.port || 3306),
     username: decodeURIComponent(parsed.username),
     password: decodeURIComponent(parsed.password),
     database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
     pool: { max: options.poolMax, min: 0, idle: 10_000 },
-    dialectOptions: { timezone: 'Etc/GMT0', connectTimeout: 5000, allowPublicKeyRetrieval: true },
+    dialectOptions: { connectTimeout: 5000 },
     timezone: '+00:00',
   });
 }
