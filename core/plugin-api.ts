@@ -10,6 +10,9 @@ export function definePlugin(manifest: PluginManifest): PluginManifest {
 }
 
 export { z };
+/** awilix resolvers, for `ctx.services.register(name, asClass(MyService).singleton())`. */
+export { asClass, asFunction, asValue } from 'awilix';
+export { DataTypes, Op } from 'sequelize';
 export { defineRoute } from './http/routes';
 export { HttpError } from './http/problem';
 export { PLUGIN_API_VERSION } from './plugins/types';

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CarillonConfig } from '../config/schema';
 import { HttpError } from '../http/problem';
 import type { AuditService } from '../audit/audit-service';
+import { User } from './models';
 import { PasswordHasher } from './passwords';
 import { SessionService, type OpenedSession } from './session-service';
 import { TotpService } from './totp-service';
@@ -65,12 +66,13 @@ export class LoginService {
 
     if (failure) {
       if (user) {
-        const failedLogins = user.failedLogins + 1;
+        // Counted by the database, not from the row read before the slow password check: otherwise
+        // attempts sent in parallel all read the same count and the lock never comes.
+        await User.increment('failedLogins', { by: 1, where: { id: user.id } });
+        await user.reload({ attributes: ['failedLogins', 'lockedUntil'] });
+        const failedLogins = user.failedLogins;
         const lock = failedLogins >= lockout.maxAttempts;
-        await user.update({
-          failedLogins: lock ? 0 : failedLogins,
-          lockedUntil: lock ? new Date(Date.now() + lockout.lockMinutes * 60_000) : user.lockedUntil,
-        });
+        if (lock) await user.update({ failedLogins: 0, lockedUntil: new Date(Date.now() + lockout.lockMinutes * 60_000) });
         await this.audit.record({ ...auditBase, userId: user.id, action: lock ? 'auth.login.locked' : 'auth.login.failed', status: 401 });
         await sleep(Math.min(lockout.delayMs * 2 ** (failedLogins - 1), 5_000));
         if (lock) throw this.lockedError(user.lockedUntil!);

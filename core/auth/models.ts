@@ -77,7 +77,8 @@ export class ApiToken extends Model<InferAttributes<ApiToken>, InferCreationAttr
   declare createdAt: Date;
 }
 
-const userIdRef = { type: DataTypes.INTEGER, allowNull: false };
+// A function, not a shared object: Sequelize writes into attribute definitions (e.g. `field`).
+const integerRef = () => ({ type: DataTypes.INTEGER, allowNull: false });
 
 export function initAuthModels(sequelize: Sequelize): void {
   User.init(
@@ -111,15 +112,15 @@ export function initAuthModels(sequelize: Sequelize): void {
     { sequelize, tableName: 'roles', timestamps: true, updatedAt: false },
   );
   RolePermission.init(
-    { roleId: { ...userIdRef, primaryKey: true }, permission: { type: DataTypes.STRING(128), primaryKey: true } },
+    { roleId: { ...integerRef(), primaryKey: true }, permission: { type: DataTypes.STRING(128), primaryKey: true } },
     { sequelize, tableName: 'role_permissions' },
   );
   RoleInherit.init(
-    { roleId: { ...userIdRef, primaryKey: true }, inheritsRoleId: { ...userIdRef, primaryKey: true } },
+    { roleId: { ...integerRef(), primaryKey: true }, inheritsRoleId: { ...integerRef(), primaryKey: true } },
     { sequelize, tableName: 'role_inherits' },
   );
   UserRole.init(
-    { userId: { ...userIdRef, primaryKey: true }, roleId: { ...userIdRef, primaryKey: true } },
+    { userId: { ...integerRef(), primaryKey: true }, roleId: { ...integerRef(), primaryKey: true } },
     { sequelize, tableName: 'user_roles' },
   );
   PermissionRecord.init(
@@ -134,7 +135,7 @@ export function initAuthModels(sequelize: Sequelize): void {
   Session.init(
     {
       id: { type: DataTypes.STRING(64), primaryKey: true },
-      userId: userIdRef,
+      userId: integerRef(),
       csrfToken: { type: DataTypes.STRING(64), allowNull: false },
       ip: { type: DataTypes.STRING(64), allowNull: true },
       userAgent: { type: DataTypes.STRING(255), allowNull: true },
@@ -147,7 +148,7 @@ export function initAuthModels(sequelize: Sequelize): void {
   ApiToken.init(
     {
       id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
-      userId: userIdRef,
+      userId: integerRef(),
       name: { type: DataTypes.STRING(120), allowNull: false },
       prefix: { type: DataTypes.STRING(16), allowNull: false },
       tokenHash: { type: DataTypes.STRING(64), allowNull: false, unique: true },
@@ -155,7 +156,10 @@ export function initAuthModels(sequelize: Sequelize): void {
         type: DataTypes.TEXT,
         allowNull: false,
         get(this: ApiToken) {
-          return JSON.parse(this.getDataValue('permissions') as unknown as string) as string[];
+          // Absent when the attribute was not loaded (or on a partial instance such as a static
+          // update builds): no permission at all is the safe reading.
+          const raw = this.getDataValue('permissions') as unknown as string | null | undefined;
+          return raw == null ? [] : (JSON.parse(raw) as string[]);
         },
         set(this: ApiToken, value: string[]) {
           this.setDataValue('permissions', JSON.stringify(value) as unknown as string[]);

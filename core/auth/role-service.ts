@@ -117,6 +117,33 @@ export class RoleService {
     return roles.map((role) => role.id);
   }
 
+  /**
+   * Refuses a change that would hand out permissions the caller does not hold: granting roles or
+   * permissions beyond one's own, or changing a user or role that holds more than oneself
+   * (e.g. setting an admin's password). Without this, `users.manage` or `roles.manage` alone
+   * would be a path to every permission. Admins hold everything, so this never stops them.
+   */
+  async assertGrantable(
+    caller: Set<string>,
+    change: { roles?: string[]; permissions?: string[]; inherits?: string[]; userId?: number; role?: string },
+  ): Promise<void> {
+    const snapshot = await this.load();
+    const granted = new Set<string>();
+    const add = (permissions: Iterable<string>) => {
+      for (const p of permissions) if (this.catalogue.has(p)) granted.add(p);
+    };
+    const idsByName = (names: string[]) => [...snapshot.byId].filter(([, r]) => names.includes(r.name)).map(([id]) => id);
+    if (change.roles) add(this.expand(snapshot, idsByName(change.roles)));
+    if (change.inherits) add(this.expand(snapshot, idsByName(change.inherits)));
+    if (change.permissions) add(change.permissions);
+    if (change.role) add(this.expand(snapshot, idsByName([change.role])));
+    if (change.userId !== undefined) add(await this.permissionsOfUser(change.userId));
+    const beyond = [...granted].filter((p) => !caller.has(p)).sort();
+    if (beyond.length) {
+      throw new HttpError(403, 'permission_not_held', 'Permission denied', `This change involves permissions you do not hold: ${beyond.join(', ')}.`);
+    }
+  }
+
   private assertPermissions(permissions: string[]): void {
     const unknown = permissions.filter((key) => !this.catalogue.has(key));
     if (unknown.length) {

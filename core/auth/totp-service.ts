@@ -16,6 +16,9 @@ export class TotpService {
 
   /** Starts enrolment: a new seed, kept (disabled) until a first code confirms it. */
   async begin(user: User): Promise<{ secret: string; otpauthUrl: string; qrSvg: string }> {
+    // Re-enrolling would silently replace (and switch off) an active factor with only a session;
+    // switching it off needs the password, so re-enrolment must go through that first.
+    if (user.totpEnabled) throw HttpError.conflict('totp_already_enabled', 'Two-factor login is already on; turn it off (with your password) before enrolling again.');
     const secret = new OTPAuth.Secret({ size: 20 });
     await user.update({ totpSecret: this.secretBox.encrypt(secret.base32), totpEnabled: false });
     const otpauthUrl = this.totp(user, secret).toString();

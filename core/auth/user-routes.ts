@@ -63,7 +63,10 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
         }),
       },
       audit: { target: (_call, result) => `user:${(result as { id: number }).id}` },
-      handler: ({ body }) => deps.userService.create(body),
+      handler: async ({ body, identity }) => {
+        await deps.roleService.assertGrantable(identity!.permissions, { roles: body.roles });
+        return deps.userService.create(body);
+      },
     }),
     defineRoute({
       id: 'users.update',
@@ -73,7 +76,10 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
       permission: 'users.manage',
       input: { params: idParam, body: z.strictObject({ email: email.optional(), ...z.object(userFields).partial().shape }) },
       audit: { target },
-      handler: ({ params, body }) => deps.userService.update(params.id, body),
+      handler: async ({ params, body, identity }) => {
+        await deps.roleService.assertGrantable(identity!.permissions, { userId: params.id, roles: body.roles });
+        return deps.userService.update(params.id, body);
+      },
     }),
     defineRoute({
       id: 'users.delete',
@@ -84,6 +90,7 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
       input: { params: idParam },
       audit: { target },
       handler: async ({ params, identity }) => {
+        await deps.roleService.assertGrantable(identity!.permissions, { userId: params.id });
         await deps.userService.remove(params.id, identity!.user.id);
       },
     }),
@@ -121,7 +128,10 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
         }),
       },
       audit: { target: (_call, result) => `role:${(result as { name: string }).name}` },
-      handler: ({ body }) => deps.roleService.create(body),
+      handler: async ({ body, identity }) => {
+        await deps.roleService.assertGrantable(identity!.permissions, { permissions: body.permissions, inherits: body.inherits });
+        return deps.roleService.create(body);
+      },
     }),
     defineRoute({
       id: 'roles.update',
@@ -139,7 +149,10 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
         }),
       },
       audit: { target: ({ params }) => `role:${(params as { name: string }).name}` },
-      handler: ({ params, body }) => deps.roleService.update(params.name, body),
+      handler: async ({ params, body, identity }) => {
+        await deps.roleService.assertGrantable(identity!.permissions, { role: params.name, permissions: body.permissions, inherits: body.inherits });
+        return deps.roleService.update(params.name, body);
+      },
     }),
     defineRoute({
       id: 'roles.delete',
@@ -149,7 +162,8 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
       permission: 'roles.manage',
       input: { params: z.object({ name: z.string() }) },
       audit: { target: ({ params }) => `role:${(params as { name: string }).name}` },
-      handler: async ({ params }) => {
+      handler: async ({ params, identity }) => {
+        await deps.roleService.assertGrantable(identity!.permissions, { role: params.name });
         await deps.roleService.remove(params.name);
       },
     }),

@@ -38,7 +38,7 @@ function authorise(route: MountedRoute, identity: Identity | null, ctx: Context)
 export function mountRoute(router: Router, route: MountedRoute, deps: { authenticator: Authenticator; audit: AuditService }): void {
   const { def } = route;
   router.register(route.fullPath, [def.method], async (ctx: Context) => {
-    if (!route.isEnabled()) throw new HttpError(404, 'plugin_disabled', 'Not found', `The plugin "${route.owner}" is disabled.`);
+    if (!route.isEnabled()) throw new HttpError(404, 'plugin_unavailable', 'Not found', `The plugin "${route.owner}" is disabled or has failed.`);
     const identity = def.permission === PUBLIC ? null : await deps.authenticator.fromContext(ctx);
     authorise(route, identity, ctx);
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AwilixContainer, Resolver } from 'awilix';
+import { Lifetime, type AwilixContainer, type Resolver } from 'awilix';
 import type { Model, ModelAttributes, ModelOptions, ModelStatic, Sequelize } from 'sequelize';
 import type { CarillonConfig } from '../config/schema';
 import type { Logger } from '../logging/logger';
@@ -401,7 +401,10 @@ export class PluginHost {
       sequelize: deps.sequelize,
       services: {
         register: (name: string, resolver: Resolver<unknown>) => {
-          scope.register(`${id}.${name}`, resolver);
+          // awilix keeps singletons for the root container; in a plugin's scope "one instance" is scoped.
+          const builder = resolver as Resolver<unknown> & { setLifetime?: (lifetime: string) => Resolver<unknown> };
+          const adjusted = builder.lifetime === Lifetime.SINGLETON && builder.setLifetime ? builder.setLifetime(Lifetime.SCOPED) : resolver;
+          scope.register(`${id}.${name}`, adjusted);
         },
         resolve: <T>(name: string) => scope.resolve<T>(name.includes('.') ? name : `${id}.${name}`),
       },

@@ -21,13 +21,13 @@ export interface PredictiveSettings {
   /** Bounds of the marginal abandon risk accepted for one more call. */
   readonly minRisk: number;
   readonly maxRisk: number;
-  /** Agent idle seconds a call must save to be allowed the base risk. */
-  readonly idleScale: number;
+  /** Abandons held back at the start of a window, so a fresh campaign opens cautiously. */
+  readonly openingReserve: number;
 }
 
 export const PREDICTIVE_DEFAULTS: PredictiveSettings = {
   abandonTarget: 0.03,
-  margin: 0.006,
+  margin: 0.003,
   windowSeconds: OFCOM_WINDOW_SECONDS,
   graceSeconds: ABANDON_GRACE_SECONDS,
   horizonSeconds: 25,
@@ -36,7 +36,7 @@ export const PREDICTIVE_DEFAULTS: PredictiveSettings = {
   budgetGain: 0.35,
   minRisk: 0.002,
   maxRisk: 0.6,
-  idleScale: 2,
+  openingReserve: 3,
 };
 
 /**
@@ -97,7 +97,7 @@ export class PredictivePolicy implements PacingPolicy {
 
   private risk(now: number): number {
     const { liveAnswers, abandoned } = this.ledger.counts(now);
-    const budget = this.aim * liveAnswers - abandoned;
+    const budget = this.aim * liveAnswers - abandoned - this.settings.openingReserve;
     const risk = this.aim * Math.exp(this.settings.budgetGain * budget);
     return Math.min(this.settings.maxRisk, Math.max(this.settings.minRisk, risk));
   }
@@ -114,19 +114,11 @@ export class PredictivePolicy implements PacingPolicy {
     if (liveShare <= 0) return 0;
 
     const steps: { weight: number; q: number; agents: PoissonBinomial; people: PoissonBinomial }[] = [];
-    const idle: { q: number; agents: PoissonBinomial; people: PoissonBinomial }[] = [];
     let previousQ = 0;
     for (let k = 0; k <= horizon; k++) {
       const q = this.model.newCallLiveWithin(k);
       const weight = q - previousQ;
       previousQ = q;
-      if (q > 1e-6) {
-        const free = new PoissonBinomial();
-        for (const agent of snapshot.agents) free.add(this.model.agentFreeWithin(agent, k));
-        const ready = new PoissonBinomial();
-        for (const call of snapshot.calls) ready.add(this.model.callLiveWithin(call, k));
-        idle.push({ q, agents: free, people: ready });
-      }
       if (weight <= 1e-6) continue;
       const agents = new PoissonBinomial();
       for (const agent of snapshot.agents) agents.add(this.model.agentFreeWithin(agent, k + graceSteps));
@@ -140,11 +132,8 @@ export class PredictivePolicy implements PacingPolicy {
     while (n < snapshot.linesAvailable) {
       let marginal = 0;
       for (const step of steps) marginal += step.weight * step.people.probabilityExceeds(step.agents);
-      let idleSaved = 0;
-      for (const step of idle) idleSaved += step.q * step.agents.probabilityExceeds(step.people);
-      if (marginal > risk * idleSaved / this.settings.idleScale) break;
+      if (marginal > risk) break;
       for (const step of steps) step.people.add(step.q);
-      for (const step of idle) step.people.add(step.q);
       n++;
     }
     return n;

@@ -1,0 +1,14 @@
+export * from './pacing/types';
+export { AgentDrivenPolicy, FixedRatioPolicy } from './pacing/basic-policies';
+export { PredictivePolicy, PREDICTIVE_DEFAULTS, type PredictiveSettings } from './pacing/predictive';
+export { VicidialAdaptivePolicy, VICIDIAL_DEFAULTS, type VicidialAdaptiveSettings } from './pacing/vicidial-adaptive';
+export { pacingPolicyFor, predictiveSettingsFor, PREDICTIVE_LEVEL_AIM, type DialMode, type DialModeChoice } from './pacing/dial-modes';
+export * from './stats/abandon-accounting';
+export * from './compliance/types';
+export { decideCall, locateContact } from './compliance/engine';
+export { frenchAreaForPostalCode } from './compliance/french-locations';
+export { BUNDLED_PACKS, packInForce, FR_2023, FR_2026, FR_LEGACY_CUSTOM, UK_OFCOM, US_TSR } from './compliance/packs';
+export { simulateShift, type SimulationResult } from './simulator/call-centre';
+export { STANDARD_SCENARIO, perfectPacingBound, type CallCentreScenario } from './simulator/scenario';
+export { progressiveExpectation } from './simulator/progressive-analysis';
+export { SeededRandom } from './simulator/prng';

@@ -1,0 +1,88 @@
+import { expect } from 'chai';
+import { startTestApp, type TestApp } from '../support/test-app';
+import type { ApiClient } from '../support/api-client';
+import { FAILURE_PLUGINS } from '../support/plugins';
+
+describe('Plugin host: failures are coded and contained', () => {
+  let t: TestApp;
+  let admin: ApiClient;
+  let plugins: Array<{ id: string; version: string | null; state: string; error?: { code: string; message: string } }>;
+
+  before(async () => {
+    t = await startTestApp({ bundledDir: FAILURE_PLUGINS });
+    admin = await t.adminClient();
+    plugins = (await t.client().get('/api/health')).body.plugins;
+  });
+  after(() => t?.stop());
+
+  const stateOf = (id: string) => plugins.filter((p) => p.id === id);
+
+  const expectations: Array<[string, string, RegExp]> = [
+    ['bad-manifest', 'plugin_manifest_invalid', /version: a semver version.*Unrecognized key.*colour/],
+    ['api-mismatch', 'plugin_api_incompatible', /\^2 is required but this Carillon provides 1\.0\.0/],
+    ['missing-dep', 'plugin_dependency_missing', /needs the plugin "not-installed", which is not installed/],
+    ['throws-register', 'plugin_register_failed', /register\(\) threw: register exploded/],
+    ['needs-broken', 'plugin_dependency_unavailable', /needs the plugin "throws-register", which failed \(plugin_register_failed\)/],
+    ['throws-start', 'plugin_start_failed', /start\(\) threw: start exploded/],
+    ['bad-migration', 'plugin_migration_failed', /0001-half-done.*migration exploded half way.*left as it was/],
+    ['cycle-a', 'plugin_dependency_cycle', /cycle-a → cycle-b → cycle-a|cycle-b → cycle-a → cycle-b/],
+    ['cycle-b', 'plugin_dependency_cycle', /cycle/],
+    ['load-error', 'plugin_load_failed', /cannot even load/],
+  ];
+  for (const [id, code, message] of expectations) {
+    it(`marks ${id} failed with ${code}`, () => {
+      const [plugin] = stateOf(id);
+      expect(plugin, id).to.exist;
+      expect(plugin.state).to.equal('failed');
+      expect(plugin.error!.code).to.equal(code);
+      expect(plugin.error!.message).to.match(message);
+    });
+  }
+
+  it('keeps the first of two plugins with the same id and fails the second', () => {
+    const duplicates = stateOf('duplicate');
+    expect(duplicates.map((p) => [p.version, p.state, p.error?.code ?? null])).to.deep.equal([
+      ['1.0.0', 'started', null],
+      ['2.0.0', 'failed', 'plugin_duplicate_id'],
+    ]);
+  });
+
+  it('skips folders without an index, and reports overall health as degraded', async () => {
+    expect(stateOf('not-a-plugin')).to.deep.equal([]);
+    expect((await t.client().get('/api/health')).body.status).to.equal('degraded');
+  });
+
+  it('keeps core and the healthy plugin running', async () => {
+    expect(stateOf('healthy')[0].state).to.equal('started');
+    const res = await admin.get('/api/plugins/healthy/hello');
+    expect(res.status).to.equal(200);
+    expect(res.body).to.deep.equal({ hello: 'world' });
+    expect((await admin.get('/api/users')).status).to.equal(200);
+  });
+
+  it('answers the routes of a plugin that failed to start with plugin_unavailable', async () => {
+    const res = await admin.get('/api/plugins/throws-start/hello');
+    expect(res.status).to.equal(404);
+    expect(res.body.code).to.equal('plugin_unavailable');
+  });
+
+  it('leaves the database as it was before a failed migration', async () => {
+    const tables = (await t.app.cradle.sequelize.getQueryInterface().showAllTables()).map(String);
+    expect(tables).not.to.include('bad_migration_things');
+    const [rows] = await t.app.cradle.sequelize.query("SELECT name FROM carillon_migrations WHERE namespace = 'plugin:bad-migration'");
+    expect(rows).to.deep.equal([]);
+  });
+
+  it('refuses to disable a plugin others depend on, naming them', async () => {
+    const res = await admin.post('/api/system/plugins/throws-register/disable');
+    expect(res.status).to.equal(409);
+    expect(res.body.code).to.equal('plugin_has_dependents');
+    expect(res.body.detail).to.include('needs-broken');
+  });
+
+  it('lists plugins with their errors for admins', async () => {
+    const res = await admin.get('/api/system/plugins');
+    const failed = res.body.items.filter((p: { state: string }) => p.state === 'failed').map((p: { id: string }) => p.id);
+    expect(failed).to.include.members(['throws-start', 'bad-migration', 'needs-broken']);
+  });
+});
