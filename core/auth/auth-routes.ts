@@ -14,6 +14,7 @@ import type { SetupService } from './setup-service';
 import type { TotpService } from './totp-service';
 import type { UserService } from './user-service';
 import type { ApiTokenService } from './api-token-service';
+import type { EventBus } from '../events/bus';
 
 export interface AuthRouteDeps {
   config: CarillonConfig;
@@ -24,6 +25,7 @@ export interface AuthRouteDeps {
   totpService: TotpService;
   passwordHasher: PasswordHasher;
   apiTokenService: ApiTokenService;
+  events: EventBus;
 }
 
 const me = (identity: Identity | null): Identity => identity!;
@@ -194,7 +196,13 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       summary: 'Revoke one of your API tokens',
       permission: AUTHENTICATED,
       input: { params: z.object({ id: z.coerce.number().int().positive() }) },
-      handler: async ({ identity, params }) => deps.apiTokenService.revoke(me(identity).user.id, params.id),
+      handler: async ({ identity, params }) => {
+        const userId = me(identity).user.id;
+        const revoked = await deps.apiTokenService.revoke(userId, params.id);
+        // Live sockets opened with this token re-check their credential on this event and close.
+        deps.events.publish('auth.permissionsChanged', { userIds: [userId] });
+        return revoked;
+      },
     }),
   ];
 }
@@ -226,7 +234,7 @@ export function setupRoutes(deps: Pick<AuthRouteDeps, 'setupService'>): RouteDef
           timeZone: timeZone.optional(),
         }),
       },
-      handler: async ({ body }) => ({ user: await deps.setupService.complete(body) }),
+      handler: async ({ body, ip, requestId }) => ({ user: await deps.setupService.complete(body, { ip, requestId }) }),
     }),
   ];
 }

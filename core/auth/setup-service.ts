@@ -32,7 +32,10 @@ export class SetupService {
     return token;
   }
 
-  async complete(input: { token: string; email: string; displayName: string; password: string; locale?: string; timeZone?: string }): Promise<UserView> {
+  async complete(
+    input: { token: string; email: string; displayName: string; password: string; locale?: string; timeZone?: string },
+    source: { ip?: string | null; requestId?: string | null } = {},
+  ): Promise<UserView> {
     if (!(await this.needed())) throw HttpError.conflict('setup_already_done', 'An administrator already exists; log in instead.');
     const hash = sha256(input.token);
     // Taking the token is atomic, so two concurrent requests cannot both create an administrator.
@@ -40,8 +43,20 @@ export class SetupService {
       throw new HttpError(403, 'setup_token_invalid', 'Invalid setup link', 'This setup link is not valid. Use the link printed by the latest start of Carillon.');
     }
     try {
-      const admin = await this.users.create({ ...input, roles: ['admin'] });
-      await this.audit.record({ userId: admin.id, actor: admin.email, action: 'setup.complete', target: `user:${admin.id}` });
+      const { token: _token, ...profile } = input;
+      const admin = await this.users.create({ ...profile, roles: ['admin'] });
+      // A public route, so the dispatcher does not audit it: record who set the system up, from where.
+      await this.audit.record({
+        userId: admin.id,
+        actor: admin.email,
+        action: 'setup.complete',
+        target: `user:${admin.id}`,
+        method: 'POST',
+        path: '/api/setup',
+        status: 201,
+        ip: source.ip ?? null,
+        requestId: source.requestId ?? null,
+      });
       return admin;
     } catch (err) {
       await this.settings.set(SETUP_TOKEN_KEY, hash);

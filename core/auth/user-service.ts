@@ -1,4 +1,4 @@
-import { Op, type Sequelize, type WhereOptions } from 'sequelize';
+import { Op, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
 import { HttpError } from '../http/problem';
 import type { EventBus } from '../events/bus';
 import { PasswordHasher } from './passwords';
@@ -140,6 +140,7 @@ export class UserService {
     const roleIds = input.roles ? await this.roles.idsOf(input.roles, 'body.roles') : undefined;
     if (roleIds || input.active === false) await this.assertNotLastAdmin(user, roleIds, input.active);
     const passwordHash = input.password ? await this.passwords.hash(input.password) : undefined;
+    const closed: string[] = [];
     await this.sequelize.transaction(async (transaction) => {
       await user.update(
         {
@@ -157,8 +158,9 @@ export class UserService {
         await UserRole.destroy({ where: { userId: id }, transaction });
         await UserRole.bulkCreate(roleIds.map((roleId) => ({ userId: id, roleId })), { transaction });
       }
-      if (input.active === false || passwordHash) await Session.destroy({ where: { userId: id }, transaction });
+      if (input.active === false || passwordHash) closed.push(...(await this.closeSessions(id, transaction)));
     });
+    if (closed.length) this.events.publish('auth.sessionRevoked', { sessionIds: closed });
     if (roleIds || input.active === false) this.events.publish('auth.permissionsChanged', { userIds: [id] });
     return this.view(await this.find(id));
   }
@@ -189,10 +191,18 @@ export class UserService {
     const user = await this.find(id);
     this.passwords.assertAcceptable(password, 'body.password', user.email);
     const passwordHash = await this.passwords.hash(password);
-    await this.sequelize.transaction(async (transaction) => {
+    const closed = await this.sequelize.transaction(async (transaction) => {
       await user.update({ passwordHash, failedLogins: 0, lockedUntil: null }, { transaction });
-      await Session.destroy({ where: { userId: id }, transaction });
+      return this.closeSessions(id, transaction);
     });
+    if (closed.length) this.events.publish('auth.sessionRevoked', { sessionIds: closed });
+  }
+
+  /** Ends every session of a user; returns their ids so live sockets on them can be closed too. */
+  private async closeSessions(userId: number, transaction: Transaction): Promise<string[]> {
+    const ids = (await Session.findAll({ where: { userId }, attributes: ['id'], transaction })).map((s) => s.id);
+    if (ids.length) await Session.destroy({ where: { id: ids }, transaction });
+    return ids;
   }
 
   async unlock(id: number): Promise<UserView> {

@@ -33,7 +33,7 @@ export function pluginCommands(program: Command): void {
       .description(`${action === 'enable' ? 'Enable' : 'Disable'} a plugin; a running server applies it at its next start`)
       .argument('<id>', 'plugin id')
       .action(async (id: string) => {
-        const app = await openForCli({ migrate: false });
+        const app = await openForCli({ migrate: true });
         try {
           await app.cradle.pluginHost.setEnabled(id, action === 'enable', { live: false });
           await app.cradle.auditService.record({ actor: 'cli', action: `plugins.${action}`, target: `plugin:${id}` });

@@ -54,7 +54,7 @@ export function userCommands(program: Command): void {
     .requiredOption('--email <email>', 'e-mail of the user')
     .action(async (options: { email: string }) => {
       const password = await readPassword();
-      const app = await openForCli({ migrate: false });
+      const app = await openForCli({ migrate: true });
       try {
         const found = await app.cradle.userService.findByEmail(options.email);
         if (!found) throw new CliError(`No user with the e-mail ${options.email}.`);

@@ -4,12 +4,13 @@ import type { Logger } from '../logging/logger';
 import type { Authenticator } from '../auth/authenticator';
 import { AUTHENTICATED } from '../auth/permissions';
 import type { RoleService } from '../auth/role-service';
-import { User } from '../auth/models';
+import { ApiToken, Session, User } from '../auth/models';
 import type { EventBus } from './bus';
 
 interface SocketData {
   userId: number;
   sessionId?: string;
+  tokenId?: number;
   permissions: Set<string>;
   /** Token sockets keep their token's subset; sessions follow the user's roles. */
   fixedPermissions: boolean;
@@ -41,7 +42,13 @@ export class SocketGateway {
         if (!identity) return next(new Error('unauthenticated'));
         // A cookie travels with cross-site requests: only same-origin pages may use it here.
         if (identity.via === 'session' && headers.origin && new URL(headers.origin).host !== headers.host) return next(new Error('origin_refused'));
-        const data: SocketData = { userId: identity.user.id, sessionId: identity.sessionId, permissions: identity.permissions, fixedPermissions: identity.via === 'token' };
+        const data: SocketData = {
+          userId: identity.user.id,
+          sessionId: identity.sessionId,
+          tokenId: identity.tokenId,
+          permissions: identity.permissions,
+          fixedPermissions: identity.via === 'token',
+        };
         socket.data = data;
         next();
       } catch (err) {
@@ -71,9 +78,20 @@ export class SocketGateway {
     );
   }
 
+  /**
+   * Re-checks a socket after its user's rights changed: the user must still be active and the
+   * credential it connected with must still be valid (a revoked token or a closed session ends
+   * the socket, as it would end the next HTTP request).
+   */
   private async refresh(socket: Socket, data: SocketData): Promise<void> {
     const user = await User.findByPk(data.userId);
-    if (!user || !user.active) {
+    const credentialValid =
+      data.tokenId !== undefined
+        ? await ApiToken.findByPk(data.tokenId).then((t) => !!t && !t.revokedAt && !(t.expiresAt && t.expiresAt.getTime() <= Date.now()))
+        : data.sessionId !== undefined
+          ? (await Session.count({ where: { id: data.sessionId } })) > 0
+          : false;
+    if (!user || !user.active || !credentialValid) {
       socket.disconnect(true);
       return;
     }

@@ -98,7 +98,9 @@ export class PluginHost {
   /** Discovers plugins, reads which are enabled, and computes the load order. Loads no plugin code beyond manifests. */
   async discover(): Promise<void> {
     const found = [...discoverBundled(this.bundledDir), ...discoverPackages(this.deps.config.resolved.pluginDir)];
-    const persisted = new Map((await PluginStateRecord.findAll()).map((row) => [row.pluginId, row.enabled]));
+    // Before core's first migration (e.g. `carillon migrate status` on a new database) nothing is persisted yet.
+    const hasStates = await this.deps.sequelize.getQueryInterface().tableExists(PluginStateRecord.getTableName());
+    const persisted = new Map(hasStates ? (await PluginStateRecord.findAll()).map((row) => [row.pluginId, row.enabled]) : []);
     for (const discovered of found) {
       const manifest = discovered.manifest ?? null;
       const id = manifest?.id ?? discovered.name;

@@ -65,3 +65,9 @@ export async function createTestDatabase(sqliteDir: string, dialect?: 'mariadb' 
     },
   };
 }
+
+/** Table names of a database, whatever the dialect returns (strings on SQLite, objects on MariaDB). */
+export async function tableNames(sequelize: import('sequelize').Sequelize): Promise<string[]> {
+  const tables = (await sequelize.getQueryInterface().showAllTables()) as unknown[];
+  return tables.map((t) => (typeof t === 'string' ? t : (t as { tableName: string }).tableName));
+}

@@ -1,0 +1,98 @@
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { expect } from 'chai';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { EXAMPLE_PLUGIN, installPluginPackage } from '../support/plugins';
+import { tempDir } from '../support/test-app';
+
+const BIN = path.resolve(__dirname, '..', '..', 'bin', 'carillon.js');
+
+function carillon(args: string[], env: Record<string, string>, input?: string) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env, CARILLON_LOG_LEVEL: 'silent' }, input, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('CLI', () => {
+  let database: TestDatabase;
+  let env: Record<string, string>;
+
+  before(async () => {
+    const dataDir = tempDir();
+    database = await createTestDatabase(dataDir);
+    env = { CARILLON_DATA_DIR: dataDir, CARILLON_DATABASE_URL: database.url, CARILLON_PLUGIN_DIR: installPluginPackage(EXAMPLE_PLUGIN) };
+  });
+  after(() => database?.drop());
+
+  it('refuses a bad configuration value, naming the key and the expected form', () => {
+    const res = carillon(['migrate', 'status'], { ...env, CARILLON_HTTP_PORT: 'eighty' });
+    expect(res.code).to.equal(78);
+    expect(res.stderr).to.include('http.port (from environment variable CARILLON_HTTP_PORT): expected an integer from 0 to 65535; got "eighty"');
+  });
+
+  it('migrates core then plugins, and reports status per namespace', () => {
+    expect(carillon(['migrate', 'status'], env).stdout).to.include('core: 0 executed, 1 pending');
+    const up = carillon(['migrate', 'up'], env);
+    expect(up.code, up.stderr).to.equal(0);
+    expect(up.stdout).to.include('example: applied 0001-create-notes');
+    const status = carillon(['migrate', 'status'], env).stdout;
+    expect(status).to.include('core: 1 executed, 0 pending');
+    expect(status).to.include('example: 1 executed, 0 pending');
+  });
+
+  it('reverts a plugin migration by id and step count, then re-applies it', () => {
+    const down = carillon(['migrate', 'down', 'example', '1'], env);
+    expect(down.code, down.stderr).to.equal(0);
+    expect(down.stdout).to.include('example: reverted 0001-create-notes');
+    expect(carillon(['migrate', 'status'], env).stdout).to.include('example: 0 executed, 1 pending');
+    expect(carillon(['migrate', 'down', 'nope', '1'], env).stderr).to.include('Unknown namespace "nope"');
+    expect(carillon(['migrate', 'down', 'example', 'two'], env).stderr).to.include('steps must be a whole number');
+    expect(carillon(['migrate', 'up'], env).code).to.equal(0);
+  });
+
+  it('lists, disables and enables plugins', () => {
+    expect(carillon(['plugin', 'list'], env).stdout).to.match(/example\s+1\.2\.0\s+package\s+enabled/);
+    expect(carillon(['plugin', 'disable', 'example'], env).code).to.equal(0);
+    const listed = JSON.parse(carillon(['plugin', 'list', '--json'], env).stdout) as Array<{ id: string; enabled: boolean }>;
+    expect(listed).to.deep.include.members([{ ...listed[0], id: 'example', enabled: false }]);
+    expect(carillon(['plugin', 'enable', 'example'], env).code).to.equal(0);
+    expect(carillon(['plugin', 'enable', 'nope'], env).stderr).to.include('No plugin with id "nope"');
+  });
+
+  it('creates a user from a piped password and refuses a weak one', () => {
+    const weak = carillon(['user', 'add', '--email', 'ops@example.test', '--role', 'admin'], env, 'short\n');
+    expect(weak.code).to.equal(1);
+    expect(weak.stderr).to.include('at least 10 characters');
+    const ok = carillon(['user', 'add', '--email', 'ops@example.test', '--role', 'admin'], env, 'a long enough passphrase\n');
+    expect(ok.code, ok.stderr).to.equal(0);
+    expect(ok.stdout).to.include('User ops@example.test created with role(s) admin');
+  });
+
+  it('starts on the embedded SQLite default, prints the setup link and stops cleanly on SIGTERM', async function () {
+    this.timeout(30_000);
+    const dataDir = tempDir();
+    const child = spawn(process.execPath, [BIN, 'start'], {
+      env: { ...process.env, CARILLON_DATA_DIR: dataDir, CARILLON_HTTP_PORT: '0', CARILLON_DATABASE_URL: '', CARILLON_LOG_LEVEL: 'info', CARILLON_CONFIG: '' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const link = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no setup link in:\n${stdout}`)), 25_000);
+      child.stdout.on('data', () => {
+        const match = /(http:\/\/127\.0\.0\.1:\d+)\/setup\?token=[\w-]+/.exec(stdout);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]);
+        }
+      });
+    });
+    const health = (await (await fetch(`${link}/api/health`)).json()) as { database: { dialect: string } };
+    expect(health.database.dialect).to.equal('sqlite');
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).to.equal(0);
+    expect(stdout).to.include('Carillon stopped');
+    // The setup token is printed for a person, never written to the JSON logs.
+    const token = /token=([\w-]+)/.exec(stdout)![1];
+    expect(stdout.split('\n').filter((line) => line.startsWith('{') && line.includes(token))).to.deep.equal([]);
+  });
+});
