@@ -1,22 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config/load';
-import { createLogger } from '../logging/logger';
 import { Carillon } from '../app';
 import { VERSION } from '../version';
 import { migrateCommands } from './migrate-commands';
 import { pluginCommands } from './plugin-commands';
 import { userCommands } from './user-commands';
-
-/** The CLI's errors: a message for a person, and a non-zero exit. */
-export class CliError extends Error {}
-
-/** Opens Carillon without serving, for commands that work on the database. Logs go to stderr. */
-export async function openForCli(options: { migrate: boolean }): Promise<Carillon> {
-  const config = loadConfig();
-  const app = Carillon.create(config, { logger: createLogger(process.env.CARILLON_LOG_LEVEL ?? 'warn', process.stderr as never) });
-  await app.open(options);
-  return app;
-}
+import { CliError } from './cli-context';
 
 async function start(): Promise<void> {
   const config = loadConfig();

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { CORE_NAMESPACE } from '../app';
-import { CliError, openForCli } from './main';
+import { CliError, openForCli } from './cli-context';
 
 export function migrateCommands(program: Command): void {
   const migrate = program.command('migrate').description('Database migrations of core and plugins');

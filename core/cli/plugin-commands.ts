@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openForCli } from './main';
+import { openForCli } from './cli-context';
 
 export function pluginCommands(program: Command): void {
   const plugin = program.command('plugin').description('Installed plugins');

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { read } from 'read';
 import type { HttpError } from '../http/problem';
-import { CliError, openForCli } from './main';
+import { CliError, openForCli } from './cli-context';
 
 /** The password from standard input when it is piped, or from a hidden prompt (asked twice). */
 async function readPassword(): Promise<string> {
