@@ -76,7 +76,7 @@ export class Carillon {
   async start(): Promise<string> {
     await this.open({ migrate: true });
     const c = this.cradle;
-    c.routeTable.add('core', '', { id: 'system.root', method: 'GET', path: '/', summary: 'Where the admin UI will be served', permission: 'public', handler: () => ({ name: 'Carillon', api: '/api/openapi.json', health: '/api/health' }) });
+    c.routeTable.add('core', '', { id: 'system.root', method: 'GET', path: '/', summary: 'Service name and where the API is described', permission: 'public', handler: () => ({ name: 'Carillon', api: '/api/openapi.json', health: '/api/health' }) });
     for (const route of setupRoutes(c)) c.routeTable.add('core', '/api/setup', route);
     for (const route of authRoutes(c)) c.routeTable.add('core', '/api/auth', route);
     for (const route of userRoutes(c)) c.routeTable.add('core', '/api', route);

@@ -1,5 +1,4 @@
 import type { Logger } from '../logging/logger';
-import { AUTHENTICATED } from '../auth/permissions';
 
 /**
  * The events of Carillon and their payloads. Plugins add theirs by declaration merging:
@@ -93,4 +92,3 @@ export class EventBus {
   }
 }
 
-export { AUTHENTICATED };
