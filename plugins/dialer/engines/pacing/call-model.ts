@@ -71,6 +71,11 @@ export class CallModel {
     return this.machine / (this.live + this.machine + this.failed);
   }
 
+  /** Longest delay seen from dialling to a live person ready for an agent. */
+  get longestLiveDelaySeconds(): number {
+    return this.liveRing.count === 0 ? 0 : this.liveRing.max + this.greetingSeconds;
+  }
+
   get meanTalkSeconds(): number {
     return this.talk.mean;
   }

@@ -11,8 +11,10 @@ export interface PredictiveSettings {
   /** Regulatory window the rate is measured over (24 h Ofcom, 30 days TSR). */
   readonly windowSeconds: number;
   readonly graceSeconds: number;
-  /** How far ahead the forecast of agents and answers looks. */
+  /** How far ahead the forecast looks (extended to the slowest live answer observed). */
   readonly horizonSeconds: number;
+  /** Resolution of the forecast. */
+  readonly stepSeconds: number;
   /** Evidence needed before predicting; until then one call per ready agent. */
   readonly warmupAttempts: number;
   readonly warmupTalks: number;
@@ -31,6 +33,7 @@ export const PREDICTIVE_DEFAULTS: PredictiveSettings = {
   windowSeconds: OFCOM_WINDOW_SECONDS,
   graceSeconds: ABANDON_GRACE_SECONDS,
   horizonSeconds: 25,
+  stepSeconds: 0.5,
   warmupAttempts: 40,
   warmupTalks: 5,
   budgetGain: 0.35,
@@ -40,17 +43,19 @@ export const PREDICTIVE_DEFAULTS: PredictiveSettings = {
 };
 
 /**
- * Predictive pacing. At every tick it forecasts, for each second s of the horizon, how many live
- * people will be waiting for an agent (calls in flight, plus n new calls) and how many agents will
- * be free by s + grace, from the distributions it has learnt (CallModel). With D(s) the shortfall,
- * E[max_s D(s)⁺] (normal approximation of the sums of Bernoulli terms) estimates the abandons the
- * calls would cause. It places the largest n whose last call adds at most `risk` expected abandons
- * per expected live answer.
+ * Predictive pacing. At every tick, for each slice of the next seconds, it forecasts how many live
+ * people will be ready for an agent (calls in flight, each weighted by the probability the learnt
+ * distributions give it) and how many agents will be free by then plus the grace period. Both
+ * are sums of independent Bernoulli terms, so their distributions are computed exactly
+ * (Poisson-binomial). A new call, if it turns out live in a slice, is abandoned when the people
+ * ready by then, itself included, outnumber those agents (first come, first served); averaging
+ * over when it would answer gives its abandon risk. The pacer places calls while the next one's
+ * risk stays under `risk`.
  *
  * `risk` is steered by the abandon budget over the regulatory window: risk = aim · e^(gain·B) with
- * B = aim × live answers − abandons. A fresh campaign has no budget and starts cautious; every
- * answer connected in time earns a little, every abandon costs a lot, so the window's rate is held
- * under the target from the first hour instead of being caught up later.
+ * B = aim × live answers − abandons − opening reserve. A fresh campaign has a negative budget and
+ * starts cautious; every answer connected in time earns a little, every abandon costs a lot, so
+ * the window's rate is held under the target from the first hour instead of being caught up later.
  */
 export class PredictivePolicy implements PacingPolicy {
   readonly name = 'predictive';
@@ -58,6 +63,8 @@ export class PredictivePolicy implements PacingPolicy {
   private readonly model = new CallModel();
   private readonly ledger: AbandonLedger;
   private lastRisk = 0;
+  private liveAnswers = 0;
+  private misclassified = 0;
 
   constructor(settings: Partial<PredictiveSettings> = {}) {
     this.settings = { ...PREDICTIVE_DEFAULTS, ...settings };
@@ -79,7 +86,11 @@ export class PredictivePolicy implements PacingPolicy {
 
   observe(observation: PacingObservation): void {
     this.model.observe(observation);
-    if (observation.kind === 'live-answer') this.ledger.record(observation.at, observation.abandoned);
+    if (observation.kind === 'live-answer') {
+      this.ledger.record(observation.at, observation.abandoned);
+      this.liveAnswers++;
+      if (observation.classifiedAsMachine) this.misclassified++;
+    }
   }
 
   callsToPlace(snapshot: PacingSnapshot): number {
@@ -95,45 +106,53 @@ export class PredictivePolicy implements PacingPolicy {
     return this.largestAcceptableBatch(snapshot, risk);
   }
 
+  /**
+   * Detection false positives are abandons no pacing avoids: the pacer's own share of the aim is
+   * what they leave (estimated from a zero prior worth 50 answers).
+   */
+  private get pacingAim(): number {
+    const misclassifiedShare = this.misclassified / (this.liveAnswers + 50);
+    return Math.max(this.aim * 0.1, this.aim - misclassifiedShare);
+  }
+
   private risk(now: number): number {
     const { liveAnswers, abandoned } = this.ledger.counts(now);
     const budget = this.aim * liveAnswers - abandoned - this.settings.openingReserve;
-    const risk = this.aim * Math.exp(this.settings.budgetGain * budget);
+    const risk = this.pacingAim * Math.exp(this.settings.budgetGain * budget);
     return Math.min(this.settings.maxRisk, Math.max(this.settings.minRisk, risk));
   }
 
-  /**
-   * The n-th new call, if it turns out live at second k, finds no agent when fewer agents are
-   * free by k + grace than people ready by k, itself included (first come, first served). Its
-   * risk is that probability averaged over when it would turn out live.
-   */
   private largestAcceptableBatch(snapshot: PacingSnapshot, risk: number): number {
-    const horizon = this.settings.horizonSeconds;
-    const graceSteps = Math.ceil(this.settings.graceSeconds);
+    const { graceSeconds: grace, stepSeconds: step } = this.settings;
+    // Long enough for the slowest answer seen so far, whatever the configured horizon.
+    const horizon = Math.max(this.settings.horizonSeconds, this.model.longestLiveDelaySeconds + step);
     const liveShare = this.model.newCallLiveWithin(horizon);
     if (liveShare <= 0) return 0;
 
-    const steps: { weight: number; q: number; agents: PoissonBinomial; people: PoissonBinomial }[] = [];
+    // The new call turns out live in (t − step, t] with probability `weight`; it is judged against
+    // the people ready by the end of that slice and the agents free by its start plus the grace
+    // period, so the discretisation never hides an abandon.
+    const slices: { weight: number; q: number; agents: PoissonBinomial; people: PoissonBinomial }[] = [];
     let previousQ = 0;
-    for (let k = 0; k <= horizon; k++) {
-      const q = this.model.newCallLiveWithin(k);
+    for (let t = step; t <= horizon + 1e-9; t += step) {
+      const q = this.model.newCallLiveWithin(t);
       const weight = q - previousQ;
       previousQ = q;
       if (weight <= 1e-6) continue;
       const agents = new PoissonBinomial();
-      for (const agent of snapshot.agents) agents.add(this.model.agentFreeWithin(agent, k + graceSteps));
+      for (const agent of snapshot.agents) agents.add(this.model.agentFreeWithin(agent, t - step + grace));
       const people = new PoissonBinomial();
-      for (const call of snapshot.calls) people.add(this.model.callLiveWithin(call, k));
+      for (const call of snapshot.calls) people.add(this.model.callLiveWithin(call, t));
       people.add(1);
-      steps.push({ weight: weight / liveShare, q, agents, people });
+      slices.push({ weight: weight / liveShare, q, agents, people });
     }
 
     let n = 0;
     while (n < snapshot.linesAvailable) {
       let marginal = 0;
-      for (const step of steps) marginal += step.weight * step.people.probabilityExceeds(step.agents);
+      for (const slice of slices) marginal += slice.weight * slice.people.probabilityExceeds(slice.agents);
       if (marginal > risk) break;
-      for (const step of steps) step.people.add(step.q);
+      for (const slice of slices) slice.people.add(slice.q);
       n++;
     }
     return n;

@@ -32,8 +32,12 @@ export type PacingObservation =
   | { readonly kind: 'ring-ended'; readonly outcome: AttemptOutcome; readonly ringSeconds: number }
   /** Detection ended on an answered call: greeting length for a person, detection delay for a machine. */
   | { readonly kind: 'screening-ended'; readonly outcome: 'live' | 'machine'; readonly screeningSeconds: number }
-  /** A live person answered; `abandoned` per the regulatory definition (see stats/abandon-accounting). */
-  | { readonly kind: 'live-answer'; readonly at: number; readonly abandoned: boolean }
+  /**
+   * A live person answered; `abandoned` per the regulatory definition (see stats/abandon-accounting).
+   * `classifiedAsMachine` marks detection false positives (found by audit or estimated): abandons
+   * that no pacing can avoid.
+   */
+  | { readonly kind: 'live-answer'; readonly at: number; readonly abandoned: boolean; readonly classifiedAsMachine?: boolean }
   | { readonly kind: 'talk-ended'; readonly talkSeconds: number }
   | { readonly kind: 'wrap-ended'; readonly wrapSeconds: number };
 

@@ -174,7 +174,7 @@ class CallCentreRun {
       if (this.random.next() < s.amdFalsePositiveRate) {
         this.amdFalsePositives++;
         this.policy.observe({ kind: 'screening-ended', outcome: 'machine', screeningSeconds });
-        this.recordLiveAnswer(isAbandoned({ greetingEndedAt: this.now, agentConnectedAt: null, classifiedAsMachine: true }));
+        this.recordLiveAnswer(isAbandoned({ greetingEndedAt: this.now, agentConnectedAt: null, classifiedAsMachine: true }), true);
         this.calls.delete(call.id);
         return;
       }
@@ -251,10 +251,10 @@ class CallCentreRun {
     return best;
   }
 
-  private recordLiveAnswer(abandoned: boolean): void {
+  private recordLiveAnswer(abandoned: boolean, classifiedAsMachine = false): void {
     this.answerTimes.push(this.now);
     if (abandoned) this.abandonTimes.push(this.now);
-    this.policy.observe({ kind: 'live-answer', at: this.now, abandoned });
+    this.policy.observe({ kind: 'live-answer', at: this.now, abandoned, classifiedAsMachine });
   }
 
   private setAgent(index: number, next: Agent): void {

@@ -29,6 +29,10 @@ export class SampleWindow {
     }
   }
 
+  get max(): number {
+    return this.sorted.length === 0 ? Number.NaN : this.sorted[this.sorted.length - 1];
+  }
+
   /** Share of observations ≤ x. */
   cdf(x: number): number {
     const n = this.sorted.length;
