@@ -30,8 +30,21 @@ export interface AuthRouteDeps {
 
 const me = (identity: Identity | null): Identity => identity!;
 
+/**
+ * The caller, who must have logged in: a script's API token, even one scoped to nothing, must not
+ * change how its owner logs in (password, second factor), or a leaked token could lock them out.
+ */
+function loggedIn(identity: Identity | null): Identity {
+  const caller = me(identity);
+  if (caller.via !== 'session') throw new HttpError(403, 'session_required', 'Not allowed', 'This needs a login session; API tokens cannot change login credentials.');
+  return caller;
+}
+
 function setSessionCookie(ctx: Context, config: CarillonConfig, value: string | null): void {
   const secure = config.auth.secureCookies === 'always' || (config.auth.secureCookies === 'auto' && ctx.secure);
+  // 'always' means TLS ends in front of Carillon (a proxy it may not be told to trust): Koa would
+  // otherwise refuse to send a Secure cookie over what it sees as plain HTTP, and login would fail.
+  if (secure) ctx.cookies.secure = true;
   ctx.cookies.set(SESSION_COOKIE, value, {
     httpOnly: true,
     sameSite: 'lax',
@@ -108,7 +121,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       input: { body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }) },
       audit: { target: ({ identity }) => `user:${identity!.user.id}` },
       handler: async ({ identity, body, koa, ip }) => {
-        const user = me(identity).user;
+        const user = loggedIn(identity).user;
         if (!(await deps.passwordHasher.verify(user.passwordHash, body.currentPassword))) {
           throw HttpError.validation([{ field: 'body.currentPassword', code: 'wrong_password', message: 'The current password is wrong.' }]);
         }
@@ -125,7 +138,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       summary: 'Start two-factor enrolment: returns the secret, an otpauth URL and a QR code (SVG)',
       permission: AUTHENTICATED,
       audit: { target: ({ identity }) => `user:${identity!.user.id}` },
-      handler: ({ identity }) => deps.totpService.begin(me(identity).user),
+      handler: ({ identity }) => deps.totpService.begin(loggedIn(identity).user),
     }),
     defineRoute({
       id: 'auth.totp.enable',
@@ -136,7 +149,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       input: { body: z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }) },
       audit: { target: ({ identity }) => `user:${identity!.user.id}` },
       handler: async ({ identity, body }) => {
-        await deps.totpService.confirm(me(identity).user, body.code);
+        await deps.totpService.confirm(loggedIn(identity).user, body.code);
         return { totpEnabled: true };
       },
     }),
@@ -149,7 +162,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       input: { body: z.object({ password: z.string().min(1).max(1024) }) },
       audit: { target: ({ identity }) => `user:${identity!.user.id}` },
       handler: async ({ identity, body }) => {
-        const user = me(identity).user;
+        const user = loggedIn(identity).user;
         if (!(await deps.passwordHasher.verify(user.passwordHash, body.password))) {
           throw HttpError.validation([{ field: 'body.password', code: 'wrong_password', message: 'The password is wrong.' }]);
         }

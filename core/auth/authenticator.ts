@@ -14,6 +14,8 @@ export interface Identity {
   sessionId?: string;
   csrfToken?: string;
   tokenId?: number;
+  /** When the credential stops being valid at the latest (token expiry, session's absolute expiry). */
+  expiresAt?: Date | null;
 }
 
 /** Resolves a request (cookie session or bearer token) or a socket handshake to an identity. */
@@ -32,7 +34,7 @@ export class Authenticator {
       const user = await User.findByPk(token.userId);
       if (!user || !user.active) throw new HttpError(401, 'token_invalid', 'Invalid API token', 'The owner of this API token is disabled.');
       const permissions = this.tokens.scope(token, await this.roles.permissionsOfUser(user.id));
-      return { user, permissions, via: 'token', tokenId: token.id };
+      return { user, permissions, via: 'token', tokenId: token.id, expiresAt: token.expiresAt };
     }
     const cookieValue = headers.cookie ? parseCookie(headers.cookie)[SESSION_COOKIE] : undefined;
     if (!cookieValue) return null;
@@ -46,6 +48,7 @@ export class Authenticator {
       via: 'session',
       sessionId: session.id,
       csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt,
     };
   }
 

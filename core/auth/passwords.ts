@@ -26,7 +26,9 @@ export class PasswordHasher {
     const problems: string[] = [];
     if (password.length < MIN_PASSWORD_LENGTH) problems.push(`must have at least ${MIN_PASSWORD_LENGTH} characters`);
     if (password.length > 256) problems.push('must have at most 256 characters');
-    if (email && password.toLowerCase().includes(email.split('@')[0].toLowerCase())) problems.push('must not contain the e-mail name');
+    // Only a name long enough to be guessable counts: "jo@…" must not forbid every password with "jo" in it.
+    const name = email?.split('@')[0].toLowerCase() ?? '';
+    if (name.length >= 4 && password.toLowerCase().includes(name)) problems.push('must not contain the e-mail name');
     if (new Set(password).size < 4) problems.push('must use more than three different characters');
     if (problems.length) {
       throw HttpError.validation([{ field, code: 'password_too_weak', message: `The password ${problems.join(' and ')}.` }]);

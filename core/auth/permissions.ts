@@ -32,6 +32,7 @@ export interface CataloguedPermission extends PermissionDefinition {
 /** Every permission core and plugins declare. `admin` holds all of them implicitly. */
 export class PermissionCatalogue {
   private readonly entries = new Map<string, CataloguedPermission>();
+  private readonly grantListeners = new Set<() => void>();
 
   constructor() {
     this.add('core', CORE_PERMISSIONS);
@@ -74,6 +75,15 @@ export class PermissionCatalogue {
     const grants = fresh.flatMap((p) =>
       (p.defaultRoles ?? []).filter((name) => roles.has(name)).map((name) => ({ roleId: roles.get(name)!, permission: p.key })),
     );
-    if (grants.length) await RolePermission.bulkCreate(grants, { ignoreDuplicates: true });
+    if (grants.length) {
+      await RolePermission.bulkCreate(grants, { ignoreDuplicates: true });
+      for (const listener of this.grantListeners) listener();
+    }
+  }
+
+  /** Called after `persist` granted permissions to roles (e.g. a plugin enabled while running). */
+  onGrants(listener: () => void): () => void {
+    this.grantListeners.add(listener);
+    return () => this.grantListeners.delete(listener);
   }
 }

@@ -36,7 +36,11 @@ export class RoleService {
     private readonly sequelize: Sequelize,
     private readonly catalogue: PermissionCatalogue,
     private readonly events: EventBus,
-  ) {}
+  ) {
+    // Default grants of permissions that appear while running (a plugin enabled live) change
+    // what roles hold: the cached snapshot must not hide them until the next role edit.
+    catalogue.onGrants(() => this.invalidate());
+  }
 
   private load(): Promise<RoleSnapshot> {
     this.snapshot ??= (async () => {

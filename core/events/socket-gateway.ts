@@ -14,6 +14,8 @@ interface SocketData {
   permissions: Set<string>;
   /** Token sockets keep their token's subset; sessions follow the user's roles. */
   fixedPermissions: boolean;
+  /** The credential's expiry: a socket outliving it gets nothing more and is closed. */
+  expiresAt: number | null;
 }
 
 /**
@@ -48,6 +50,7 @@ export class SocketGateway {
           tokenId: identity.tokenId,
           permissions: identity.permissions,
           fixedPermissions: identity.via === 'token',
+          expiresAt: identity.expiresAt ? identity.expiresAt.getTime() : null,
         };
         socket.data = data;
         next();
@@ -59,8 +62,13 @@ export class SocketGateway {
       this.events.subscribeAll((payload, meta) => {
         const permission = this.events.definition(meta.name)?.permission;
         if (!permission) return;
+        const now = Date.now();
         for (const socket of io.sockets.sockets.values()) {
           const data = socket.data as SocketData;
+          if (data.expiresAt !== null && data.expiresAt <= now) {
+            socket.disconnect(true);
+            continue;
+          }
           if (permission === AUTHENTICATED || data.permissions.has(permission)) socket.emit(meta.name, payload, { at: meta.at.toISOString(), source: meta.source });
         }
       }),

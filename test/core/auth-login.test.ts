@@ -146,15 +146,19 @@ describe('Auth: login, lockout, TOTP and CSRF over HTTP', () => {
       expect((await user.client.get('/api/auth/me')).body.user.totpEnabled).to.equal(true);
     });
 
-    it('then requires the code at login: missing, wrong, right', async () => {
+    it('then requires the code at login: missing, wrong, right, and a used code is not good twice', async () => {
       expectProblem(await t.client().login(user.email, user.password), 401, 'totp_required');
       expectProblem(await t.client().login(user.email, user.password, totpCode(secret, Date.now() - 3_600_000)), 401, 'totp_invalid');
+      // The current code was used up by the enrolment; the next one is accepted (one step of clock drift).
+      const next = totpCode(secret, Date.now() + 30_000);
       const client = t.client();
-      const res = await client.login(user.email, user.password, totpCode(secret));
+      const res = await client.login(user.email, user.password, next);
       expect(res.status, res.text).to.equal(200);
-      // A wrong password with a right code is still a plain credentials failure.
-      expectProblem(await t.client().login(user.email, 'wrong password here', totpCode(secret)), 401, 'invalid_credentials');
-      await t.client().login(user.email, user.password, totpCode(secret)); // resets the failure counter
+      expect((await client.get('/api/auth/me')).status).to.equal(200);
+      // Replaying it (someone who saw it over a shoulder) fails.
+      expectProblem(await t.client().login(user.email, user.password, next), 401, 'totp_invalid');
+      // A wrong password with a code is still a plain credentials failure.
+      expectProblem(await t.client().login(user.email, 'wrong password here', next), 401, 'invalid_credentials');
     });
 
     it('cannot be replaced or switched off with only a session: setup is refused while enabled', async () => {
@@ -213,5 +217,22 @@ describe('Auth: login, lockout, TOTP and CSRF over HTTP', () => {
       expect(secrets.length).to.be.at.least(8);
       for (const secret of secrets) expect(logs.includes(secret), `a secret (${secret.slice(0, 4)}…) is in the logs`).to.equal(false);
     });
+  });
+});
+
+describe('Auth: Secure session cookie behind a TLS proxy', () => {
+  let t: TestApp;
+  before(async () => {
+    // TLS ends at a proxy Carillon is not told to trust: it sees plain HTTP, yet must send Secure cookies.
+    t = await startTestApp({ overrides: { auth: { secureCookies: 'always', lockout: { delayMs: 5 } } } });
+  });
+  after(() => t.stop());
+
+  it("logs in and marks the cookie Secure with secureCookies 'always'", async () => {
+    const client = await t.adminClient();
+    const res = await client.login(ADMIN.email, ADMIN.password);
+    expect(res.status, res.text).to.equal(200);
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('carillon_session='));
+    expect(cookie).to.match(/;\s*secure/i).and.match(/;\s*httponly/i);
   });
 });

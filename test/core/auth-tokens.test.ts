@@ -65,7 +65,7 @@ describe('Auth: personal API tokens over HTTP', () => {
     expectProblem(await script.get('/api/system/plugins'), 403, 'forbidden');
   });
 
-  it('refuses a subset beyond what the owner holds, and tokens minting tokens', async () => {
+  it('refuses a subset beyond what the owner holds, tokens minting tokens, and tokens changing login credentials', async () => {
     const agent = await createUser(t, admin, ['agent'], 'tok-agent');
     const beyond = await agent.client.post('/api/auth/tokens', { name: 'greedy', permissions: ['users.manage'] });
     expectProblem(beyond, 422, 'validation_failed');
@@ -75,7 +75,14 @@ describe('Auth: personal API tokens over HTTP', () => {
 
     const all = await admin.post('/api/auth/tokens', { name: 'all of mine' });
     issued.push(all.body.token);
-    expectProblem(await bearer(all.body.token).post('/api/auth/tokens', { name: 'child' }), 403, 'token_cannot_create_token');
+    const script = bearer(all.body.token);
+    expectProblem(await script.post('/api/auth/tokens', { name: 'child' }), 403, 'token_cannot_create_token');
+    // Nor may a token change how its owner logs in.
+    expectProblem(await script.post('/api/auth/totp/setup'), 403, 'session_required');
+    expectProblem(await script.post('/api/auth/totp/enable', { code: '123456' }), 403, 'session_required');
+    expectProblem(await script.post('/api/auth/totp/disable', { password: 'whatever it is' }), 403, 'session_required');
+    expectProblem(await script.post('/api/auth/password', { currentPassword: 'x', newPassword: 'y' }), 403, 'session_required');
+    expect((await admin.get('/api/auth/me')).body.user.totpEnabled).to.equal(false);
   });
 
   it('follows its owner: permissions taken from the owner leave the token too', async () => {

@@ -187,6 +187,24 @@ describe('Users, roles and permissions over HTTP', () => {
     expectProblem(ghost, 422, 'validation_failed');
     expect(ghost.body.errors[0]).to.include({ field: 'body.roles', code: 'unknown_role' });
     expectProblem(await admin.post('/api/users', { email: ADMIN.email.toUpperCase(), displayName: 'Dup', roles: ['agent'] }), 409, 'email_taken');
+
+    // A password holding the e-mail name is refused, but a two-letter name does not forbid those letters.
+    const named = await admin.post('/api/users', { email: 'alice@example.test', displayName: 'Alice', roles: ['agent'], password: 'xx-Alice-2024-yy' });
+    expectProblem(named, 422, 'validation_failed');
+    expect(named.body.errors[0].message).to.include('e-mail name');
+    const short = await admin.post('/api/users', { email: 'jo@example.test', displayName: 'Jo', roles: ['agent'], password: 'enjoy the long journey 42' });
+    expect(short.status, short.text).to.equal(201);
+  });
+
+  it('grants a permission that appears while running to its default roles at once', async () => {
+    const agent = await createUser(t, admin, ['agent'], 'late-perm');
+    expect((await agent.client.get('/api/auth/me')).body.permissions).not.to.include('lateplugin.view');
+    // What the plugin host does when a plugin is enabled for the first time while Carillon runs.
+    const { permissionCatalogue } = t.app.cradle;
+    permissionCatalogue.add('lateplugin', [{ key: 'lateplugin.view', description: 'See it', defaultRoles: ['agent'] }]);
+    await permissionCatalogue.persist('lateplugin');
+    expect((await agent.client.get('/api/auth/me')).body.permissions).to.include('lateplugin.view');
+    expect((await roles()).agent.permissions).to.include('lateplugin.view');
   });
 
   it('disabling a user ends their sessions', async () => {
