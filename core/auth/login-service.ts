@@ -59,7 +59,7 @@ export class LoginService {
       if (!attempt.totpCode) {
         throw new HttpError(401, 'totp_required', 'Second factor required', 'Enter the 6-digit code from your authenticator app.');
       }
-      if (!this.totp.check(user, attempt.totpCode)) {
+      if (!(await this.totp.check(user, attempt.totpCode))) {
         failure = new HttpError(401, 'totp_invalid', 'Login failed', 'The 6-digit code is wrong or has expired.');
       }
     }

@@ -16,6 +16,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare active: boolean;
   declare totpSecret: string | null;
   declare totpEnabled: boolean;
+  declare totpLastStep: CreationOptional<number | null>;
   declare failedLogins: CreationOptional<number>;
   declare lockedUntil: Date | null;
   declare lastLoginAt: Date | null;
@@ -93,6 +94,15 @@ export function initAuthModels(sequelize: Sequelize): void {
       active: { type: DataTypes.BOOLEAN, allowNull: false },
       totpSecret: { type: DataTypes.TEXT, allowNull: true },
       totpEnabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      totpLastStep: {
+        type: DataTypes.BIGINT,
+        allowNull: true,
+        // MariaDB returns BIGINT as a string or BigInt; steps fit a JavaScript number for millennia.
+        get(this: User) {
+          const raw = this.getDataValue('totpLastStep') as unknown;
+          return raw === null || raw === undefined ? null : Number(raw);
+        },
+      },
       failedLogins: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       lockedUntil: { type: DataTypes.DATE, allowNull: true },
       lastLoginAt: { type: DataTypes.DATE, allowNull: true },

@@ -105,6 +105,19 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
       handler: ({ params }) => deps.userService.unlock(params.id),
     }),
     defineRoute({
+      id: 'users.resetTotp',
+      method: 'POST',
+      path: '/users/:id/reset-totp',
+      summary: 'Turn off the second factor of a user who lost their device (they enrol again at next login)',
+      permission: 'users.manage',
+      input: { params: idParam },
+      audit: { target },
+      handler: async ({ params, identity }) => {
+        await deps.roleService.assertGrantable(identity!.permissions, { userId: params.id });
+        return deps.userService.resetTotp(params.id);
+      },
+    }),
+    defineRoute({
       id: 'roles.list',
       method: 'GET',
       path: '/roles',

@@ -205,6 +205,16 @@ export class UserService {
     return ids;
   }
 
+  /** Removes a lost second factor; the user's sessions end so the next login is a fresh one. */
+  async resetTotp(id: number): Promise<UserView> {
+    const user = await this.find(id);
+    await this.sequelize.transaction(async (transaction) => {
+      await user.update({ totpEnabled: false, totpSecret: null, totpLastStep: null }, { transaction });
+      await Session.destroy({ where: { userId: id }, transaction });
+    });
+    return this.view(await this.find(id));
+  }
+
   async unlock(id: number): Promise<UserView> {
     const user = await this.find(id);
     await user.update({ failedLogins: 0, lockedUntil: null });

@@ -65,4 +65,21 @@ export function userCommands(program: Command): void {
         await app.cradle.sequelize.close();
       }
     });
+
+  user
+    .command('reset-totp')
+    .description("Turn off a user's second factor (lost phone); they can enrol again after logging in")
+    .requiredOption('--email <email>', 'e-mail of the user')
+    .action(async (options: { email: string }) => {
+      const app = await openForCli({ migrate: true });
+      try {
+        const found = await app.cradle.userService.findByEmail(options.email);
+        if (!found) throw new CliError(`No user with the e-mail ${options.email}.`);
+        await app.cradle.userService.resetTotp(found.id);
+        await app.cradle.auditService.record({ actor: 'cli', action: 'users.resetTotp', target: `user:${found.id}` });
+        process.stdout.write(`Two-factor login of ${found.email} is off; their sessions were closed.\n`);
+      } finally {
+        await app.cradle.sequelize.close();
+      }
+    });
 }

@@ -26,8 +26,9 @@ function setPath(target: Record<string, unknown>, dotted: string, value: unknown
   node[keys[keys.length - 1]] = value;
 }
 
-function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
+/** Merges nested objects key by key; arrays and other values in `extra` replace those in `base`. */
+export function deepMerge<T extends object>(base: T, extra: object): T {
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [key, value] of Object.entries(extra)) {
     const current = out[key];
     out[key] =
@@ -35,7 +36,7 @@ function deepMerge(base: Record<string, unknown>, extra: Record<string, unknown>
         ? deepMerge(current as Record<string, unknown>, value as Record<string, unknown>)
         : value;
   }
-  return out;
+  return out as T;
 }
 
 function readConfigFile(file: string): Record<string, unknown> {
@@ -84,7 +85,7 @@ export function loadConfig(options: LoadConfigOptions = {}): CarillonConfig {
     setPath(input, key, value);
     sources.set(key, `environment variable ${name}`);
   }
-  if (options.overrides) input = deepMerge(input, options.overrides as Record<string, unknown>);
+  if (options.overrides) input = deepMerge(input, options.overrides);
 
   const result = configSchema.safeParse(input);
   if (!result.success) {

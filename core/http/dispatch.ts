@@ -40,7 +40,14 @@ export function mountRoute(router: Router, route: MountedRoute, deps: { authenti
   router.register(route.fullPath, [def.method], async (ctx: Context) => {
     if (!route.isEnabled()) throw new HttpError(404, 'plugin_unavailable', 'Not found', `The plugin "${route.owner}" is disabled or has failed.`);
     const identity = def.permission === PUBLIC ? null : await deps.authenticator.fromContext(ctx);
-    authorise(route, identity, ctx);
+    const audited = !SAFE_METHODS.has(def.method) && def.audit !== false && identity !== null;
+    try {
+      authorise(route, identity, ctx);
+    } catch (err) {
+      // A refused change by a known user (no permission, no CSRF token) is worth a trace too.
+      if (audited) await recordAudit(deps.audit, route, { identity, ip: ctx.ip, requestId: ctx.state.requestId as string, koa: ctx } as RouteCall, (err as HttpError).status, undefined);
+      throw err;
+    }
 
     const errors: FieldError[] = [];
     const call: RouteCall = {
@@ -52,7 +59,6 @@ export function mountRoute(router: Router, route: MountedRoute, deps: { authenti
       requestId: ctx.state.requestId as string,
       koa: ctx,
     };
-    const audited = !SAFE_METHODS.has(def.method) && def.audit !== false && identity !== null;
     let result: unknown;
     try {
       if (errors.length) throw HttpError.validation(errors);

@@ -12,7 +12,7 @@ export const REDACTED_PATHS = [
   'token', '*.token', 'secret', '*.secret', '*.*.secret',
   'sipPassword', '*.sipPassword', '*.*.sipPassword',
   'authorization', '*.authorization', '*.headers.authorization', '*.headers.cookie', '*.headers["set-cookie"]',
-  'code', '*.totpCode', 'totpCode',
+  'totpCode', '*.totpCode',
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {

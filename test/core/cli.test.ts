@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -30,12 +31,13 @@ describe('CLI', () => {
   });
 
   it('migrates core then plugins, and reports status per namespace', () => {
-    expect(carillon(['migrate', 'status'], env).stdout).to.include('core: 0 executed, 1 pending');
+    const coreMigrations = fs.readdirSync(path.resolve(__dirname, '..', '..', 'migrations')).filter((f) => f.endsWith('.ts')).length;
+    expect(carillon(['migrate', 'status'], env).stdout).to.include(`core: 0 executed, ${coreMigrations} pending`);
     const up = carillon(['migrate', 'up'], env);
     expect(up.code, up.stderr).to.equal(0);
     expect(up.stdout).to.include('example: applied 0001-create-notes');
     const status = carillon(['migrate', 'status'], env).stdout;
-    expect(status).to.include('core: 1 executed, 0 pending');
+    expect(status).to.match(/core: \d+ executed, 0 pending/);
     expect(status).to.include('example: 1 executed, 0 pending');
   });
 
@@ -52,8 +54,8 @@ describe('CLI', () => {
   it('lists, disables and enables plugins', () => {
     expect(carillon(['plugin', 'list'], env).stdout).to.match(/example\s+1\.2\.0\s+package\s+enabled/);
     expect(carillon(['plugin', 'disable', 'example'], env).code).to.equal(0);
-    const listed = JSON.parse(carillon(['plugin', 'list', '--json'], env).stdout) as Array<{ id: string; enabled: boolean }>;
-    expect(listed).to.deep.include.members([{ ...listed[0], id: 'example', enabled: false }]);
+    const listed = JSON.parse(carillon(['plugin', 'list', '--json'], env).stdout) as Array<{ id: string; enabled: boolean; source: string }>;
+    expect(listed.find((p) => p.id === 'example')).to.include({ enabled: false, source: 'package' });
     expect(carillon(['plugin', 'enable', 'example'], env).code).to.equal(0);
     expect(carillon(['plugin', 'enable', 'nope'], env).stderr).to.include('No plugin with id "nope"');
   });

@@ -33,6 +33,9 @@ export class ApiClient {
     const text = await res.text();
     let parsed: unknown = text;
     if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+    // Login and password changes hand out a new CSRF token with the new session.
+    const fresh = (parsed as { csrfToken?: unknown } | null)?.csrfToken;
+    if (res.ok && typeof fresh === 'string') this.csrfToken = fresh;
     return { status: res.status, headers: res.headers, body: parsed as T, text };
   }
 
@@ -50,8 +53,6 @@ export class ApiClient {
   }
 
   async login(email: string, password: string, totpCode?: string): Promise<ApiResponse> {
-    const res = await this.post('/api/auth/login', { email, password, ...(totpCode ? { totpCode } : {}) });
-    if (res.status === 200) this.csrfToken = res.body.csrfToken;
-    return res;
+    return this.post('/api/auth/login', { email, password, ...(totpCode ? { totpCode } : {}) });
   }
 }

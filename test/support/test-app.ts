@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Carillon } from '../../core/app';
-import { loadConfig } from '../../core/config/load';
+import { deepMerge, loadConfig } from '../../core/config/load';
 import type { CarillonConfigInput } from '../../core/config/schema';
 import { createLogger } from '../../core/logging/logger';
 import { ApiClient } from './api-client';
@@ -49,18 +49,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const database = options.database ?? (await createTestDatabase(dataDir));
   const emptyDir = path.join(dataDir, 'no-plugins');
   fs.mkdirSync(emptyDir, { recursive: true });
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      dataDir,
-      http: { host: '127.0.0.1', port: 0, shutdownGraceMs: 2000 },
-      database: { url: database.url },
-      plugins: { dir: options.pluginDir ?? emptyDir, bundledDir: options.bundledDir ?? emptyDir },
-      auth: { lockout: { delayMs: 5 } },
-      log: { level: 'debug' },
-      ...options.overrides,
-    },
-  });
+  const defaults: CarillonConfigInput = {
+    dataDir,
+    http: { host: '127.0.0.1', port: 0, shutdownGraceMs: 2000 },
+    database: { url: database.url },
+    plugins: { dir: options.pluginDir ?? emptyDir, bundledDir: options.bundledDir ?? emptyDir },
+    auth: { lockout: { delayMs: 5 } },
+    log: { level: 'debug' },
+  };
+  const config = loadConfig({ env: {}, overrides: deepMerge(defaults, options.overrides ?? {}) });
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
