@@ -12,3 +12,13 @@ export async function openForCli(options: { migrate: boolean }): Promise<Carillo
   await app.open(options);
   return app;
 }
+
+/** Runs `work` on an opened Carillon and always closes the database afterwards. */
+export async function withCarillon<T>(options: { migrate: boolean }, work: (app: Carillon) => Promise<T>): Promise<T> {
+  const app = await openForCli(options);
+  try {
+    return await work(app);
+  } finally {
+    await app.cradle.sequelize.close();
+  }
+}

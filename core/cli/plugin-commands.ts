@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openForCli } from './cli-context';
+import { withCarillon } from './cli-context';
 
 export function pluginCommands(program: Command): void {
   const plugin = program.command('plugin').description('Installed plugins');
@@ -9,8 +9,7 @@ export function pluginCommands(program: Command): void {
     .description('Plugins with version, state and error')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const app = await openForCli({ migrate: false });
-      try {
+      await withCarillon({ migrate: false }, async (app) => {
         const plugins = app.cradle.pluginHost.list();
         if (options.json) {
           process.stdout.write(`${JSON.stringify(plugins, null, 2)}\n`);
@@ -22,9 +21,7 @@ export function pluginCommands(program: Command): void {
           const state = p.error ? `failed: ${p.error.code}: ${p.error.message}` : p.enabled ? 'enabled' : 'disabled';
           process.stdout.write(`${p.id.padEnd(24)} ${(p.version ?? '-').padEnd(10)} ${p.source.padEnd(8)} ${state}\n`);
         }
-      } finally {
-        await app.cradle.sequelize.close();
-      }
+      });
     });
 
   for (const action of ['enable', 'disable'] as const) {
@@ -33,16 +30,15 @@ export function pluginCommands(program: Command): void {
       .description(`${action === 'enable' ? 'Enable' : 'Disable'} a plugin; a running server applies it at its next start`)
       .argument('<id>', 'plugin id')
       .action(async (id: string) => {
-        const app = await openForCli({ migrate: true });
-        try {
-          await app.cradle.pluginHost.setEnabled(id, action === 'enable', { live: false });
-          await app.cradle.auditService.record({ actor: 'cli', action: `plugins.${action}`, target: `plugin:${id}` });
-          process.stdout.write(`Plugin ${id} ${action}d. Restart Carillon (or use the admin UI) to apply it now.\n`);
-        } catch (err) {
-          throw new Error((err as { detail?: string }).detail ?? (err as Error).message);
-        } finally {
-          await app.cradle.sequelize.close();
-        }
+        await withCarillon({ migrate: true }, async (app) => {
+          try {
+            await app.cradle.pluginHost.setEnabled(id, action === 'enable', { live: false });
+            await app.cradle.auditService.record({ actor: 'cli', action: `plugins.${action}`, target: `plugin:${id}` });
+            process.stdout.write(`Plugin ${id} ${action}d. Restart Carillon (or use the admin UI) to apply it now.\n`);
+          } catch (err) {
+            throw new Error((err as { detail?: string }).detail ?? (err as Error).message);
+          }
+        });
       });
   }
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { read } from 'read';
 import type { HttpError } from '../http/problem';
-import { CliError, openForCli } from './cli-context';
+import { CliError, withCarillon } from './cli-context';
 
 /** The password from standard input when it is piped, or from a hidden prompt (asked twice). */
 async function readPassword(): Promise<string> {
@@ -38,14 +38,11 @@ export function userCommands(program: Command): void {
     .option('--role <role...>', 'role(s)', ['admin'])
     .action(async (options: { email: string; name?: string; role: string[] }) => {
       const password = await readPassword();
-      const app = await openForCli({ migrate: true });
-      try {
+      await withCarillon({ migrate: true }, async (app) => {
         const created = await app.cradle.userService.create({ email: options.email, displayName: options.name ?? options.email, password, roles: options.role }).catch(explain);
         await app.cradle.auditService.record({ actor: 'cli', action: 'users.create', target: `user:${created.id}` });
         process.stdout.write(`User ${created.email} created with role(s) ${created.roles.join(', ')}.\n`);
-      } finally {
-        await app.cradle.sequelize.close();
-      }
+      });
     });
 
   user
@@ -54,16 +51,13 @@ export function userCommands(program: Command): void {
     .requiredOption('--email <email>', 'e-mail of the user')
     .action(async (options: { email: string }) => {
       const password = await readPassword();
-      const app = await openForCli({ migrate: true });
-      try {
+      await withCarillon({ migrate: true }, async (app) => {
         const found = await app.cradle.userService.findByEmail(options.email);
         if (!found) throw new CliError(`No user with the e-mail ${options.email}.`);
         await app.cradle.userService.setPassword(found.id, password).catch(explain);
         await app.cradle.auditService.record({ actor: 'cli', action: 'users.resetPassword', target: `user:${found.id}` });
         process.stdout.write(`Password of ${found.email} changed; their sessions were closed.\n`);
-      } finally {
-        await app.cradle.sequelize.close();
-      }
+      });
     });
 
   user
@@ -71,15 +65,12 @@ export function userCommands(program: Command): void {
     .description("Turn off a user's second factor (lost phone); they can enrol again after logging in")
     .requiredOption('--email <email>', 'e-mail of the user')
     .action(async (options: { email: string }) => {
-      const app = await openForCli({ migrate: true });
-      try {
+      await withCarillon({ migrate: true }, async (app) => {
         const found = await app.cradle.userService.findByEmail(options.email);
         if (!found) throw new CliError(`No user with the e-mail ${options.email}.`);
         await app.cradle.userService.resetTotp(found.id);
         await app.cradle.auditService.record({ actor: 'cli', action: 'users.resetTotp', target: `user:${found.id}` });
         process.stdout.write(`Two-factor login of ${found.email} is off; their sessions were closed.\n`);
-      } finally {
-        await app.cradle.sequelize.close();
-      }
+      });
     });
 }
