@@ -18,6 +18,7 @@ import { HttpError } from './http/problem';
 import { authRoutes, setupRoutes } from './auth/auth-routes';
 import { userRoutes } from './auth/user-routes';
 import { systemRoutes } from './system/system-routes';
+import { registerSetupPage } from './system/setup-page';
 
 export const CORE_MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
 export const CORE_NAMESPACE = 'core';
@@ -82,10 +83,13 @@ export class Carillon {
     for (const route of userRoutes(c)) c.routeTable.add('core', '/api', route);
     for (const route of systemRoutes(c)) c.routeTable.add('core', '/api', route);
     await c.pluginHost.startAll();
+    // In the background: Carillon serves while Asterisk is unreachable, and plugins' Stasis routes are in place first.
+    c.telephony.start();
     c.jobScheduler.schedule('core', { name: 'purge-expired-sessions', schedule: '17 * * * *', run: async () => void (await c.sessionService.purgeExpired()) });
 
     const { app, router } = createHttpApp({ config: this.config, logger: this.logger, routeTable: c.routeTable, authenticator: c.authenticator, audit: c.auditService });
     router.get('/ui/plugins/:id/*file', (ctx: Context) => this.servePluginUi(ctx));
+    registerSetupPage(router);
     const handler = app.callback();
     this.server = http.createServer((req, res) => {
       this.inFlight++;
@@ -140,6 +144,7 @@ export class Carillon {
         await closed;
       }
       c.jobScheduler.stopAll();
+      await c.telephony.stop();
       await c.pluginHost.stopAll();
       await c.sequelize.close();
       this.logger.info('Carillon stopped');

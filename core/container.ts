@@ -22,6 +22,7 @@ import { PluginHost } from './plugins/plugin-host';
 import { SecretBox } from './security/secret-box';
 import { SettingsService } from './settings/settings-service';
 import { TelephonyStatus } from './telephony/engine-status';
+import { TelephonyService } from './telephony/telephony-service';
 
 /** The core services, by the names plugins resolve them with. */
 export interface CoreCradle {
@@ -47,6 +48,8 @@ export interface CoreCradle {
   collections: CollectionRegistry;
   pluginHost: PluginHost;
   telephonyStatus: TelephonyStatus;
+  /** The telephony API for plugins: call events, commands, Stasis routes. */
+  telephony: TelephonyService;
   socketGateway: SocketGateway;
 }
 
@@ -90,6 +93,7 @@ export function buildContainer(base: { config: CarillonConfig; logger: Logger; s
         }),
     ).singleton(),
     telephonyStatus: asFunction(({ events }: CoreCradle) => new TelephonyStatus(events)).singleton(),
+    telephony: asFunction((c: CoreCradle) => new TelephonyService({ config: c.config, logger: c.logger, telephonyStatus: c.telephonyStatus })).singleton(),
     socketGateway: asFunction((c: CoreCradle) => new SocketGateway(c.authenticator, c.events, c.roleService, c.logger)).singleton(),
   });
   return container;

@@ -20,3 +20,8 @@ export type * from './plugins/types';
 export type { RouteDefinition, RouteCall, RouteInput } from './http/routes';
 export type { MigrationDefinition, MigrationContext } from './db/migrator';
 export type { CarillonEvents } from './events/bus';
+export type { Telephony, OriginateRequest, OutboundCall, CallHandler } from './telephony/telephony-service';
+export type { CallEvent, CallEventType, CallEnded, CallOutcome, CallParty } from './telephony/call-events';
+export type { CallContext, CallStep } from './telephony/steps';
+/** Small call steps to compose call logic: answer, play, collectDigits, dial, bridgeWith, menu, sequence… */
+export * as callSteps from './telephony/steps';

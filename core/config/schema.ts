@@ -51,6 +51,28 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   secretKeyFile: z.string().min(1).optional(),
+  telephony: z
+    .strictObject({
+      // Without a URL telephony stays `not_configured` and Carillon runs without it.
+      ari: z
+        .strictObject({
+          url: z.url({ protocol: /^https?$/ }).optional(),
+          username: z.string().min(1).default('carillon'),
+          password: z.string().default(''),
+          app: z.string().regex(/^[A-Za-z0-9_-]+$/).default('carillon'),
+          requestTimeoutMs: z.number().int().min(50).max(120_000).default(5000),
+          // Asterisk drops HTTP sessions past http.conf `sessionlimit` (100 by default).
+          maxSockets: z.number().int().min(1).max(100).default(32),
+          reconnect: z
+            .strictObject({
+              initialDelayMs: z.number().int().min(1).max(60_000).default(500),
+              maxDelayMs: z.number().int().min(1).max(600_000).default(30_000),
+            })
+            .prefault({}),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
 });
 
 export type CarillonConfigInput = z.input<typeof configSchema>;
@@ -73,6 +95,11 @@ export const EXPECTED_FORM: Record<string, string> = {
   'log.level': `one of ${LOG_LEVELS.join(', ')}`,
   'plugins.dir': 'a folder path',
   'auth.secureCookies': 'one of auto, always, never',
+  'telephony.ari.url': "the http:// or https:// URL of Asterisk's HTTP server, such as http://127.0.0.1:8088",
+  'telephony.ari.username': 'the ARI user name from ari.conf',
+  'telephony.ari.app': 'a Stasis application name (letters, digits, - and _)',
+  'telephony.ari.requestTimeoutMs': 'a whole number of milliseconds from 50 to 120000',
+  'telephony.ari.maxSockets': 'an integer from 1 to 100',
 };
 
 /** Environment variables and the configuration key each one sets. */
@@ -84,4 +111,7 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
   CARILLON_DATABASE_URL: 'database.url',
   CARILLON_LOG_LEVEL: 'log.level',
   CARILLON_PLUGIN_DIR: 'plugins.dir',
+  CARILLON_ARI_URL: 'telephony.ari.url',
+  CARILLON_ARI_USERNAME: 'telephony.ari.username',
+  CARILLON_ARI_PASSWORD: 'telephony.ari.password',
 };

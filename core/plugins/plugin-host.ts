@@ -408,7 +408,8 @@ export class PluginHost {
           const adjusted = builder.lifetime === Lifetime.SINGLETON && builder.setLifetime ? builder.setLifetime(Lifetime.SCOPED) : resolver;
           scope.register(`${id}.${name}`, adjusted);
         },
-        resolve: <T>(name: string) => scope.resolve<T>(name.includes('.') ? name : `${id}.${name}`),
+        // A bare name is the plugin's own service when it registered one, otherwise a core service.
+        resolve: <T>(name: string) => scope.resolve<T>(!name.includes('.') && scope.hasRegistration(`${id}.${name}`) ? `${id}.${name}` : name),
       },
       dependency: (pluginId: string) => {
         if (!allowedDeps.has(pluginId)) throw new Error(`"${pluginId}" is not in dependsOn or optionalDeps of ${id}`);

@@ -75,4 +75,16 @@ describe('HTTP conventions', () => {
     expect(res.body.paths['/api/users/{id}'].patch['x-permission']).to.equal('users.manage');
     expect(res.body.paths['/api/auth/login'].post.requestBody.content['application/json'].schema.required).to.include('email');
   });
+
+  it('serves the first-run page behind the printed setup link, and only its own files', async () => {
+    const page = await t.client().get('/setup?token=abc');
+    expect(page.status).to.equal(200);
+    expect(page.headers.get('content-type')).to.match(/text\/html/);
+    expect(page.text).to.include('<form id="setup"').and.include('<label for="password"');
+    const script = await t.client().get('/setup/setup.js');
+    expect(script.headers.get('content-type')).to.match(/javascript/);
+    expect(script.text).to.include("fetch('/api/setup'");
+    expect((await t.client().get('/setup/setup.html.bak')).status).to.equal(404);
+    expect((await t.client().get('/setup/..%2F..%2Fapp.ts')).status).to.equal(404);
+  });
 });

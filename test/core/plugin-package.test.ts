@@ -68,6 +68,7 @@ describe('Plugin host: a third-party package end to end', () => {
       return res.body.notesSeen >= 1 && res.body.ticks >= 2 && res.body;
     }, 'subscriber and job');
     expect(stats.starts).to.equal(1);
+    expect(stats.telephonyState).to.equal('not_configured');
   });
 
   it('delivers its events over socket.io to users holding the permission', async () => {
