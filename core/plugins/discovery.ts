@@ -59,9 +59,10 @@ export function discoverBundled(dir: string): DiscoveredPlugin[] {
   if (!fs.existsSync(dir)) return [];
   provideApiModule();
   return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => ({ name: entry.name, root: path.join(dir, entry.name) }))
+    .readdirSync(dir)
+    .map((name) => ({ name, root: path.join(dir, name) }))
+    // statSync follows symbolic links, so a plugin folder linked into place is found too.
+    .filter(({ root }) => fs.statSync(root, { throwIfNoEntry: false })?.isDirectory())
     .flatMap(({ name, root }) => {
       const entry = bundledEntry(root);
       return entry ? [load('bundled', root, name, entry)] : [];

@@ -1,0 +1,75 @@
+import path from 'node:path';
+import fs from 'node:fs';
+import { expect } from 'chai';
+import { matchHeader } from '../../../plugins/directory/services/csv/columns';
+import { readCsv } from '../../../plugins/directory/services/csv/csv-reader';
+import { CsvFileError } from '../../../plugins/directory/services/csv/csv-errors';
+import { detectFormat } from '../../../plugins/directory/services/csv/file-format';
+import { PhoneNumbers } from '../../../plugins/directory/services/phone-numbers';
+import { queryTerms } from '../../../plugins/directory/services/contact-search-service';
+import { tempDir } from '../../support/test-app';
+import { FIXTURES } from './directory-app';
+
+const at = (name: string) => path.join(FIXTURES, name);
+
+async function records(file: string) {
+  const out: Array<{ line: number; values: string[] }> = [];
+  for await (const record of readCsv(file, detectFormat(file, {}))) out.push(record);
+  return out;
+}
+
+describe('Directory CSV reading (units)', () => {
+  it('detects encoding and separator of each fixture', () => {
+    expect(detectFormat(at('utf8-bom-semicolon-crlf.csv'), {})).to.include({ encoding: 'utf-8', separator: 'semicolon' });
+    expect(detectFormat(at('utf8-comma-lf-reordered.csv'), {})).to.include({ encoding: 'utf-8', separator: 'comma' });
+    expect(detectFormat(at('windows-1252-semicolon.csv'), {})).to.include({ encoding: 'windows-1252', separator: 'semicolon' });
+    expect(detectFormat(at('iso-8859-1-tab.csv'), {}).separator).to.equal('tab');
+    expect(detectFormat(at('quoted-newlines.csv'), {})).to.include({ separator: 'comma' });
+    expect(() => detectFormat(at('empty.csv'), {})).to.throw(CsvFileError).with.property('code', 'csv_empty');
+  });
+
+  it('keeps UTF-8 when a multi-byte character straddles the detection sample', () => {
+    const file = path.join(tempDir(), 'long.csv');
+    // 65535 ASCII bytes then "é": the 64 KiB sample ends between its two bytes.
+    fs.writeFileSync(file, 'Nom;Prénom\n' + 'x'.repeat(65535 - 'Nom;Prénom\n'.length - 1) + 'é\n');
+    expect(detectFormat(file, {}).encoding).to.equal('utf-8');
+  });
+
+  it('reads records with the line where each starts, CRLF and quoted line breaks included', async () => {
+    const rows = await records(at('quoted-newlines.csv'));
+    expect(rows.map((r) => r.line)).to.deep.equal([1, 2, 5]);
+    expect(rows[1].values[0]).to.equal('Durand, fils');
+    const bom = await records(at('utf8-bom-semicolon-crlf.csv'));
+    expect(bom[0].values[0]).to.equal('Clé unique');
+  });
+
+  it('matches headers in French or English, any order, case and accents aside', () => {
+    const match = matchHeader(['PRENOM', 'nom', 'Tel. Mobile', 'e-mail', 'Poste', 'Couleur', 'Unique key']);
+    expect([...match.positions]).to.deep.equal([['firstName', 0], ['lastName', 1], ['mobile', 2], ['emails', 3], ['extension', 4], ['key', 6]]);
+    expect(match.ignored).to.deep.equal(['Couleur']);
+    expect(match.missing).to.deep.equal([]);
+    expect(matchHeader(['Company']).missing).to.deep.equal(['lastName', 'firstName']);
+    expect(matchHeader(['Nom', 'Last name', 'Prénom']).duplicates).to.deep.equal(['Last name']);
+  });
+
+  it('stores numbers in E.164 with the text kept, internal numbers as digits', () => {
+    const fr = new PhoneNumbers('FR');
+    expect(fr.normalise('work', ' 01 23 45 67 89 ')).to.deep.equal({ type: 'work', original: '01 23 45 67 89', e164: '+33123456789', digits: '123456789', isDefault: false });
+    expect(fr.normalise('work', '33123456789')).to.include({ e164: '+33123456789' });
+    expect(fr.normalise('work', '(0)1.23.45.67.89')).to.include({ e164: '+33123456789' });
+    expect(fr.normalise('other', '201')).to.include({ e164: null, digits: '201' });
+    expect(fr.normalise('other', '+1 234')).to.equal('invalid_number');
+    expect(fr.normalise('other', '01 23 abc')).to.equal('invalid_characters');
+    expect(fr.display({ e164: '+33123456789', original: '' }, 'national')).to.equal('01 23 45 67 89');
+    expect(fr.display({ e164: '+33123456789', original: '' }, 'international')).to.equal('+33123456789');
+    expect(fr.display({ e164: '+442079460018', original: '' }, 'national')).to.equal('+44 20 7946 0018');
+  });
+
+  it('turns a query into prefix terms: words folded, numbers to national digits', () => {
+    const fr = new PhoneNumbers('FR');
+    expect(queryTerms('Hélène  Lefèvre', fr)).to.deep.equal(['helene', 'lefevre']);
+    expect(queryTerms('+33 (0)1 23', fr)).to.deep.equal(['123']);
+    expect(queryTerms('01 23 45', fr)).to.deep.equal(['12345']);
+    expect(queryTerms('   ', fr)).to.deep.equal([]);
+  });
+});
