@@ -19,6 +19,7 @@ import { authRoutes, setupRoutes } from './auth/auth-routes';
 import { userRoutes } from './auth/user-routes';
 import { systemRoutes } from './system/system-routes';
 import { registerSetupPage } from './system/setup-page';
+import { CORE_MODULES } from './modules';
 
 export const CORE_MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
 export const CORE_NAMESPACE = 'core';
@@ -44,7 +45,13 @@ export class Carillon {
     initAuthModels(sequelize);
     initAuditModel(sequelize);
     initSettingModels(sequelize);
+    for (const module of CORE_MODULES) module.initModels?.(sequelize);
     this.container = buildContainer({ config, logger, sequelize });
+    for (const module of CORE_MODULES) {
+      module.register?.(this.container);
+      if (module.permissions) this.cradle.permissionCatalogue.add('core', module.permissions);
+      for (const event of module.events ?? []) this.cradle.events.define(event.name, { permission: event.permission, description: event.description, owner: 'core' });
+    }
   }
 
   /** `announce` shows a person things that must not go to the logs, such as the setup link (default: stdout). */
@@ -82,7 +89,11 @@ export class Carillon {
     for (const route of authRoutes(c)) c.routeTable.add('core', '/api/auth', route);
     for (const route of userRoutes(c)) c.routeTable.add('core', '/api', route);
     for (const route of systemRoutes(c)) c.routeTable.add('core', '/api', route);
+    for (const module of CORE_MODULES) {
+      for (const group of module.routes?.(this.container) ?? []) for (const route of group.routes) c.routeTable.add('core', group.prefix, route);
+    }
     await c.pluginHost.startAll();
+    for (const module of CORE_MODULES) await module.start?.(this.container);
     // In the background: Carillon serves while Asterisk is unreachable, and plugins' Stasis routes are in place first.
     c.telephony.start();
     c.jobScheduler.schedule('core', { name: 'purge-expired-sessions', schedule: '17 * * * *', run: async () => void (await c.sessionService.purgeExpired()) });
@@ -144,6 +155,7 @@ export class Carillon {
         await closed;
       }
       c.jobScheduler.stopAll();
+      for (const module of [...CORE_MODULES].reverse()) await module.stop?.(this.container);
       await c.telephony.stop();
       await c.pluginHost.stopAll();
       await c.sequelize.close();
