@@ -1,4 +1,11 @@
+import { callsModule } from './calls/calls-module';
 import type { CoreModule } from './core-module';
+import { telephonyResourcesModule } from './telephony/resources/telephony-resources-module';
+import { telephonyConfigModule } from './telephony/config/telephony-config-module';
 
 /** Core modules, in start order (stopped in reverse). */
-export const CORE_MODULES: CoreModule[] = [];
+export const CORE_MODULES: CoreModule[] = [
+  telephonyResourcesModule,
+  telephonyConfigModule,
+  callsModule,
+];

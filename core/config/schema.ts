@@ -71,6 +71,12 @@ export const configSchema = z.strictObject({
             .prefault({}),
         })
         .prefault({}),
+      // cdr_csv output that the call log reads incrementally (calls made while Carillon was stopped).
+      cdrFile: z.string().min(1).default('/var/log/asterisk/cdr-csv/Master.csv'),
+      // MixMonitor's WAV files waiting to be converted; default `<dataDir>/recordings-spool`.
+      recordingsSpoolDir: z.string().min(1).optional(),
+      // Where Carillon writes Asterisk's generated files (the skeleton includes them); default `<dataDir>/asterisk`.
+      configDir: z.string().min(1).optional(),
     })
     .prefault({}),
 });
@@ -100,6 +106,9 @@ export const EXPECTED_FORM: Record<string, string> = {
   'telephony.ari.app': 'a Stasis application name (letters, digits, - and _)',
   'telephony.ari.requestTimeoutMs': 'a whole number of milliseconds from 50 to 120000',
   'telephony.ari.maxSockets': 'an integer from 1 to 100',
+  'telephony.cdrFile': "the path of Asterisk's cdr_csv Master.csv",
+  'telephony.recordingsSpoolDir': 'a folder path where Asterisk writes call recordings (WAV)',
+  'telephony.configDir': "a folder path for Asterisk's generated configuration (included by /etc/asterisk)",
 };
 
 /** Environment variables and the configuration key each one sets. */

@@ -150,7 +150,8 @@ describe('Users, roles and permissions over HTTP', () => {
   });
 
   it('lets users.manage hand out only the permissions its holder has', async () => {
-    const helpdesk = await admin.post('/api/roles', { name: 'helpdesk', permissions: ['users.read', 'users.manage'] });
+    // The helpdesk holds what an agent holds (so it may hand out the agent role) plus user management.
+    const helpdesk = await admin.post('/api/roles', { name: 'helpdesk', permissions: ['users.read', 'users.manage'], inherits: ['agent'] });
     expect(helpdesk.status).to.equal(201);
     const desk = await createUser(t, admin, ['helpdesk'], 'desk');
     const adminId = (await admin.get('/api/auth/me')).body.user.id as number;

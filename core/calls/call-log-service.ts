@@ -1,0 +1,120 @@
+import { Op, type Sequelize } from 'sequelize';
+import type { CallerNameLookup } from './caller-name-lookup';
+import type { CallObservation } from './call-observation';
+import { CallLeg, CallRecord } from './call-models';
+import { mergeStatus, type CallDirection } from './call-status';
+import { numberTail } from './phone-digits';
+
+function extensionsOf(direction: CallDirection, callerNumber: string, destination: string): { extension: string | null; callerExtension: string | null } {
+  const short = (value: string) => (value ? value.slice(0, 32) : null);
+  if (direction === 'inbound') return { extension: short(destination), callerExtension: null };
+  if (direction === 'outbound') return { extension: null, callerExtension: short(callerNumber) };
+  return { extension: short(destination), callerExtension: short(callerNumber) };
+}
+
+const seconds = (from: Date, to: Date) => Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000));
+
+/**
+ * Writes the call log. Every source (live events, CDR lines) hands in observations; one call
+ * (linkedid) makes one row however many sources and lines describe it. The CDR wins for times
+ * and durations, the dialplan's userfield for status, direction and destination. Writes are
+ * serialised: live events and the CDR reader may describe the same call at the same moment.
+ */
+export class CallLogService {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly callerNames: CallerNameLookup,
+  ) {}
+
+  record(observation: CallObservation): Promise<CallRecord> {
+    const run = this.queue.then(() => this.write(observation));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The call a channel belongs to, when a source already linked it. */
+  async callKeyOfLeg(uniqueid: string): Promise<string | null> {
+    return (await CallLeg.findByPk(uniqueid))?.callKey ?? null;
+  }
+
+  private async write(observation: CallObservation): Promise<CallRecord> {
+    // A CDR line without a userfield names only its channel: find the call it was linked to.
+    const linked = await CallLeg.findAll({ where: { uniqueid: { [Op.in]: [observation.callKey, ...observation.legs] } } });
+    const callKey = linked.find((leg) => leg.uniqueid === observation.callKey)?.callKey ?? linked[0]?.callKey ?? observation.callKey;
+    const existing = await CallRecord.findOne({ where: { callKey } });
+    const callerName = observation.callerName || (existing?.callerName ?? '') || (await this.callerNames.nameOf(observation.callerNumber));
+    return this.sequelize.transaction(async (transaction) => {
+      let row: CallRecord;
+      if (!existing) {
+        row = CallRecord.build({
+          callKey,
+          startAt: observation.startAt,
+          endAt: observation.endAt,
+          callerNumber: observation.callerNumber.slice(0, 64),
+          callerName,
+          callerTail: numberTail(observation.callerNumber),
+          destination: observation.destination.slice(0, 64),
+          destinationTail: numberTail(observation.destination),
+          ...extensionsOf(observation.direction, observation.callerNumber, observation.destination),
+          direction: observation.direction,
+          durationSeconds: seconds(observation.startAt, observation.endAt),
+          talkSeconds: observation.talkSeconds,
+          status: observation.verdict.status,
+          statusOrigin: observation.verdict.origin,
+          seenLive: observation.source === 'live',
+          seenCdr: observation.source === 'cdr',
+        });
+      } else {
+        row = existing;
+        this.merge(row, observation, callerName);
+      }
+      await row.save({ transaction });
+      const legs = [...new Set([callKey, ...observation.legs])].map((uniqueid) => ({ uniqueid, callKey }));
+      await CallLeg.bulkCreate(legs, { ignoreDuplicates: true, transaction });
+      return row;
+    });
+  }
+
+  private merge(row: CallRecord, observation: CallObservation, callerName: string): void {
+    if (observation.source === 'cdr') {
+      // The first CDR line replaces live timing; further lines of the same call widen it.
+      const startAt = row.seenCdr && row.startAt < observation.startAt ? row.startAt : observation.startAt;
+      const endAt = row.seenCdr && row.endAt > observation.endAt ? row.endAt : observation.endAt;
+      row.talkSeconds = row.seenCdr ? Math.max(row.talkSeconds, observation.talkSeconds) : observation.talkSeconds;
+      row.startAt = startAt;
+      row.endAt = endAt;
+      row.seenCdr = true;
+    } else {
+      if (!row.seenCdr) {
+        // Live observations of one call are cumulative (all its legs so far): take the latest.
+        row.startAt = observation.startAt;
+        row.endAt = observation.endAt;
+        row.talkSeconds = observation.talkSeconds;
+      }
+      row.seenLive = true;
+    }
+    row.durationSeconds = seconds(row.startAt, row.endAt);
+    const describedBefore = row.statusOrigin === 'userfield' && !observation.dialplanDescribed;
+    const current = { status: row.status, origin: row.statusOrigin };
+    const verdict = current.origin === 'live' && observation.verdict.origin === 'live' ? observation.verdict : mergeStatus(current, observation.verdict);
+    row.status = verdict.status;
+    row.statusOrigin = verdict.origin;
+    if (!row.callerNumber && observation.callerNumber) {
+      row.callerNumber = observation.callerNumber.slice(0, 64);
+      row.callerTail = numberTail(observation.callerNumber);
+    }
+    if (!row.callerName && callerName) row.callerName = callerName;
+    // Who was reached: the dialplan knows best, then live events (they see the bridged phone), then the CDR.
+    const takeDestination = observation.dialplanDescribed || (!describedBefore && (!row.destination || (observation.source === 'live' && !!observation.destination)));
+    if (takeDestination && observation.destination) {
+      row.destination = observation.destination.slice(0, 64);
+      row.destinationTail = numberTail(observation.destination);
+      row.direction = observation.direction;
+      const extensions = extensionsOf(row.direction, row.callerNumber, row.destination);
+      row.extension = extensions.extension;
+      row.callerExtension = extensions.callerExtension;
+    }
+  }
+}

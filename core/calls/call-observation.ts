@@ -1,0 +1,59 @@
+import type { CdrRecord } from './cdr-record';
+import { nameOfClid } from './cdr-record';
+import { parseUserfield } from './cdr-userfield';
+import { statusFromDialplan, statusFromDisposition, type CallDirection, type StatusVerdict } from './call-status';
+
+/** What one source (a CDR line, or live events of a call's channels) says about a call. */
+export interface CallObservation {
+  source: 'live' | 'cdr';
+  /** The call's Asterisk linkedid when known, otherwise the channel's uniqueid. */
+  callKey: string;
+  /** Channel uniqueids of this call seen by the source. */
+  legs: string[];
+  startAt: Date;
+  endAt: Date;
+  talkSeconds: number;
+  callerNumber: string;
+  callerName: string;
+  destination: string;
+  direction: CallDirection;
+  /** True when direction and destination come from the dialplan's userfield (they then win). */
+  dialplanDescribed: boolean;
+  verdict: StatusVerdict;
+}
+
+/** `PJSIP/2001` → 2001, `PJSIP/0611111111@trunk` → 0611111111, `PJSIP/2001-0000001f` (a channel name) → 2001. */
+export function numberOfEndpoint(endpoint: string, isChannelName = false): string {
+  const slash = endpoint.indexOf('/');
+  let resource = slash >= 0 ? endpoint.slice(slash + 1) : endpoint;
+  if (isChannelName) resource = resource.replace(/-[0-9a-f]{8}(;\d)?$/, '');
+  const at = resource.indexOf('@');
+  return at >= 0 ? resource.slice(0, at) : resource;
+}
+
+/**
+ * A CDR line as an observation, or null for lines that are not calls of their own: Snoop
+ * channels (supervision) and the second half of a Local pair (the first half stands for the call).
+ */
+export function observationFromCdr(record: CdrRecord): CallObservation | null {
+  if (record.channel.startsWith('Snoop/') || /^Local\/.*;2$/.test(record.channel)) return null;
+  const dialplan = parseUserfield(record.userfield);
+  const dialplanStatus = dialplan ? statusFromDialplan(dialplan.dialstatus, dialplan.hint) : null;
+  const originated = record.lastapp === 'AppDial2' || record.channel.startsWith('Local/');
+  let destination = dialplan?.to ?? '';
+  if (!destination) destination = record.dst && record.dst !== 's' ? record.dst : originated ? numberOfEndpoint(record.channel, true) : '';
+  return {
+    source: 'cdr',
+    callKey: dialplan?.linkedid ?? record.uniqueid,
+    legs: [record.uniqueid],
+    startAt: record.start,
+    endAt: record.end,
+    talkSeconds: record.billsec,
+    callerNumber: record.src,
+    callerName: nameOfClid(record.clid),
+    destination,
+    direction: dialplan?.direction ?? (originated ? 'outbound' : 'inbound'),
+    dialplanDescribed: !!dialplan?.direction,
+    verdict: dialplanStatus ? { status: dialplanStatus, origin: 'userfield' } : { status: statusFromDisposition(record.disposition), origin: 'cdr' },
+  };
+}

@@ -1,0 +1,103 @@
+import path from 'node:path';
+import { asFunction, type AwilixContainer } from 'awilix';
+import type { CoreCradle } from '../container';
+import type { CoreModule } from '../core-module';
+import { CallerNameLookup } from './caller-name-lookup';
+import { CallLogQuery } from './call-log-query';
+import { CallLogService } from './call-log-service';
+import { initCallModels } from './call-models';
+import { callRoutes } from './call-routes';
+import { CdrIngestor } from './cdr-ingestor';
+import { ExtensionLookup } from './extension-directory';
+import { LiveCallCollector } from './live-call-collector';
+import { RecordingService } from './recordings/recording-service';
+import { AriRegistrarReader } from './registrations/ari-registrar-reader';
+import { registrationRoutes } from './registrations/registration-routes';
+import { REGISTRATION_CHANGED, RegistrationService } from './registrations/registration-service';
+
+declare module '../container' {
+  interface CoreCradle {
+    callerNameLookup: CallerNameLookup;
+    callLogService: CallLogService;
+    callLogQuery: CallLogQuery;
+    liveCallCollector: LiveCallCollector;
+    cdrIngestor: CdrIngestor;
+    recordingService: RecordingService;
+    extensionLookup: ExtensionLookup;
+    registrationService: RegistrationService;
+  }
+}
+
+const CDR_POLL_MS = 5000;
+const SPOOL_POLL_MS = 10_000;
+
+/** The call log (live events + Asterisk's CDR file), recordings, and the SIP registrations view. */
+export const callsModule: CoreModule = {
+  name: 'calls',
+  permissions: [
+    { key: 'calls.read', description: 'See the call log of every extension and export it', defaultRoles: ['manager', 'supervisor', 'technician'] },
+    { key: 'calls.read.own', description: 'See the call log of the extensions linked to oneself', defaultRoles: ['agent'] },
+    { key: 'recordings.listen', description: 'Listen to and download call recordings', defaultRoles: ['manager', 'supervisor'] },
+    { key: 'recordings.manage', description: 'Set how long call recordings are kept', defaultRoles: ['manager'] },
+    { key: 'registrations.read', description: "See extensions' SIP registrations (contacts, user agents, addresses)", defaultRoles: ['technician', 'supervisor'] },
+  ],
+  events: [{ name: REGISTRATION_CHANGED, permission: 'registrations.read', description: "An extension's SIP contacts changed (registered, unregistered, reachable…)" }],
+  initModels: initCallModels,
+  register(container: AwilixContainer<CoreCradle>) {
+    container.register({
+      callerNameLookup: asFunction((c: CoreCradle) => new CallerNameLookup(c.collections, c.logger)).singleton(),
+      callLogService: asFunction((c: CoreCradle) => new CallLogService(c.sequelize, c.callerNameLookup)).singleton(),
+      callLogQuery: asFunction(() => new CallLogQuery()).singleton(),
+      liveCallCollector: asFunction((c: CoreCradle) => new LiveCallCollector(c.telephony, c.callLogService, c.logger.child({ component: 'call-log' }))).singleton(),
+      cdrIngestor: asFunction((c: CoreCradle) => new CdrIngestor(c.config.telephony.cdrFile, c.settingsService, c.callLogService, c.logger.child({ component: 'cdr' }))).singleton(),
+      recordingService: asFunction(
+        (c: CoreCradle) =>
+          new RecordingService(
+            c.config.telephony.recordingsSpoolDir ?? path.join(c.config.resolved.dataDir, 'recordings-spool'),
+            path.join(c.config.resolved.dataDir, 'recordings'),
+            c.settingsService,
+            c.logger.child({ component: 'recordings' }),
+          ),
+      ).singleton(),
+      extensionLookup: asFunction((c: CoreCradle) => new ExtensionLookup(c.collections)).singleton(),
+      registrationService: asFunction(
+        (c: CoreCradle) => new RegistrationService(new AriRegistrarReader(c.config), c.extensionLookup, c.telephony, c.events, c.config.telephony.ari.app, c.logger.child({ component: 'registrations' })),
+      ).singleton(),
+    });
+  },
+  routes(container) {
+    const c = container.cradle;
+    return [
+      { prefix: '/api/calls', routes: callRoutes(c) },
+      { prefix: '/api/telephony', routes: registrationRoutes(c) },
+    ];
+  },
+  start(container) {
+    const c = container.cradle;
+    c.liveCallCollector.start();
+    c.registrationService.start();
+    // Calls made while Carillon was stopped: caught up in the background, then followed.
+    let lastFailure = '';
+    const ingest = async () => {
+      try {
+        await c.cdrIngestor.poll();
+        lastFailure = '';
+      } catch (err) {
+        // Said once per distinct failure (an unreadable file would otherwise fill the log every few seconds).
+        const message = (err as Error).message;
+        if (message !== lastFailure) c.logger.error({ err, file: c.config.telephony.cdrFile }, 'cannot read the CDR file');
+        lastFailure = message;
+      }
+    };
+    void ingest();
+    c.jobScheduler.schedule('core', { name: 'calls-read-cdr', schedule: { everyMs: CDR_POLL_MS }, run: ingest });
+    c.jobScheduler.schedule('core', { name: 'calls-collect-recordings', schedule: { everyMs: SPOOL_POLL_MS }, run: async () => void (await c.recordingService.collect()) });
+    c.jobScheduler.schedule('core', { name: 'calls-purge-recordings', schedule: '40 3 * * *', run: async () => void (await c.recordingService.purgeExpired()) });
+  },
+  async stop(container) {
+    const c = container.cradle;
+    c.registrationService.stop();
+    await c.liveCallCollector.stop();
+    await c.cdrIngestor.idle();
+  },
+};

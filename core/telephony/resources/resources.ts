@@ -1,0 +1,22 @@
+import type { CallDestinationRegistry } from './call-destinations';
+import type { ExtensionService } from './extension-service';
+import type { InboundRouteService } from './inbound-route-service';
+import type { OutboundRouteService } from './outbound-route-service';
+import type { RestrictionClassService } from './restriction-class-service';
+import type { RingGroupService } from './ring-group-service';
+import type { ScheduleService } from './schedule-service';
+import type { TelephonySettings } from './settings';
+import type { TrunkService } from './trunk-service';
+
+/** The telephony resource services, as the routes see them. */
+export interface TelephonyResources {
+  extensions: ExtensionService;
+  trunks: TrunkService;
+  inboundRoutes: InboundRouteService;
+  outboundRoutes: OutboundRouteService;
+  restrictionClasses: RestrictionClassService;
+  ringGroups: RingGroupService;
+  schedules: ScheduleService;
+  settings: TelephonySettings;
+  callDestinations: CallDestinationRegistry;
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { defineRoute, type RouteDefinition } from '../../../http/routes';
+import { email, idParam } from '../../../http/schemas';
+import type { TelephonyResources } from '../resources';
+import { callerIdNumber, codecList, dialString, internalNumber, listQuery, nothing, sipUser } from '../schemas';
+import { targetFromParams, targetFromResult } from './route-helpers';
+
+const fields = {
+  name: z.string().trim().min(1).max(80),
+  userId: z.number().int().positive().nullable(),
+  sipUsername: sipUser,
+  codecs: codecList,
+  maxContacts: z.number().int().min(1).max(10),
+  webrtc: z.boolean(),
+  voicemail: z.strictObject({ enabled: z.boolean().optional(), email: email.nullable().optional() }),
+  recording: z.enum(['never', 'always', 'on_demand']),
+  restrictionClass: z.string().min(1).max(64),
+  outboundCallerId: callerIdNumber.nullable(),
+  doNotDisturb: z.boolean(),
+  forwarding: z.strictObject({
+    unconditional: dialString.nullable().optional(),
+    busy: dialString.nullable().optional(),
+    noAnswer: dialString.nullable().optional(),
+    noAnswerSeconds: z.number().int().min(5).max(300).optional(),
+  }),
+};
+const optional = z.object(fields).partial().shape;
+
+export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
+  const target = targetFromParams('extension');
+  return [
+    defineRoute({
+      id: 'telephony.extensions.list',
+      method: 'GET',
+      path: '/extensions',
+      summary: 'List extensions (search in number, name, SIP user name), paged; never their secrets',
+      permission: 'telephony.read',
+      input: { query: listQuery() },
+      handler: ({ query }) => r.extensions.list(query),
+    }),
+    defineRoute({
+      id: 'telephony.extensions.get',
+      method: 'GET',
+      path: '/extensions/:id',
+      summary: 'One extension, without its SIP secret',
+      permission: 'telephony.read',
+      input: { params: idParam, query: nothing },
+      handler: ({ params }) => r.extensions.get(params.id),
+    }),
+    defineRoute({
+      id: 'telephony.extensions.create',
+      method: 'POST',
+      path: '/extensions',
+      summary: 'Create an extension; Carillon generates its SIP secret (SIP user name defaults to the number)',
+      permission: 'telephony.manage',
+      status: 201,
+      input: { body: z.strictObject({ number: internalNumber, ...optional, name: fields.name }) },
+      audit: { target: targetFromResult('extension') },
+      handler: ({ body }) => r.extensions.create(body),
+    }),
+    defineRoute({
+      id: 'telephony.extensions.update',
+      method: 'PATCH',
+      path: '/extensions/:id',
+      summary: 'Change an extension',
+      permission: 'telephony.manage',
+      input: { params: idParam, body: z.strictObject({ number: internalNumber.optional(), ...optional }) },
+      audit: { target },
+      handler: ({ params, body }) => r.extensions.update(params.id, body),
+    }),
+    defineRoute({
+      id: 'telephony.extensions.delete',
+      method: 'DELETE',
+      path: '/extensions/:id',
+      summary: 'Delete an extension that no ring group or route uses',
+      permission: 'telephony.manage',
+      input: { params: idParam },
+      audit: { target },
+      handler: ({ params }) => r.extensions.remove(params.id),
+    }),
+    defineRoute({
+      id: 'telephony.extensions.revealSecret',
+      method: 'POST',
+      path: '/extensions/:id/sip-secret/reveal',
+      summary: "Show an extension's SIP user name and password, to set up a phone (audited)",
+      permission: 'telephony.secrets',
+      input: { params: idParam },
+      audit: { target },
+      handler: ({ params }) => r.extensions.revealSecret(params.id),
+    }),
+    defineRoute({
+      id: 'telephony.extensions.regenerateSecret',
+      method: 'POST',
+      path: '/extensions/:id/sip-secret/regenerate',
+      summary: 'Give an extension a new SIP password (its phones must be set up again)',
+      permission: 'telephony.manage',
+      input: { params: idParam },
+      audit: { target },
+      handler: ({ params }) => r.extensions.regenerateSecret(params.id),
+    }),
+  ];
+}
