@@ -1,4 +1,8 @@
 import type { CarillonConfig } from '../../config/schema';
+import { RequestGate } from '../../telephony/ari/request-gate';
+
+/** A page of many extensions asks seven variables per contact: keep those reads few at a time. */
+const REGISTRAR_READS_IN_FLIGHT = 4;
 
 export interface SipContact {
   uri: string;
@@ -15,10 +19,15 @@ export interface SipContact {
  * The few registrar reads ARI offers: an endpoint's state, its AOR's contacts through the
  * `PJSIP_AOR`/`PJSIP_CONTACT` dialplan functions (`GET /asterisk/variable`), and the endpoint
  * event subscription. A bare HTTP client with a timeout: these calls are rare (a page view, an
- * event) and the typed ARI layer offers no such operations yet.
+ * event) and the typed ARI layer offers no such operations yet. They go through a request gate of
+ * their own, so that with the main one they stay far below Asterisk's HTTP session limit.
  */
 export class AriRegistrarReader {
-  constructor(private readonly config: CarillonConfig) {}
+  private readonly gate: RequestGate;
+
+  constructor(private readonly config: CarillonConfig) {
+    this.gate = new RequestGate({ maxConcurrent: REGISTRAR_READS_IN_FLIGHT, timeoutMs: config.telephony.ari.requestTimeoutMs });
+  }
 
   get configured(): boolean {
     return !!this.config.telephony.ari.url;
@@ -27,13 +36,15 @@ export class AriRegistrarReader {
   private async request<T>(method: 'GET' | 'POST', pathAndQuery: string): Promise<{ status: number; body: T | null }> {
     const { url, username, password, requestTimeoutMs } = this.config.telephony.ari;
     if (!url) throw new Error('no ARI URL is configured');
-    const res = await fetch(`${url.replace(/\/$/, '')}/ari${pathAndQuery}`, {
-      method,
-      headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
-      signal: AbortSignal.timeout(requestTimeoutMs),
+    return this.gate.run(`registrar ${method} ${pathAndQuery.split('?')[0]}`, async () => {
+      const res = await fetch(`${url.replace(/\/$/, '')}/ari${pathAndQuery}`, {
+        method,
+        headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
+        signal: AbortSignal.timeout(requestTimeoutMs),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? (JSON.parse(text) as T) : null };
     });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as T) : null };
   }
 
   /** `online`, `offline`, or `unknown` when Asterisk does not know the endpoint (yet). */
