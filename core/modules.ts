@@ -1,4 +1,5 @@
 import { callsModule } from './calls/calls-module';
+import { clickToCallModule } from './telephony/click-to-call/click-to-call-module';
 import type { CoreModule } from './core-module';
 import { telephonyResourcesModule } from './telephony/resources/telephony-resources-module';
 import { telephonyConfigModule } from './telephony/config/telephony-config-module';
@@ -8,4 +9,5 @@ export const CORE_MODULES: CoreModule[] = [
   telephonyResourcesModule,
   telephonyConfigModule,
   callsModule,
+  clickToCallModule,
 ];

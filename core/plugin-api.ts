@@ -23,5 +23,7 @@ export type { CarillonEvents } from './events/bus';
 export type { Telephony, OriginateRequest, OutboundCall, CallHandler } from './telephony/telephony-service';
 export type { CallEvent, CallEventType, CallEnded, CallOutcome, CallParty } from './telephony/call-events';
 export type { CallContext, CallStep } from './telephony/steps';
+export type { ClickToCallService, ClickToCallRequest } from './telephony/click-to-call/click-to-call-service';
+export type { ClickToCall, ClickToCallStatus, ClickToCallOutcome, ClickToCallView } from './telephony/click-to-call/click-to-call-session';
 /** Small call steps to compose call logic: answer, play, collectDigits, dial, bridgeWith, menu, sequence… */
 export * as callSteps from './telephony/steps';

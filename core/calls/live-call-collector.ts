@@ -130,12 +130,30 @@ export class LiveCallCollector {
   }
 }
 
+/** A phone of Carillon (`PJSIP/201`), not a number through a trunk (`PJSIP/0612…@trunk`). */
+function isExtensionEndpoint(endpoint: string): boolean {
+  return endpoint.startsWith('PJSIP/') && !endpoint.includes('@');
+}
+
+/** A number dialled through the generated dialplan (`Local/0612…@from-internal`). */
+function isDialplanDial(endpoint: string): boolean {
+  return endpoint.startsWith('Local/') && endpoint.endsWith('@from-internal');
+}
+
 /** One call's legs, first one first, as what live events say about the call. */
 function observationOf(callKey: string, legs: LiveLeg[]): CallObservation {
   const [first, ...others] = legs;
   const ends = legs.map((leg) => leg.ended?.at.getTime() ?? leg.startedAt.getTime());
   const reached = [...others].reverse().find((leg) => leg.endpoint);
-  const destination = first.direction === 'inbound' ? (reached?.endpoint ? numberOfEndpoint(reached.endpoint) : (first.exten ?? '')) : first.endpoint ? numberOfEndpoint(first.endpoint) : '';
+  let destination = first.direction === 'inbound' ? (reached?.endpoint ? numberOfEndpoint(reached.endpoint) : (first.exten ?? '')) : first.endpoint ? numberOfEndpoint(first.endpoint) : '';
+  let caller = first.caller;
+  // Click-to-call and callbacks ring an extension first, then dial a number through the dialplan
+  // on its behalf: the call is from that extension to that number, whatever the first leg displayed.
+  const onBehalf = first.direction === 'outbound' && first.endpoint && isExtensionEndpoint(first.endpoint) ? others.find((leg) => leg.endpoint && isDialplanDial(leg.endpoint)) : undefined;
+  if (onBehalf) {
+    caller = { number: numberOfEndpoint(first.endpoint!), name: '' };
+    destination = numberOfEndpoint(onBehalf.endpoint!);
+  }
   return {
     source: 'live',
     callKey,
@@ -143,8 +161,8 @@ function observationOf(callKey: string, legs: LiveLeg[]): CallObservation {
     startAt: first.startedAt,
     endAt: new Date(Math.max(...ends)),
     talkSeconds: Math.round(Math.max(...legs.map((leg) => leg.ended?.talkMs ?? 0)) / 1000),
-    callerNumber: first.caller.number,
-    callerName: first.caller.name,
+    callerNumber: caller.number,
+    callerName: caller.name,
     destination,
     direction: first.direction,
     dialplanDescribed: false,
