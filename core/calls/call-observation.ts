@@ -33,11 +33,13 @@ export function numberOfEndpoint(endpoint: string, isChannelName = false): strin
 
 /**
  * A CDR line as an observation, or null for lines that are not calls of their own: Snoop
- * channels (supervision) and the second half of a Local pair (the first half stands for the call).
+ * channels (supervision) and the second half of a Local pair (the first half stands for the
+ * call) unless it ran Carillon's dialplan: a number dialled as `Local/<n>@from-internal` (click
+ * to call, callbacks) carries the dialplan's verdict on that half only.
  */
 export function observationFromCdr(record: CdrRecord): CallObservation | null {
-  if (record.channel.startsWith('Snoop/') || /^Local\/.*;2$/.test(record.channel)) return null;
   const dialplan = parseUserfield(record.userfield);
+  if (record.channel.startsWith('Snoop/') || (/^Local\/.*;2$/.test(record.channel) && !dialplan)) return null;
   const dialplanStatus = dialplan ? statusFromDialplan(dialplan.dialstatus, dialplan.hint) : null;
   const originated = record.lastapp === 'AppDial2' || record.channel.startsWith('Local/');
   let destination = dialplan?.to ?? '';

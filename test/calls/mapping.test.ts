@@ -4,6 +4,8 @@ import { parseSpoolName } from '../../core/calls/recordings/recording-service';
 import { mergeStatus, statusFromDialplan, statusFromLiveEnd } from '../../core/calls/call-status';
 import { parseUserfield } from '../../core/calls/cdr-userfield';
 import { numberTail } from '../../core/calls/phone-digits';
+import { observationFromCdr } from '../../core/calls/call-observation';
+import type { CdrRecord } from '../../core/calls/cdr-record';
 
 describe('Call log mapping rules', () => {
   it('parses the dialplan userfield contract, and ignores userfields that are not Carillon’s', () => {
@@ -56,5 +58,16 @@ describe('Call log mapping rules', () => {
     expect(parseSpoolName('1795259782.100699-1795259782.100700.wav')).to.deep.equal({ linkedid: '1795259782.100699', uniqueid: '1795259782.100700' });
     expect(parseSpoolName('0b9e4f2a-1c2d-4e5f-8a9b-0c1d2e3f4a5b-7f0e4f2a-1c2d-4e5f-8a9b-0c1d2e3f4a5b.wav')).to.deep.equal({ linkedid: '0b9e4f2a-1c2d-4e5f-8a9b-0c1d2e3f4a5b', uniqueid: '7f0e4f2a-1c2d-4e5f-8a9b-0c1d2e3f4a5b' });
     expect(parseSpoolName('notes.txt')).to.equal(null);
+  });
+
+  it('keeps the Local ;2 half of a number dialled through the dialplan, drops the bare one', () => {
+    const line = (channel: string, userfield: string): CdrRecord => ({
+      src: '201', dst: '0612345601', dcontext: 'from-internal', clid: '"Poste 201" <201>', channel, dstchannel: 'PJSIP/trunk-op-00000002', lastapp: 'Dial', lastdata: '',
+      start: new Date('2026-11-21T10:00:00Z'), answer: null, end: new Date('2026-11-21T10:00:20Z'), duration: 20, billsec: 0, disposition: 'BUSY', uniqueid: '1795259900.5', userfield,
+    });
+    const dialled = observationFromCdr(line('Local/0612345601@from-internal-00000001;2', 'carillon;call=1795259900.4;dir=out;to=0612345601;dialstatus=BUSY;hint='));
+    expect(dialled).to.include({ callKey: '1795259900.4', destination: '0612345601', direction: 'outbound' });
+    expect(dialled!.verdict).to.deep.equal({ status: 'busy', origin: 'userfield' });
+    expect(observationFromCdr(line('Local/s@trace-local-0000c495;2', ''))).to.equal(null);
   });
 });

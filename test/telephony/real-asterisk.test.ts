@@ -1,15 +1,30 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import { AriRequestError } from '../../core/telephony/ari/errors';
+import type { ApiClient } from '../support/api-client';
+import { startTestApp, tempDir, type TestApp } from '../support/test-app';
+import { LoopbackPhone } from './config/loopback-phone';
 import { startTelephony, until, type TelephonyUnderTest } from './telephony-harness';
 
-// Opt-in: the same connection and originate scenarios against a real Asterisk 22.
+// Opt-in: the same connection and originate scenarios against a real Asterisk 22, then the issue's
+// scenario end to end (see appliance/asterisk/README.md, "Running the opt-in suite").
 //   CARILLON_TEST_ARI_URL=http://127.0.0.1:8088 CARILLON_TEST_ARI_USER=carillon CARILLON_TEST_ARI_PASSWORD=…
 //   CARILLON_TEST_ARI_LOCAL (default Local/s@trace-local): a Local/ endpoint whose dialplan answers,
 //   like the extensions.d/ari-traces.conf the trace capture left in place.
+// The end-to-end scenario needs, besides:
+//   CARILLON_TEST_ASTERISK_CONFIG_DIR: the folder the running Asterisk's skeleton includes the generated
+//     files from (/var/lib/carillon/asterisk on an appliance). Carillon overwrites its files.
+//   CARILLON_TEST_ASTERISK_CDR: that Asterisk's cdr_csv Master.csv (readable by the tests).
+//   CARILLON_TEST_SIP (default 127.0.0.1:5060): the address of its UDP transport, which the
+//     generated pjsip-transports.conf keeps (a transport changes only when Asterisk restarts).
 const url = process.env.CARILLON_TEST_ARI_URL;
 const username = process.env.CARILLON_TEST_ARI_USER;
 const password = process.env.CARILLON_TEST_ARI_PASSWORD;
 const localEndpoint = process.env.CARILLON_TEST_ARI_LOCAL ?? 'Local/s@trace-local';
+const configDir = process.env.CARILLON_TEST_ASTERISK_CONFIG_DIR;
+const cdrFile = process.env.CARILLON_TEST_ASTERISK_CDR;
+const [sipHost, sipPort] = (process.env.CARILLON_TEST_SIP ?? '127.0.0.1:5060').split(':');
 
 describe('Real Asterisk (opt-in)', function () {
   this.timeout(30_000);
@@ -60,5 +75,168 @@ describe('Real Asterisk (opt-in)', function () {
     await until('no channel in the application', () => t.telephony.channelsInApplication().length === 0);
     const app = await t.telephony.rest().getApplication('carillon');
     expect(app.channel_ids.filter((id) => id === call.channel.id)).to.deep.equal([]);
+  });
+});
+
+describe('Real Asterisk (opt-in): the generated configuration end to end', function () {
+  this.timeout(60_000);
+  let t: TestApp;
+  let admin: ApiClient;
+  const phones: LoopbackPhone[] = [];
+  const created: number[] = [];
+  const since = new Date(Date.now() - 1000);
+  // Numbers and SIP users unlikely to exist on the Asterisk under test.
+  const callee = { number: '871', name: 'Carillon test callee' };
+  const caller = { number: '872', name: 'Carillon test caller' };
+
+  const ari = async (method: string, resource: string): Promise<{ status: number; body: any }> => {
+    const res = await fetch(`${url!.replace(/\/$/, '')}/ari${resource}`, { method, headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` } });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  };
+  const poll = async <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await probe();
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+  const phoneFor = async (extension: { id: number }): Promise<LoopbackPhone> => {
+    const secret = (await admin.post(`/api/telephony/extensions/${extension.id}/sip-secret/reveal`, {})).body as { sipUsername: string; sipPassword: string };
+    const phone = new LoopbackPhone(secret.sipUsername, secret.sipPassword, { host: sipHost, port: Number(sipPort) });
+    await phone.start();
+    phones.push(phone);
+    return phone;
+  };
+  type CallRow = { destination: string; direction: string; status: string; talkSeconds: number; startedAt: string; callerNumber: string };
+  /** This run's rows for a destination (Master.csv still holds the calls of earlier runs). */
+  const callRows = async (destination: string): Promise<CallRow[]> => {
+    const page = await admin.get('/api/calls?limit=50');
+    return (page.body.items as CallRow[]).filter((row) => row.destination === destination && new Date(row.startedAt) >= since);
+  };
+
+  before(async function () {
+    if (!url || !username || !password || !configDir || !cdrFile) {
+      process.stdout.write(
+        '  real-asterisk end-to-end scenario skipped: set CARILLON_TEST_ARI_URL, CARILLON_TEST_ARI_USER, CARILLON_TEST_ARI_PASSWORD, CARILLON_TEST_ASTERISK_CONFIG_DIR and CARILLON_TEST_ASTERISK_CDR to run it\n',
+      );
+      this.skip();
+    }
+    const dataDir = tempDir('carillon-real-asterisk-');
+    t = await startTestApp({
+      dataDir,
+      overrides: {
+        log: { level: 'info' },
+        telephony: { configDir, cdrFile, recordingsSpoolDir: path.join(dataDir, 'spool'), ari: { url, username, password, requestTimeoutMs: 5000 } },
+      },
+    });
+    admin = await t.adminClient();
+    await poll('ARI connected', async () => t.app.cradle.telephony.connected);
+    // The transports Asterisk runs with: a different bind address or port would need a restart.
+    const settings = await admin.patch('/api/telephony/settings', { transports: { bindAddress: sipHost, udpPort: Number(sipPort), tcpPort: Number(sipPort) } });
+    expect(settings.status, settings.text).to.equal(200);
+  });
+
+  after(async () => {
+    for (const phone of phones) {
+      await phone.register(0).catch(() => 0);
+      await phone.stop();
+    }
+    if (admin) for (const id of created) await admin.delete(`/api/telephony/extensions/${id}`);
+    // Let Carillon write the files without the test extensions and reload before it stops.
+    if (t) {
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await t.stop();
+    }
+  });
+
+  it('creates two extensions through the API: the generated files hold them and PJSIP is reloaded', async () => {
+    for (const e of [callee, caller]) {
+      const res = await admin.post('/api/telephony/extensions', { number: e.number, name: e.name, codecs: ['alaw', 'ulaw'] });
+      expect(res.status, res.text).to.equal(201);
+      created.push(res.body.id);
+    }
+    const file = path.join(configDir!, 'pjsip-extensions.conf');
+    await poll('the generated endpoints', async () => fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(`[${callee.number}]`) && fs.readFileSync(file, 'utf8').includes(`[${caller.number}]`));
+    expect(fs.readFileSync(path.join(configDir!, 'extensions-carillon.conf'), 'utf8')).to.match(new RegExp(`^exten => ${callee.number},1,`, 'm'));
+    // Asterisk knows the endpoint only once res_pjsip was reloaded with the new file.
+    await poll('the endpoint in Asterisk', async () => (await ari('GET', `/endpoints/PJSIP/${callee.number}`)).status === 200);
+    expect((await ari('GET', `/endpoints/PJSIP/${caller.number}`)).body).to.include({ technology: 'PJSIP', resource: caller.number, state: 'offline' });
+  });
+
+  it('a phone registers with the generated credentials and shows in the registrations view', async () => {
+    const [calleeExt, callerExt] = (await admin.get('/api/telephony/extensions?limit=500')).body.items.filter((e: { number: string }) => [callee.number, caller.number].includes(e.number)).sort((a: { number: string }, b: { number: string }) => a.number.localeCompare(b.number));
+    const calleePhone = await phoneFor(calleeExt);
+    const callerPhone = await phoneFor(callerExt);
+    expect(await calleePhone.register(300)).to.equal(200);
+    expect(await callerPhone.register(300)).to.equal(200);
+    await poll('the endpoint online', async () => (await ari('GET', `/endpoints/PJSIP/${callee.number}`)).body?.state === 'online');
+    const view = await poll('the registration in Carillon', async () => {
+      const res = await admin.get('/api/telephony/registrations');
+      return ((res.body?.items ?? []) as Array<{ extension: string; state: string; contacts: unknown[] }>).find((r) => r.extension === callee.number && r.state === 'online');
+    });
+    expect(view.state).to.equal('online');
+  });
+
+  it("the registrations view lists the phone's contact (user agent, address)", async () => {
+    const view = await poll(
+      'the contact in the registrations view',
+      async () => {
+        const res = await admin.get('/api/telephony/registrations');
+        return ((res.body?.items ?? []) as Array<{ extension: string; contacts: Array<{ userAgent: string; ip: string }> }>).find((r) => r.extension === callee.number && r.contacts.length > 0);
+      },
+      5000,
+    );
+    expect(view.contacts[0]).to.include({ userAgent: 'carillon-loopback-phone', ip: '127.0.0.1' });
+  });
+
+  it('a call between them is answered, hung up, and logged once as answered (internal)', async () => {
+    const [calleePhone, callerPhone] = phones;
+    calleePhone.behaviour = { kind: 'answer', afterMs: 300 };
+    expect(await callerPhone.call(callee.number)).to.equal(200);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(await callerPhone.hangup()).to.equal(200);
+    const rows = await poll('the call-log row', async () => {
+      const found = await callRows(callee.number);
+      return found.length && found.every((row) => row.status === 'answered') && found[0].talkSeconds >= 1 ? found : null;
+    });
+    expect(rows).to.have.length(1);
+    expect(rows[0]).to.include({ direction: 'internal', status: 'answered', callerNumber: caller.number });
+    // The dialplan's verdict in Master.csv, in the contract core/calls/cdr-userfield.ts parses.
+    const lines = fs.readFileSync(cdrFile!, 'utf8').split('\n').filter((l) => l.includes(`;to=${callee.number};dialstatus=ANSWER;`));
+    expect(lines.length, 'a CDR line with the userfield').to.be.at.least(1);
+    expect(lines.at(-1)).to.match(/"carillon;call=[0-9.]+;dir=internal;to=\d+;dialstatus=ANSWER;hint="$/);
+  });
+
+  it('a busy phone: the call is logged as busy', async () => {
+    const [calleePhone, callerPhone] = phones;
+    calleePhone.behaviour = { kind: 'busy' };
+    const code = await callerPhone.call(callee.number);
+    // Without voicemail or forwarding the generated dialplan hangs up with 17 (busy): 486 for the caller.
+    expect(code).to.equal(486);
+    const rows = await poll('the busy row', async () => {
+      const found = (await callRows(callee.number)).filter((row) => row.status !== 'answered');
+      return found.length ? found : null;
+    });
+    expect(rows[0]).to.include({ direction: 'internal', status: 'busy' });
+  });
+
+  it('do not disturb set through the API: the dialplan refuses the call, logged as unavailable', async () => {
+    const [, callerPhone] = phones;
+    const ext = (await admin.get('/api/telephony/extensions?limit=500')).body.items.find((e: { number: string }) => e.number === callee.number);
+    const res = await admin.patch(`/api/telephony/extensions/${ext.id}`, { doNotDisturb: true });
+    expect(res.status, res.text).to.equal(200);
+    const dialplan = path.join(configDir!, 'extensions-carillon.conf');
+    await poll('the regenerated dialplan', async () => /Set\(CARILLON_HINT=dnd\)/.test(fs.readFileSync(dialplan, 'utf8')));
+    // The file is written before pbx_config.so is reloaded through ARI.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await callerPhone.call(callee.number)).to.equal(486);
+    const rows = await poll('the unavailable row', async () => {
+      const found = (await callRows(callee.number)).filter((row) => row.status === 'unavailable');
+      return found.length ? found : null;
+    });
+    expect(rows[0]).to.include({ direction: 'internal', status: 'unavailable' });
   });
 });

@@ -57,9 +57,11 @@ describe('Asterisk configuration module wiring', () => {
   it('starts without a snapshot source and writes an empty configuration in the background', async () => {
     await telephonyConfigModule.start!(container);
     const file = path.join(dataDir, 'asterisk', 'pjsip-transports.conf');
+    const extensions = path.join(dataDir, 'asterisk', 'pjsip-extensions.conf');
+    // The files are written one after the other: wait for both, not only the first.
     const deadline = Date.now() + 5000;
-    while (!fs.existsSync(file) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    while (!(fs.existsSync(file) && fs.existsSync(extensions)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(fs.readFileSync(file, 'utf8')).to.include('[transport-udp]');
-    expect(fs.readFileSync(path.join(dataDir, 'asterisk', 'pjsip-extensions.conf'), 'utf8')).not.to.include('type=endpoint');
+    expect(fs.readFileSync(extensions, 'utf8')).not.to.include('type=endpoint');
   });
 });

@@ -1,0 +1,322 @@
+import { createHash, randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
+import { EventEmitter } from 'node:events';
+
+/**
+ * A minimal SIP phone over UDP for tests against a real Asterisk (no SIP tool is installed on
+ * the machines): it registers with digest authentication, answers OPTIONS (qualify), and
+ * treats incoming INVITEs as told: answer after a delay, busy (486), or ring until cancelled.
+ * It sends no media; Asterisk does not need any to bridge, record or hang up.
+ */
+export type PhoneBehaviour = { kind: 'answer'; afterMs: number } | { kind: 'busy' } | { kind: 'ring' };
+
+interface SipMessage {
+  firstLine: string;
+  headers: Array<[string, string]>;
+  body: string;
+}
+
+const COMPACT: Record<string, string> = { v: 'via', f: 'from', t: 'to', i: 'call-id', m: 'contact', l: 'content-length', c: 'content-type' };
+
+function parse(raw: string): SipMessage {
+  const split = raw.indexOf('\r\n\r\n');
+  const head = split >= 0 ? raw.slice(0, split) : raw;
+  const body = split >= 0 ? raw.slice(split + 4) : '';
+  const [firstLine, ...lines] = head.split('\r\n');
+  const headers: Array<[string, string]> = [];
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    headers.push([COMPACT[name] ?? name, line.slice(colon + 1).trim()]);
+  }
+  return { firstLine, headers, body };
+}
+
+function header(m: SipMessage, name: string): string {
+  return m.headers.find(([n]) => n === name)?.[1] ?? '';
+}
+
+function all(m: SipMessage, name: string): string[] {
+  return m.headers.filter(([n]) => n === name).map(([, v]) => v);
+}
+
+function md5(s: string): string {
+  return createHash('md5').update(s).digest('hex');
+}
+
+function tag(): string {
+  return randomBytes(6).toString('hex');
+}
+
+export class LoopbackPhone extends EventEmitter {
+  behaviour: PhoneBehaviour = { kind: 'answer', afterMs: 300 };
+  private socket = dgram.createSocket('udp4');
+  private port = 0;
+  private cseq = 1;
+  private readonly callId = `${tag()}@carillon-test`;
+  private readonly fromTag = tag();
+  private pending = new Map<string, (m: SipMessage) => void>();
+  private timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    readonly username: string,
+    private readonly password: string,
+    private readonly server: { host: string; port: number },
+  ) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    this.socket.on('message', (buf, from) => this.receive(parse(buf.toString('utf8')), { host: from.address, port: from.port }));
+    await new Promise<void>((resolve) => this.socket.bind(0, '127.0.0.1', () => resolve()));
+    this.port = this.socket.address().port;
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+  }
+
+  /** REGISTER (with digest authentication); resolves with the final status code. */
+  async register(expires = 300): Promise<number> {
+    let response = await this.sendRegister(expires, null);
+    if (response.firstLine.startsWith('SIP/2.0 401') || response.firstLine.startsWith('SIP/2.0 407')) {
+      const challenges = [...all(response, 'www-authenticate'), ...all(response, 'proxy-authenticate')];
+      const md5Challenge = challenges.find((c) => !/algorithm=/i.test(c) || /algorithm="?MD5"?(,|$|\s)/i.test(c)) ?? challenges[0];
+      response = await this.sendRegister(expires, md5Challenge);
+    }
+    return Number(response.firstLine.split(' ')[1]);
+  }
+
+  private sendRegister(expires: number, challenge: string | null): Promise<SipMessage> {
+    const uri = `sip:${this.server.host}:${this.server.port}`;
+    const branch = `z9hG4bK${tag()}`;
+    const cseq = this.cseq++;
+    const lines = [
+      `REGISTER ${uri} SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:${this.port};rport;branch=${branch}`,
+      'Max-Forwards: 70',
+      `From: <sip:${this.username}@${this.server.host}>;tag=${this.fromTag}`,
+      `To: <sip:${this.username}@${this.server.host}>`,
+      `Call-ID: ${this.callId}`,
+      `CSeq: ${cseq} REGISTER`,
+      `Contact: <sip:${this.username}@127.0.0.1:${this.port}>`,
+      `Expires: ${expires}`,
+      'User-Agent: carillon-loopback-phone',
+    ];
+    if (challenge) lines.push(`Authorization: ${this.authorization(challenge, 'REGISTER', uri)}`);
+    const reply = new Promise<SipMessage>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(branch);
+        reject(new Error(`no answer to REGISTER from ${uri}`));
+      }, 5000);
+      this.timers.add(timer);
+      this.pending.set(branch, (m) => {
+        if (/^SIP\/2\.0 1\d\d/.test(m.firstLine)) return;
+        clearTimeout(timer);
+        this.pending.delete(branch);
+        resolve(m);
+      });
+    });
+    this.send(`${lines.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`, this.server);
+    return reply;
+  }
+
+  /**
+   * Calls `number` (INVITE with digest authentication); resolves with the final status code once
+   * the call is answered (then ACKed) or refused. `hangup()` ends an answered call with a BYE.
+   */
+  async call(number: string, timeoutMs = 60_000): Promise<number> {
+    const uri = `sip:${number}@${this.server.host}:${this.server.port}`;
+    const callId = `${tag()}@carillon-test`;
+    const fromTag = tag();
+    const offer = this.sdp('8 0', '8');
+    let challenge: string | null = null;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const cseq = this.cseq++;
+      const branch = `z9hG4bK${tag()}`;
+      const common = [
+        `Via: SIP/2.0/UDP 127.0.0.1:${this.port};rport;branch=${branch}`,
+        'Max-Forwards: 70',
+        `From: <sip:${this.username}@${this.server.host}>;tag=${fromTag}`,
+        `To: <sip:${number}@${this.server.host}>`,
+        `Call-ID: ${callId}`,
+      ];
+      const lines = [`INVITE ${uri} SIP/2.0`, ...common, `CSeq: ${cseq} INVITE`, `Contact: <sip:${this.username}@127.0.0.1:${this.port}>`, 'User-Agent: carillon-loopback-phone'];
+      if (challenge) lines.push(`${challenge.startsWith('proxy') ? 'Proxy-Authorization' : 'Authorization'}: ${this.authorization(challenge.replace(/^proxy /, ''), 'INVITE', uri)}`);
+      lines.push('Content-Type: application/sdp', `Content-Length: ${Buffer.byteLength(offer)}`, '', offer);
+      const final = new Promise<SipMessage>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.pending.delete(branch);
+          reject(new Error(`no final answer to INVITE ${number}`));
+        }, timeoutMs);
+        this.timers.add(timer);
+        this.pending.set(branch, (m) => {
+          if (/^SIP\/2\.0 1\d\d/.test(m.firstLine)) return;
+          clearTimeout(timer);
+          this.pending.delete(branch);
+          resolve(m);
+        });
+      });
+      this.send(lines.join('\r\n'), this.server);
+      const response = await final;
+      const code = Number(response.firstLine.split(' ')[1]);
+      const to = header(response, 'to');
+      if (code >= 300) {
+        // A non-2xx final answer is acknowledged within its transaction (same branch and CSeq).
+        this.send([`ACK ${uri} SIP/2.0`, common[0], common[1], common[2], `To: ${to}`, common[4], `CSeq: ${cseq} ACK`, 'Content-Length: 0', '', ''].join('\r\n'), this.server);
+        if ((code === 401 || code === 407) && !challenge) {
+          const found = code === 401 ? all(response, 'www-authenticate') : all(response, 'proxy-authenticate');
+          const md5Challenge = found.find((c) => !/algorithm=/i.test(c) || /algorithm="?MD5"?(,|$|\s)/i.test(c)) ?? found[0];
+          challenge = code === 407 ? `proxy ${md5Challenge}` : md5Challenge;
+          continue;
+        }
+        return code;
+      }
+      const remote = /<([^>]+)>/.exec(header(response, 'contact'))?.[1] ?? uri;
+      this.dialog = { callId, fromTag, to, remote, number };
+      this.send(
+        [`ACK ${remote} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${this.port};rport;branch=z9hG4bK${tag()}`, 'Max-Forwards: 70', common[2], `To: ${to}`, `Call-ID: ${callId}`, `CSeq: ${cseq} ACK`, 'Content-Length: 0', '', ''].join('\r\n'),
+        this.server,
+      );
+      return code;
+    }
+    return 401;
+  }
+
+  /** Ends the answered outgoing call (BYE); resolves with the answer's status code. */
+  async hangup(): Promise<number> {
+    const dialog = this.dialog;
+    if (!dialog) throw new Error('no answered call to hang up');
+    this.dialog = null;
+    const branch = `z9hG4bK${tag()}`;
+    const reply = new Promise<SipMessage>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no answer to BYE')), 5000);
+      this.timers.add(timer);
+      this.pending.set(branch, (m) => {
+        clearTimeout(timer);
+        this.pending.delete(branch);
+        resolve(m);
+      });
+    });
+    this.send(
+      [
+        `BYE ${dialog.remote} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${this.port};rport;branch=${branch}`,
+        'Max-Forwards: 70',
+        `From: <sip:${this.username}@${this.server.host}>;tag=${dialog.fromTag}`,
+        `To: ${dialog.to}`,
+        `Call-ID: ${dialog.callId}`,
+        `CSeq: ${this.cseq++} BYE`,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+      this.server,
+    );
+    return Number((await reply).firstLine.split(' ')[1]);
+  }
+
+  private dialog: { callId: string; fromTag: string; to: string; remote: string; number: string } | null = null;
+
+  private sdp(payloads: string, first: string): string {
+    const names: Record<string, string> = { '8': 'PCMA', '0': 'PCMU' };
+    return [
+      'v=0',
+      `o=- ${Date.now()} 1 IN IP4 127.0.0.1`,
+      's=-',
+      'c=IN IP4 127.0.0.1',
+      't=0 0',
+      `m=audio ${this.port + 2} RTP/AVP ${payloads}`,
+      ...payloads.split(' ').map((pt) => `a=rtpmap:${pt} ${names[pt] ?? names[first]}/8000`),
+      'a=sendrecv',
+      '',
+    ].join('\r\n');
+  }
+
+  private authorization(challenge: string, method: string, uri: string): string {
+    const param = (name: string) => new RegExp(`${name}="?([^",]*)"?`, 'i').exec(challenge)?.[1] ?? '';
+    const realm = param('realm');
+    const nonce = param('nonce');
+    const opaque = param('opaque');
+    const qop = param('qop')
+      .split(/[ ,]/)
+      .includes('auth')
+      ? 'auth'
+      : '';
+    const ha1 = md5(`${this.username}:${realm}:${this.password}`);
+    const ha2 = md5(`${method}:${uri}`);
+    const cnonce = tag();
+    const nc = '00000001';
+    const response = qop ? md5(`${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`) : md5(`${ha1}:${nonce}:${ha2}`);
+    const parts = [`username="${this.username}"`, `realm="${realm}"`, `nonce="${nonce}"`, `uri="${uri}"`, `response="${response}"`, 'algorithm=MD5'];
+    if (opaque) parts.push(`opaque="${opaque}"`);
+    if (qop) parts.push(`qop=${qop}`, `nc=${nc}`, `cnonce="${cnonce}"`);
+    return `Digest ${parts.join(', ')}`;
+  }
+
+  private send(text: string, to: { host: string; port: number }): void {
+    this.socket.send(Buffer.from(text, 'utf8'), to.port, to.host);
+  }
+
+  /** Answers go back where the request came from (RFC 3581): its Via may name a NAT's public address. */
+  private receive(m: SipMessage, source: { host: string; port: number }): void {
+    if (m.firstLine.startsWith('SIP/2.0')) {
+      const branch = /branch=([^;,\s]+)/.exec(header(m, 'via'))?.[1] ?? '';
+      this.pending.get(branch)?.(m);
+      return;
+    }
+    const method = m.firstLine.split(' ')[0];
+    if (method === 'OPTIONS') this.respond(m, 200, 'OK', source);
+    else if (method === 'INVITE') this.invite(m, source);
+    else if (method === 'CANCEL') {
+      this.respond(m, 200, 'OK', source);
+      const invite = this.invites.get(header(m, 'call-id'));
+      if (invite) this.respond(invite.request, 487, 'Request Terminated', source, invite.toTag);
+      this.emit('cancelled', header(m, 'call-id'));
+    } else if (method === 'BYE') {
+      this.respond(m, 200, 'OK', source);
+      this.emit('bye', header(m, 'call-id'));
+    } else if (method === 'ACK') {
+      // Nothing to do: the dialog is up (after 200) or over (after an error answer).
+    } else this.respond(m, 501, 'Not Implemented', source);
+  }
+
+  private invites = new Map<string, { request: SipMessage; toTag: string }>();
+
+  private invite(m: SipMessage, source: { host: string; port: number }): void {
+    const callId = header(m, 'call-id');
+    if (this.invites.has(callId)) return; // a retransmission
+    const toTag = tag();
+    this.invites.set(callId, { request: m, toTag });
+    this.emit('invite', callId);
+    const behaviour = this.behaviour;
+    if (behaviour.kind === 'busy') {
+      this.respond(m, 486, 'Busy Here', source, toTag);
+      return;
+    }
+    this.respond(m, 180, 'Ringing', source, toTag);
+    if (behaviour.kind === 'ring') return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      const offered = /m=audio \d+ RTP\/AVP ([\d ]+)/.exec(m.body)?.[1].split(' ') ?? ['8'];
+      const pt = offered.find((p) => p === '8' || p === '0') ?? '8';
+      const sdp = this.sdp(pt, pt);
+      this.respond(m, 200, 'OK', source, toTag, sdp);
+      this.emit('answered', callId);
+    }, behaviour.afterMs);
+    this.timers.add(timer);
+  }
+
+  private respond(m: SipMessage, code: number, reason: string, to: { host: string; port: number }, toTag?: string, sdp?: string): void {
+    const toHeader = header(m, 'to');
+    const lines = [`SIP/2.0 ${code} ${reason}`];
+    for (const via of all(m, 'via')) lines.push(`Via: ${via}`);
+    lines.push(`From: ${header(m, 'from')}`, `To: ${toTag && !/;tag=/.test(toHeader) ? `${toHeader};tag=${toTag}` : toHeader}`, `Call-ID: ${header(m, 'call-id')}`, `CSeq: ${header(m, 'cseq')}`);
+    if (code >= 180 && code < 300) lines.push(`Contact: <sip:${this.username}@127.0.0.1:${this.port}>`);
+    if (sdp) lines.push('Content-Type: application/sdp');
+    lines.push(`Content-Length: ${Buffer.byteLength(sdp ?? '')}`, '', sdp ?? '');
+    this.send(lines.join('\r\n'), to);
+  }
+}
