@@ -1,6 +1,9 @@
-// The PJSIP registrar as ARI shows it (an addition to the simulator): endpoint state, contacts
-// read through `GET /asterisk/variable` with PJSIP_AOR / PJSIP_CONTACT, the endpoint event
-// subscription, and ContactStatusChange / PeerStatusChange events when a phone registers or leaves.
+// The PJSIP registrar as ARI shows it (an addition to the simulator): endpoint state, the AOR and
+// contact sorcery objects under `GET /asterisk/config/dynamic/res_pjsip/…` (the only ARI read of
+// registered contacts on Asterisk 22), `GET /asterisk/variable` reading globals only (so
+// PJSIP_AOR/PJSIP_CONTACT there give "" as on a real Asterisk), the endpoint event subscription,
+// and ContactStatusChange / PeerStatusChange events in the order a real Asterisk 22 sends them.
+import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import type { AriSimulator } from './ari-simulator';
 import { apiDeclaration } from './swagger-docs';
@@ -25,10 +28,13 @@ const ENDPOINT_EVENT_MODELS = {
 
 type Listener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
+/** The qualify round trip the simulator's phones answer OPTIONS in. */
+const SIM_ROUNDTRIP_USEC = 1200;
+
 const HEADERS = { Server: 'Asterisk/22.10.1', 'Cache-Control': 'no-cache, no-store', 'Content-Type': 'application/json' };
 
 export class SimRegistrar {
-  /** Endpoint resource → contact id (`<aor>;@<hash>`) → contact. */
+  /** Endpoint resource → contact id (`<aor>;@<md5 of the URI>`, as location.c names it) → contact. */
   readonly contacts = new Map<string, Map<string, SimContact>>();
   /** Applications subscribed to `endpoint:PJSIP`. */
   readonly subscribedApps = new Set<string>();
@@ -44,28 +50,42 @@ export class SimRegistrar {
   }
 
   register(resource: string, contact: Omit<SimContact, 'expirationTime'> & { expiresInSeconds?: number }): string {
-    const id = `${resource};@${Buffer.from(contact.uri).toString('hex').slice(0, 16)}`;
+    const id = `${resource};@${createHash('md5').update(contact.uri).digest('hex')}`;
+    const wasOnline = this.contacts.has(resource);
     const list = this.contacts.get(resource) ?? new Map<string, SimContact>();
     list.set(id, { uri: contact.uri, userAgent: contact.userAgent, viaAddr: contact.viaAddr, viaPort: contact.viaPort, expirationTime: Math.floor(Date.now() / 1000) + (contact.expiresInSeconds ?? 3600) });
     this.contacts.set(resource, list);
     this.sim.setRegistered(resource, true);
-    this.announce(resource, contact.uri, 'Created', 'Reachable');
+    // A real Asterisk 22 (aor with qualify_frequency): the endpoint comes online (PeerStatusChange,
+    // only on that change), the new contact is NonQualified, then Reachable once the first OPTIONS
+    // is answered, with its round trip.
+    if (!wasOnline) this.announcePeer(resource, 'Reachable');
+    this.announceContact(resource, contact.uri, 'NonQualified', 0);
+    this.announceContact(resource, contact.uri, 'Reachable', SIM_ROUNDTRIP_USEC);
     return id;
   }
 
   unregister(resource: string): void {
     const list = this.contacts.get(resource);
+    if (!list) return;
     this.contacts.delete(resource);
     this.sim.setRegistered(resource, false);
-    for (const contact of list?.values() ?? []) this.announce(resource, contact.uri, 'Removed', 'Unreachable');
+    for (const contact of list.values()) this.announceContact(resource, contact.uri, 'Removed', 0);
+    this.announcePeer(resource, 'Unreachable');
   }
 
-  private announce(resource: string, uri: string, contactStatus: string, peerStatus: string): void {
-    const endpoint = { technology: 'PJSIP', resource, state: this.contacts.has(resource) ? 'online' : 'offline', channel_ids: [] };
+  private endpointSnapshot(resource: string) {
+    return { technology: 'PJSIP', resource, state: this.contacts.has(resource) ? 'online' : 'offline', channel_ids: [] };
+  }
+
+  private announceContact(resource: string, uri: string, contactStatus: string, roundtripUsec: number): void {
     for (const app of this.subscribedApps) {
-      this.sim.model.send(null, app, 'ContactStatusChange', { endpoint, contact_info: { uri, contact_status: contactStatus, aor: resource, roundtrip_usec: '0' } });
-      this.sim.model.send(null, app, 'PeerStatusChange', { endpoint, peer: { peer_status: peerStatus } });
+      this.sim.model.send(null, app, 'ContactStatusChange', { endpoint: this.endpointSnapshot(resource), contact_info: { uri, contact_status: contactStatus, aor: resource, roundtrip_usec: String(roundtripUsec) } });
     }
+  }
+
+  private announcePeer(resource: string, peerStatus: 'Reachable' | 'Unreachable'): void {
+    for (const app of this.subscribedApps) this.sim.model.send(null, app, 'PeerStatusChange', { endpoint: this.endpointSnapshot(resource), peer: { peer_status: peerStatus } });
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): boolean {
@@ -80,6 +100,9 @@ export class SimRegistrar {
       const doc = apiDeclaration('events', `http://${req.headers.host ?? '127.0.0.1'}/ari`)!;
       return reply(200, { ...doc, models: { ...doc.models, ...ENDPOINT_EVENT_MODELS } });
     }
+    // Unauthenticated requests go on to the simulator's own handler, which answers 401 as Asterisk does.
+    const authorized = (this.sim as unknown as { authorized(r: http.IncomingMessage, q: URLSearchParams): boolean }).authorized(req, url.searchParams);
+    if (!authorized) return false;
     const endpoint = /^\/ari\/endpoints\/PJSIP\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && endpoint) {
       const resource = decodeURIComponent(endpoint[1]);
@@ -88,8 +111,16 @@ export class SimRegistrar {
       return reply(200, { technology: 'PJSIP', resource, state: known.registered ? 'online' : 'offline', channel_ids: [] });
     }
     if (req.method === 'GET' && url.pathname === '/ari/asterisk/variable') {
-      const value = this.evaluate(url.searchParams.get('variable') ?? '');
-      return value === null ? reply(400, { message: 'Unable to read provided variable' }) : reply(200, { value });
+      // resource_asterisk.c reads global variables only: a dialplan function (PJSIP_AOR(…)) is no
+      // global, so Asterisk answers 200 with "". The simulator sets no globals.
+      if (!url.searchParams.get('variable')) return reply(400, { message: 'Variable name is required' });
+      return reply(200, { value: '' });
+    }
+    const sorcery = /^\/ari\/asterisk\/config\/dynamic\/res_pjsip\/(aor|contact)\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && sorcery) {
+      const id = decodeURIComponent(sorcery[2]);
+      const fields = sorcery[1] === 'aor' ? this.aorFields(id) : this.contactFields(id);
+      return fields ? reply(200, fields) : reply(404, { message: `Object with id '${id}' not found` });
     }
     const subscription = /^\/ari\/applications\/([^/]+)\/subscription$/.exec(url.pathname);
     if (req.method === 'POST' && subscription && url.searchParams.get('eventSource')?.startsWith('endpoint:')) {
@@ -99,23 +130,34 @@ export class SimRegistrar {
     return false;
   }
 
-  private evaluate(expression: string): string | null {
-    const aor = /^PJSIP_AOR\(([^,]+),contact\)$/.exec(expression);
-    if (aor) return [...(this.contacts.get(aor[1])?.keys() ?? [])].join(',');
-    const field = /^PJSIP_CONTACT\(([^,]+),([a-z_]+)\)$/.exec(expression);
-    if (!field) return null;
-    const [resource] = field[1].split(';');
-    const contact = this.contacts.get(resource)?.get(field[1]);
+  /** As Asterisk 22 answers for a phone's AOR: its options, then one `contact` per contact URI. */
+  private aorFields(aor: string): Array<{ attribute: string; value: string }> | null {
+    if (!this.sim.model.endpoints.has(aor)) return null;
+    const contacts = [...(this.contacts.get(aor)?.values() ?? [])].map((c) => ({ attribute: 'contact', value: c.uri }));
+    return [
+      { attribute: 'minimum_expiration', value: '60' },
+      { attribute: 'default_expiration', value: '3600' },
+      { attribute: 'max_contacts', value: '3' },
+      ...contacts,
+      { attribute: 'maximum_expiration', value: '7200' },
+      { attribute: 'qualify_frequency', value: '60' },
+      { attribute: 'remove_existing', value: 'true' },
+    ];
+  }
+
+  /** A registered contact's fields (no status: Asterisk keeps that outside sorcery). */
+  private contactFields(id: string): Array<{ attribute: string; value: string }> | null {
+    const contact = this.contacts.get(id.split(';@')[0])?.get(id);
     if (!contact) return null;
-    const values: Record<string, string> = {
-      uri: contact.uri,
-      user_agent: contact.userAgent,
-      via_addr: contact.viaAddr,
-      via_port: String(contact.viaPort),
-      expiration_time: String(contact.expirationTime),
-      status: 'Reachable',
-      rtt: '1200',
-    };
-    return values[field[2]] ?? null;
+    return [
+      { attribute: 'via_addr', value: contact.viaAddr },
+      { attribute: 'call_id', value: `${id.slice(-12)}@sim` },
+      { attribute: 'endpoint', value: id.split(';@')[0] },
+      { attribute: 'via_port', value: String(contact.viaPort) },
+      { attribute: 'uri', value: contact.uri },
+      { attribute: 'qualify_frequency', value: '60' },
+      { attribute: 'user_agent', value: contact.userAgent },
+      { attribute: 'expiration_time', value: String(contact.expirationTime) },
+    ];
   }
 }

@@ -46,10 +46,20 @@ describe('SIP registrations view', () => {
     const [reception, backOffice] = res.body.items;
     expect(reception).to.deep.include({ extension: '201', name: 'Reception', endpoint: '201', state: 'online' });
     expect(reception.contacts).to.have.length(1);
-    expect(reception.contacts[0]).to.include({ uri: 'sip:201@192.0.2.10:5062;ob', userAgent: 'Grandstream GRP2614 1.0.5.67', ip: '192.0.2.10', port: 5062, status: 'Reachable', roundtripMs: 1 });
+    // Registered before Carillon connected: ARI has no read for the qualify status, and no
+    // ContactStatusChange has told it yet.
+    expect(reception.contacts[0]).to.include({ uri: 'sip:201@192.0.2.10:5062;ob', userAgent: 'Grandstream GRP2614 1.0.5.67', ip: '192.0.2.10', port: 5062, status: 'Unknown', roundtripMs: null });
     const expiresIn = Date.parse(reception.contacts[0].expiresAt) - Date.now();
     expect(expiresIn).to.be.within(500_000, 601_000);
     expect(backOffice).to.deep.include({ state: 'offline', contacts: [] });
+  });
+
+  it('reads contacts where a real Asterisk 22 has them: /asterisk/variable gives "" for PJSIP_AOR', async () => {
+    // The registrar functions are no global variables: a reader relying on them would list nothing.
+    const res = await fetch(`${sim.url}/ari/asterisk/variable?variable=${encodeURIComponent('PJSIP_AOR(201,contact)')}`, { headers: { authorization: `Basic ${Buffer.from('carillon:carillon').toString('base64')}` } });
+    expect(await res.json()).to.deep.equal({ value: '' });
+    const aor = await fetch(`${sim.url}/ari/asterisk/config/dynamic/res_pjsip/aor/201`, { headers: { authorization: `Basic ${Buffer.from('carillon:carillon').toString('base64')}` } });
+    expect(((await aor.json()) as Array<{ attribute: string }>).filter((f: { attribute: string }) => f.attribute === 'contact')).to.deep.equal([{ attribute: 'contact', value: 'sip:201@192.0.2.10:5062;ob' }]);
   });
 
   it('publishes registration changes over socket.io to users with registrations.read only', async () => {
@@ -66,17 +76,26 @@ describe('SIP registrations view', () => {
       });
     }
     registrar.register('202', { uri: 'sip:202@198.51.100.7:40112;transport=ws', userAgent: 'Carillon WebRTC', viaAddr: '198.51.100.7', viaPort: 40112 });
-    await eventually('the technician is told', async () => received.technician.find((e) => e.extension === '202' && e.change === 'Created'));
-    const created = received.technician.find((e) => e.change === 'Created')!;
-    expect(created).to.deep.include({ extension: '202', name: 'Back office', state: 'online', contactUri: 'sip:202@198.51.100.7:40112;transport=ws' });
-    expect((created.contacts as Array<{ userAgent: string }>)[0].userAgent).to.equal('Carillon WebRTC');
+    const contactReachable = (e: Record<string, unknown>) => e.extension === '202' && e.change === 'Reachable' && e.contactUri !== null;
+    await eventually('the technician is told', async () => received.technician.find(contactReachable));
+    // The endpoint coming online is told too (PeerStatusChange, no contact).
+    expect(received.technician.some((e) => e.extension === '202' && e.change === 'Reachable' && e.contactUri === null)).to.equal(true);
+    const reachable = received.technician.find(contactReachable)!;
+    expect(reachable).to.deep.include({ extension: '202', name: 'Back office', state: 'online', contactUri: 'sip:202@198.51.100.7:40112;transport=ws' });
+    // The status and round trip come from the event; the rest from the contact's sorcery object.
+    expect((reachable.contacts as Array<Record<string, unknown>>)[0]).to.include({ userAgent: 'Carillon WebRTC', ip: '198.51.100.7', port: 40112, status: 'Reachable', roundtripMs: 1 });
+    const listed = (await admin.get('/api/telephony/registrations')).body.items.find((i: { extension: string }) => i.extension === '202');
+    expect(listed.contacts[0]).to.include({ status: 'Reachable', roundtripMs: 1 });
     registrar.unregister('201');
     await eventually('the unregistration', async () => received.technician.find((e) => e.extension === '201' && e.change === 'Removed'));
     expect(received.technician.find((e) => e.extension === '201' && e.change === 'Removed')).to.deep.include({ state: 'offline', contacts: [] });
+    // A second contact is listed beside the first, each with its own fields.
     // An endpoint the database does not know raises nothing.
     registrar.register('299', { uri: 'sip:299@192.0.2.99', userAgent: 'ghost', viaAddr: '192.0.2.99', viaPort: 5060 });
     registrar.register('202', { uri: 'sip:202@198.51.100.8:5060', userAgent: 'second phone', viaAddr: '198.51.100.8', viaPort: 5060 });
-    await eventually('the second contact', async () => received.technician.find((e) => e.contactUri === 'sip:202@198.51.100.8:5060'));
+    await eventually('the second contact', async () => received.technician.find((e) => e.contactUri === 'sip:202@198.51.100.8:5060' && e.change === 'Reachable'));
+    const both = received.technician.find((e) => e.contactUri === 'sip:202@198.51.100.8:5060' && e.change === 'Reachable')!;
+    expect((both.contacts as Array<{ userAgent: string }>).map((c) => c.userAgent).sort()).to.deep.equal(['Carillon WebRTC', 'second phone']);
     expect(received.technician.some((e) => e.extension === '299' || e.endpoint === '299')).to.equal(false);
     expect(received.agent, 'agents lack registrations.read').to.deep.equal([]);
     expect((await agent.client.get('/api/telephony/registrations')).status).to.equal(403);

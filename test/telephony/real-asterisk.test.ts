@@ -84,6 +84,8 @@ describe('Real Asterisk (opt-in): the generated configuration end to end', funct
   let admin: ApiClient;
   const phones: LoopbackPhone[] = [];
   const created: number[] = [];
+  /** Trunks and outbound routes to delete at the end (routes first). */
+  const cleanup: Array<['trunks' | 'outbound-routes', number]> = [];
   const since = new Date(Date.now() - 1000);
   // Numbers and SIP users unlikely to exist on the Asterisk under test.
   const callee = { number: '871', name: 'Carillon test callee' };
@@ -140,6 +142,12 @@ describe('Real Asterisk (opt-in): the generated configuration end to end', funct
   });
 
   after(async () => {
+    // The trunk first: while it exists, Asterisk identifies every request from 127.0.0.1 as the
+    // trunk (identify by address), so the phones' unregistrations would be refused.
+    if (admin && cleanup.length) {
+      for (const [kind, id] of cleanup.reverse()) await admin.delete(`/api/telephony/${kind}/${id}`);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    }
     for (const phone of phones) {
       await phone.register(0).catch(() => 0);
       await phone.stop();
@@ -181,15 +189,23 @@ describe('Real Asterisk (opt-in): the generated configuration end to end', funct
   });
 
   it("the registrations view lists the phone's contact (user agent, address)", async () => {
+    type Contact = { userAgent: string; ip: string; port: number | null; expiresAt: string | null; uri: string };
     const view = await poll(
       'the contact in the registrations view',
       async () => {
         const res = await admin.get('/api/telephony/registrations');
-        return ((res.body?.items ?? []) as Array<{ extension: string; contacts: Array<{ userAgent: string; ip: string }> }>).find((r) => r.extension === callee.number && r.contacts.length > 0);
+        return ((res.body?.items ?? []) as Array<{ extension: string; contacts: Contact[] }>).find((r) => r.extension === callee.number && r.contacts.length > 0);
       },
       5000,
     );
-    expect(view.contacts[0]).to.include({ userAgent: 'carillon-loopback-phone', ip: '127.0.0.1' });
+    // Found by the phone's own UDP port (the Via port): an earlier run's contact may still be
+    // registered (until its expiry) if that run could not unregister.
+    const contact = view.contacts.find((c) => c.port === phones[0].localPort);
+    expect(contact, JSON.stringify(view.contacts)).to.exist;
+    expect(contact).to.include({ userAgent: 'carillon-loopback-phone', ip: '127.0.0.1' });
+    // The expiry of its 300 s registration.
+    expect(Date.parse(contact!.expiresAt ?? '') - Date.now()).to.be.within(200_000, 301_000);
+    expect(contact!.uri).to.match(new RegExp(`^sip:[^@]+@127\\.0\\.0\\.1:${phones[0].localPort}`));
   });
 
   it('a call between them is answered, hung up, and logged once as answered (internal)', async () => {
@@ -238,5 +254,59 @@ describe('Real Asterisk (opt-in): the generated configuration end to end', funct
       return found.length ? found : null;
     });
     expect(rows[0]).to.include({ direction: 'internal', status: 'unavailable' });
+  });
+  it("click-to-call's caller-ID override reaches the trunk over the extension's outbound caller ID; a phone's channel cannot carry it", async () => {
+    const [, callerPhone] = phones;
+    // The operator: a SIP user agent on loopback that refuses every call (486), after showing whom from.
+    const operator = new LoopbackPhone('operator', 'unused', { host: sipHost, port: Number(sipPort) });
+    await operator.start();
+    phones.push(operator);
+    operator.behaviour = { kind: 'busy' };
+    const seen: Array<{ from: string; pAssertedIdentity: string }> = [];
+    operator.on('invite', (_callId: string, shown: { from: string; pAssertedIdentity: string }) => seen.push(shown));
+
+    const trunk = await admin.post('/api/telephony/trunks', { kind: 'operator', name: 'Carillon test operator', host: '127.0.0.1', port: operator.localPort, transport: 'udp', username: 'carillon-test', password: 'carillon-test-secret', register: false });
+    expect(trunk.status, trunk.text).to.equal(201);
+    cleanup.push(['trunks', trunk.body.id]);
+    const route = await admin.post('/api/telephony/outbound-routes', { name: 'Carillon test out', priority: 1, patterns: ['_0X.', '_+X.'], trunkIds: [trunk.body.id] });
+    expect(route.status, route.text).to.equal(201);
+    cleanup.push(['outbound-routes', route.body.id]);
+    const ext = (await admin.get('/api/telephony/extensions?limit=500')).body.items.find((e: { number: string }) => e.number === caller.number);
+    const outboundCallerId = '+33100000872';
+    expect((await admin.patch(`/api/telephony/extensions/${ext.id}`, { outboundCallerId })).status).to.equal(200);
+    const dialplan = path.join(configDir!, 'extensions-carillon.conf');
+    await poll('the regenerated dialplan', async () => fs.readFileSync(dialplan, 'utf8').includes(`Set(CARILLON_OUTBOUND_CID=${outboundCallerId})`) && /Dial\(PJSIP\/\$\{ARG2\}@\$\{ARG1\}/.test(fs.readFileSync(dialplan, 'utf8')));
+    // The files are written before res_pjsip and pbx_config are reloaded through ARI.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const numberShown = (shown: { from: string; pAssertedIdentity: string }) => /<sip:([^@>]+)@/.exec(shown.pAssertedIdentity || shown.from)?.[1];
+
+    callerPhone.behaviour = { kind: 'answer', afterMs: 200 };
+    const clickToCall = async (body: Record<string, unknown>) => {
+      const before = seen.length;
+      const res = await admin.post('/api/telephony/click-to-call', { number: '0612345678', extension: caller.number, ...body });
+      expect(res.status, res.text).to.equal(201);
+      const ended = await poll('the click-to-call end', async () => {
+        const view = await admin.get(`/api/telephony/click-to-call/${res.body.id}`);
+        return view.body.status === 'ended' ? view.body : null;
+      });
+      expect(ended.outcome, 'the operator refused it: busy').to.equal('callee_busy');
+      expect(seen.length, 'one INVITE reached the operator').to.equal(before + 1);
+      return seen.at(-1)!;
+    };
+    expect(numberShown(await clickToCall({ callerId: '+33199999999' })), 'the override').to.equal('+33199999999');
+    expect(numberShown(await clickToCall({})), "the extension's outbound caller ID").to.equal(outboundCallerId);
+
+    // A phone's own (PJSIP) channel running the same dialplan with the variable set, as if an
+    // endpoint setting or an inherited variable carried it: the dialplan drops it.
+    const before = seen.length;
+    const variables = JSON.stringify({ variables: { CARILLON_CALLER: caller.number, CARILLON_CID_OVERRIDE: '+33199999999' } });
+    const originate = await fetch(`${url!.replace(/\/$/, '')}/ari/channels?endpoint=PJSIP/${caller.number}&context=from-internal&extension=0612345678&priority=1&timeout=10`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`, 'content-type': 'application/json' },
+      body: variables,
+    });
+    expect(originate.status, await originate.text()).to.equal(200);
+    await poll('the INVITE from the phone channel', async () => seen.length > before);
+    expect(numberShown(seen.at(-1)!)).to.equal(outboundCallerId);
   });
 });

@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { CarillonConfig } from '../../config/schema';
 import { RequestGate } from '../../telephony/ari/request-gate';
 
-/** A page of many extensions asks seven variables per contact: keep those reads few at a time. */
+/** A page of many extensions asks one read per AOR plus one per contact: keep those reads few at a time. */
 const REGISTRAR_READS_IN_FLIGHT = 4;
 
 export interface SipContact {
@@ -11,19 +12,45 @@ export interface SipContact {
   ip: string;
   port: number | null;
   expiresAt: string | null;
+  /**
+   * Asterisk's qualify status (`Reachable`, `Unreachable`, `NonQualified`, `Unknown`) from the last
+   * ContactStatusChange seen since Carillon connected; `Unknown` when none was seen (ARI has no
+   * read for it, see the class comment).
+   */
   status: string;
   roundtripMs: number | null;
 }
 
+/** A ContactStatusChange's `contact_info`, as Asterisk 22 sends it. */
+export interface ContactInfo {
+  uri?: string;
+  contact_status?: string;
+  aor?: string;
+  roundtrip_usec?: string;
+}
+
+/** ARI's dynamic configuration answer: the sorcery object's fields, one tuple per value. */
+type ConfigTuples = Array<{ attribute: string; value: string }>;
+
 /**
- * The few registrar reads ARI offers: an endpoint's state, its AOR's contacts through the
- * `PJSIP_AOR`/`PJSIP_CONTACT` dialplan functions (`GET /asterisk/variable`), and the endpoint
- * event subscription. A bare HTTP client with a timeout: these calls are rare (a page view, an
- * event) and the typed ARI layer offers no such operations yet. They go through a request gate of
- * their own, so that with the main one they stay far below Asterisk's HTTP session limit.
+ * The registrar as ARI (Asterisk 22) lets it be read. `GET /asterisk/variable` reads only global
+ * variables (resource_asterisk.c: `ast_str_retrieve_variable(…, NULL, NULL, …)`), so the
+ * `PJSIP_AOR`/`PJSIP_CONTACT` functions are out of reach there; res_pjsip's sorcery objects are
+ * not: `GET /asterisk/config/dynamic/res_pjsip/aor/{aor}` lists every contact URI of the AOR
+ * (location.c registers `contacts_to_var_list`, which walks registered and permanent contacts),
+ * and `…/contact/{aor};@{md5(uri)}` (the id location.c gives a registered contact) holds its
+ * user agent, Via address and port, and expiry. The qualify status and round trip are not sorcery
+ * fields (`contact_status` is no object type): they come from the ContactStatusChange events the
+ * endpoint subscription delivers, kept here per contact.
+ *
+ * A bare HTTP client with a timeout: these calls are rare (a page view, an event) and ari-client
+ * offers no operation for them. They go through a request gate of their own, so that with the
+ * main one they stay far below Asterisk's HTTP session limit.
  */
 export class AriRegistrarReader {
   private readonly gate: RequestGate;
+  /** `<aor>\n<uri>` → last status seen in a ContactStatusChange. */
+  private readonly statuses = new Map<string, { status: string; roundtripUsec: number }>();
 
   constructor(private readonly config: CarillonConfig) {
     this.gate = new RequestGate({ maxConcurrent: REGISTRAR_READS_IN_FLIGHT, timeoutMs: config.telephony.ari.requestTimeoutMs });
@@ -53,29 +80,52 @@ export class AriRegistrarReader {
     return res.status === 200 ? (res.body?.state ?? 'unknown') : 'unknown';
   }
 
-  private async variable(expression: string): Promise<string> {
-    const res = await this.request<{ value?: string }>('GET', `/asterisk/variable?variable=${encodeURIComponent(expression)}`);
-    return res.status === 200 ? (res.body?.value ?? '') : '';
+  /** A res_pjsip sorcery object's fields, or null when it does not exist (404). */
+  private async sorceryObject(type: 'aor' | 'contact', id: string): Promise<ConfigTuples | null> {
+    const res = await this.request<ConfigTuples>('GET', `/asterisk/config/dynamic/res_pjsip/${type}/${encodeURIComponent(id)}`);
+    if (res.status === 404) return null;
+    if (res.status !== 200 || !Array.isArray(res.body)) throw new Error(`res_pjsip ${type} read answered ${res.status}`);
+    return res.body;
+  }
+
+  /** Remembers a contact's qualify status; a removed contact is forgotten. */
+  noteContactStatus(info: ContactInfo): void {
+    if (!info.aor || !info.uri || !info.contact_status) return;
+    const key = `${info.aor}\n${info.uri}`;
+    if (info.contact_status === 'Removed') this.statuses.delete(key);
+    else this.statuses.set(key, { status: info.contact_status, roundtripUsec: Number(info.roundtrip_usec) || 0 });
+  }
+
+  /** After a (re)connection: changes made while disconnected were never told, so nothing seen before holds. */
+  forgetContactStatuses(): void {
+    this.statuses.clear();
   }
 
   async contacts(aor: string): Promise<SipContact[]> {
-    const names = (await this.variable(`PJSIP_AOR(${aor},contact)`)).split(',').map((n) => n.trim()).filter(Boolean);
-    return Promise.all(
-      names.map(async (name) => {
-        const field = (f: string) => this.variable(`PJSIP_CONTACT(${name},${f})`);
-        const [uri, userAgent, viaAddr, viaPort, expiration, status, rtt] = await Promise.all(['uri', 'user_agent', 'via_addr', 'via_port', 'expiration_time', 'status', 'rtt'].map(field));
-        const host = viaAddr || /@([^:;>]+)/.exec(uri)?.[1] || '';
-        return {
-          uri,
-          userAgent,
-          ip: host,
-          port: Number(viaPort) || null,
-          expiresAt: Number(expiration) > 0 ? new Date(Number(expiration) * 1000).toISOString() : null,
-          status: status || 'Unknown',
-          roundtripMs: Number(rtt) > 0 ? Math.round(Number(rtt) / 1000) : null,
-        };
-      }),
-    );
+    const fields = await this.sorceryObject('aor', aor);
+    const uris = (fields ?? []).filter((f) => f.attribute === 'contact' && f.value).map((f) => f.value);
+    const contacts = await Promise.all(uris.map((uri) => this.contact(aor, uri)));
+    return contacts.filter((c): c is SipContact => c !== null);
+  }
+
+  private async contact(aor: string, uri: string): Promise<SipContact | null> {
+    // A registered contact's id (location.c, ast_sip_location_add_contact_nolock); a permanent one
+    // (`aor@@md5`, from the AOR's own `contact=`) is no registration: phones' AORs have none.
+    const fields = await this.sorceryObject('contact', `${aor};@${createHash('md5').update(uri).digest('hex')}`);
+    // Gone between the two reads (expired, unregistered), or a permanent contact.
+    if (!fields) return null;
+    const field = (name: string) => fields.find((f) => f.attribute === name)?.value ?? '';
+    const known = this.statuses.get(`${aor}\n${uri}`);
+    const expiration = Number(field('expiration_time'));
+    return {
+      uri,
+      userAgent: field('user_agent'),
+      ip: field('via_addr') || /@([^:;>]+)/.exec(uri)?.[1] || '',
+      port: Number(field('via_port')) || null,
+      expiresAt: expiration > 0 ? new Date(expiration * 1000).toISOString() : null,
+      status: known?.status ?? 'Unknown',
+      roundtripMs: known && known.roundtripUsec > 0 ? Math.round(known.roundtripUsec / 1000) : null,
+    };
   }
 
   /** Endpoint events (ContactStatusChange, PeerStatusChange) reach the application only once subscribed. */

@@ -2,7 +2,7 @@ import type { EventBus } from '../../events/bus';
 import type { Logger } from '../../logging/logger';
 import type { TelephonyService } from '../../telephony/telephony-service';
 import type { ExtensionDirectory } from '../extension-directory';
-import type { AriRegistrarReader, SipContact } from './ari-registrar-reader';
+import type { AriRegistrarReader, ContactInfo, SipContact } from './ari-registrar-reader';
 
 export interface ExtensionRegistration {
   extension: string;
@@ -18,13 +18,14 @@ export const REGISTRATION_CHANGED = 'telephony.registrationChanged';
 interface EndpointEvent {
   type: string;
   endpoint?: { technology?: string; resource?: string; state?: string };
-  contact_info?: { uri?: string; contact_status?: string; aor?: string };
+  contact_info?: ContactInfo;
   peer?: { peer_status?: string; address?: string };
 }
 
 /**
  * The SIP registrations view: for each extension the database knows (ARI may still list
- * removed endpoints), its contacts as Asterisk's registrar has them; and live changes
+ * removed endpoints), its contacts as Asterisk's registrar has them (qualify status as the events
+ * since Carillon connected told it); and live changes
  * (ContactStatusChange, PeerStatusChange) republished as `telephony.registrationChanged`.
  */
 export class RegistrationService {
@@ -42,6 +43,7 @@ export class RegistrationService {
   start(): void {
     this.unsubscribe.push(
       this.telephony.onReady(async () => {
+        this.reader.forgetContactStatuses();
         await this.reader.subscribeToEndpoints(this.app).catch((err: unknown) => this.logger.warn({ err }, 'cannot subscribe to endpoint events; registrations will not update live'));
       }),
     );
@@ -71,6 +73,8 @@ export class RegistrationService {
 
   private async onEvent(event: EndpointEvent): Promise<void> {
     if (event.type !== 'ContactStatusChange' && event.type !== 'PeerStatusChange') return;
+    // Before any read: the status only ARI events carry is part of what the reads then return.
+    if (event.type === 'ContactStatusChange' && event.contact_info) this.reader.noteContactStatus(event.contact_info);
     const resource = event.endpoint?.resource;
     if (!resource) return;
     const extension = (await this.extensions.list()).find((e) => e.sipUsername === resource);

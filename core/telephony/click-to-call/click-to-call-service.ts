@@ -18,6 +18,8 @@ import { agentOutcome, describeEnd } from './outcomes';
 
 export const CLICK_TO_CALL_EVENT = 'telephony.clickToCall';
 export const CALLER_ID_OVERRIDE = 'telephony.callerid.override';
+/** The channel variable the generated dialplan (`carillon-from-extension`) takes the override from, on Local channels only. */
+export const CALLER_ID_OVERRIDE_VARIABLE = 'CARILLON_CID_OVERRIDE';
 /** Calling from another user's extension. */
 export const CALL_FROM_ANY_EXTENSION = 'telephony.manage';
 
@@ -120,9 +122,11 @@ export class ClickToCallService {
         endpoint: `Local/${number.dial}@from-internal`,
         // Without formats a Local channel negotiates slin192 (six times the CPU).
         formats: 'ulaw',
-        // The generated dialplan refuses calls in from-internal without the calling extension.
-        variables: { CARILLON_CALLER: extension.number },
-        // The dialplan replaces the number with the extension's outbound caller ID when it has one.
+        // The generated dialplan refuses calls in from-internal without the calling extension, and
+        // sends an allowed override to the trunk instead of the extension's outbound caller ID.
+        variables: { CARILLON_CALLER: extension.number, ...(callerIdOverride ? { [CALLER_ID_OVERRIDE_VARIABLE]: callerIdOverride } : {}) },
+        // What an internal callee sees; towards a trunk the dialplan sets the outbound caller ID
+        // (or the override above) over it.
         callerId: callerIdOverride ? { number: callerIdOverride } : { name: extension.name, number: extension.number },
         timeoutSeconds: ringSeconds(request.ringSeconds?.callee, this.options.calleeRingSeconds),
       },

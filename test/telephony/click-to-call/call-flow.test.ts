@@ -31,6 +31,7 @@ describe('Click-to-call: ring the extension, dial the number, bridge, end both',
     // The phone shows whom the user will reach; then the number goes through the dialplan as 201 dialled it.
     expect(agentLeg).to.include({ endpoint: 'PJSIP/201', callerId: `"Claire Client" <${NUMBERS.answers}>`, app: 'carillon', channelId: call.agentChannelId });
     expect(calleeLeg).to.include({ endpoint: `Local/${NUMBERS.answers}@from-internal`, formats: 'ulaw', callerId: '"Poste 201" <201>', channelId: call.calleeChannelId });
+    // No override asked: no CARILLON_CID_OVERRIDE, the dialplan sends 201's outbound caller ID.
     expect(world.dialling.dials.find((d) => d.channelId === call.calleeChannelId)?.variables).to.deep.equal({ CARILLON_CALLER: '201' });
     const bridge = [...world.sim.model.bridges.values()][0]!;
     expect(bridge.channels).to.have.members([call.agentChannelId, call.calleeChannelId]);

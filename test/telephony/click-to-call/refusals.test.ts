@@ -58,10 +58,13 @@ describe('Click-to-call: refusals, permissions and caller ID', () => {
     expect((await endedView(world, res.body.id)).outcome).to.equal('callee_busy');
   });
 
-  it('caller ID override: refused without telephony.callerid.override, sent to the callee with it', async () => {
+  it('caller ID override: refused without telephony.callerid.override, sent to the callee and to the dialplan with it', async () => {
+    const dialsBefore = world.dialling.dials.length;
     const refused = await world.agent.client.post(CLICK_TO_CALL, { number: NUMBERS.answers, callerId: '+33140000000' });
     expectProblem(refused, 403, 'callerid_forbidden');
     expectProblem(await world.manager.client.post(CLICK_TO_CALL, { number: NUMBERS.answers, callerId: 'abc' }), 422, 'callerid_invalid');
+    // Refused before anything rang: no leg ever carried the override.
+    expect(world.dialling.dials.slice(dialsBefore)).to.deep.equal([]);
 
     const res = await world.manager.client.post(CLICK_TO_CALL, { number: NUMBERS.answers, callerId: '+33140000000' });
     expect(res.status, res.text).to.equal(201);
@@ -69,7 +72,9 @@ describe('Click-to-call: refusals, permissions and caller ID', () => {
     const call = cradle(world.t).clickToCall.get(res.body.id)!;
     await eventually('connected', async () => call.current.status === 'connected');
     const dial = world.dialling.dials.find((d) => d.channelId === call.current.calleeChannelId)!;
-    expect(dial).to.deep.include({ callerId: '"" <+33140000000>', variables: { CARILLON_CALLER: '205' } });
+    // The caller ID is what an internal callee sees; towards a trunk the dialplan would put the
+    // extension's outbound caller ID over it, unless CARILLON_CID_OVERRIDE says otherwise.
+    expect(dial).to.deep.include({ callerId: '"" <+33140000000>', variables: { CARILLON_CALLER: '205', CARILLON_CID_OVERRIDE: '+33140000000' } });
     await call.hangup();
     expect((await call.ended).outcome).to.equal('completed');
   });

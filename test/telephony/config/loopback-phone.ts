@@ -73,6 +73,11 @@ export class LoopbackPhone extends EventEmitter {
     this.port = this.socket.address().port;
   }
 
+  /** The UDP port it listens on (0 before start()): where a trunk towards it points. */
+  get localPort(): number {
+    return this.port;
+  }
+
   async stop(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
@@ -290,7 +295,8 @@ export class LoopbackPhone extends EventEmitter {
     if (this.invites.has(callId)) return; // a retransmission
     const toTag = tag();
     this.invites.set(callId, { request: m, toTag });
-    this.emit('invite', callId);
+    // What a trunk's far end is shown of the caller: From and P-Asserted-Identity (send_pai).
+    this.emit('invite', callId, { from: header(m, 'from'), pAssertedIdentity: header(m, 'p-asserted-identity') });
     const behaviour = this.behaviour;
     if (behaviour.kind === 'busy') {
       this.respond(m, 486, 'Busy Here', source, toTag);
