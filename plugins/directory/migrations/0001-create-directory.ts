@@ -2,7 +2,9 @@ import type { MigrationContext } from '../../../core/plugin-api';
 
 type Params = { context: MigrationContext };
 
-export async function up({ context: { queryInterface: qi, DataTypes, transaction, tablePrefix: p } }: Params): Promise<void> {
+export async function up({ context: { queryInterface: qi, sequelize, DataTypes, transaction, tablePrefix: p } }: Params): Promise<void> {
+  // A plan with many row errors outgrows MariaDB's TEXT (64 kB); SQLite's TEXT has no such limit (and no sizes).
+  const longText = sequelize.getDialect() === 'sqlite' ? DataTypes.TEXT : DataTypes.TEXT('long');
   await qi.createTable(
     `${p}folders`,
     {
@@ -101,7 +103,7 @@ export async function up({ context: { queryInterface: qi, DataTypes, transaction
       id: { type: DataTypes.STRING(36), primaryKey: true },
       file_name: { type: DataTypes.STRING(191), allowNull: false },
       status: { type: DataTypes.STRING(16), allowNull: false },
-      plan: { type: DataTypes.TEXT('long'), allowNull: false },
+      plan: { type: longText, allowNull: false },
       revision: { type: DataTypes.INTEGER, allowNull: false },
       created_by: { type: DataTypes.INTEGER, allowNull: true },
       created_at: { type: DataTypes.DATE, allowNull: false },

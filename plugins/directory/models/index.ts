@@ -126,7 +126,8 @@ export function defineModels(ctx: PluginContext): DirectoryModels {
     id: { type: DataTypes.STRING(36), primaryKey: true },
     fileName: { type: DataTypes.STRING(191), allowNull: false },
     status: { type: DataTypes.STRING(16), allowNull: false },
-    plan: { type: DataTypes.TEXT('long'), allowNull: false },
+    // The column is LONGTEXT on MariaDB (see the migration); the model needs only to know it is text.
+    plan: { type: DataTypes.TEXT, allowNull: false },
     revision: { type: DataTypes.INTEGER, allowNull: false },
     createdBy: { type: DataTypes.INTEGER, allowNull: true },
     createdAt: { type: DataTypes.DATE, allowNull: false },
