@@ -1,9 +1,7 @@
-import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'koa';
-import send from 'koa-send';
 import type { AwilixContainer } from 'awilix';
 import type { CarillonConfig } from './config/schema';
 import { createLogger, type Logger } from './logging/logger';
@@ -14,12 +12,13 @@ import { initAuditModel } from './audit/model';
 import { initSettingModels } from './settings/model';
 import { buildContainer, type CoreCradle } from './container';
 import { createHttpApp } from './http/app';
-import { HttpError } from './http/problem';
 import { authRoutes, setupRoutes } from './auth/auth-routes';
 import { userRoutes } from './auth/user-routes';
 import { systemRoutes } from './system/system-routes';
 import { registerSetupPage } from './system/setup-page';
+import { servePluginUiFile } from './plugins/plugin-ui';
 import { CORE_MODULES } from './modules';
+import { createMainServer, createPlainServer, httpsOriginFor, readTlsCredentials } from './http/listeners';
 
 export const CORE_MIGRATIONS_DIR = path.resolve(__dirname, '..', 'migrations');
 export const CORE_NAMESPACE = 'core';
@@ -32,6 +31,8 @@ export class Carillon {
   readonly container: AwilixContainer<CoreCradle>;
   readonly logger: Logger;
   private server: http.Server | null = null;
+  /** With `http.tls` and `http.plainPort`: plain HTTP for provisioning and health, redirects otherwise. */
+  private plainServer: http.Server | null = null;
   private inFlight = 0;
   private stopping: Promise<void> | null = null;
 
@@ -82,6 +83,7 @@ export class Carillon {
 
   /** Opens, migrates, starts plugins and serves HTTP and socket.io. Resolves with the base URL. */
   async start(): Promise<string> {
+    const tlsCredentials = readTlsCredentials(this.config);
     await this.open({ migrate: true });
     const c = this.cradle;
     c.routeTable.add('core', '', { id: 'system.root', method: 'GET', path: '/', summary: 'Service name and where the API is described', permission: 'public', handler: () => ({ name: 'Carillon', api: '/api/openapi.json', health: '/api/health' }) });
@@ -99,19 +101,26 @@ export class Carillon {
     c.jobScheduler.schedule('core', { name: 'purge-expired-sessions', schedule: '17 * * * *', run: async () => void (await c.sessionService.purgeExpired()) });
 
     const { app, router } = createHttpApp({ config: this.config, logger: this.logger, routeTable: c.routeTable, authenticator: c.authenticator, audit: c.auditService });
-    router.get('/ui/plugins/:id/*file', (ctx: Context) => this.servePluginUi(ctx));
+    router.get('/ui/plugins/:id/*file', (ctx: Context) => servePluginUiFile(ctx, { uis: () => c.pluginHost.uiContributions(), authenticator: c.authenticator }));
     registerSetupPage(router);
     const handler = app.callback();
-    this.server = http.createServer((req, res) => {
+    const counted = (req: http.IncomingMessage, res: http.ServerResponse) => {
       this.inFlight++;
       res.on('close', () => this.inFlight--);
       void handler(req, res);
-    });
+    };
+    this.server = createMainServer(tlsCredentials, counted);
     c.socketGateway.attach(this.server);
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.config.http.port, this.config.http.host, () => resolve());
-    });
+    const listen = (server: http.Server, port: number) =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, this.config.http.host, () => resolve());
+      });
+    await listen(this.server, this.config.http.port);
+    if (this.config.http.tls && this.config.http.plainPort !== undefined) {
+      this.plainServer = createPlainServer(counted, httpsOriginFor(this.config, () => (this.server?.address() as AddressInfo).port));
+      await listen(this.plainServer, this.config.http.plainPort);
+    }
     const url = this.baseUrl();
     this.logger.info({ url }, 'Carillon is listening');
     const token = await c.setupService.issueToken();
@@ -122,28 +131,32 @@ export class Carillon {
     return url;
   }
 
-  private async servePluginUi(ctx: Context): Promise<void> {
-    const entry = this.cradle.pluginHost.uiEntries().find((e) => e.pluginId === ctx.params.id);
-    if (!entry) throw HttpError.notFound('plugin UI');
-    // Only the entry module's folder is served: the rest of the plugin (code, migrations) stays private.
-    const allowed = path.dirname(entry.file);
-    const requested = ctx.params.file as unknown;
-    const file = path.resolve(entry.root, Array.isArray(requested) ? requested.join('/') : String(requested));
-    if (!file.startsWith(allowed + path.sep) || !fs.existsSync(file)) throw HttpError.notFound('file');
-    await send(ctx, path.relative(allowed, file), { root: allowed });
-  }
-
   baseUrl(): string {
     if (this.config.http.publicUrl) return this.config.http.publicUrl.replace(/\/$/, '');
     const address = this.server?.address() as AddressInfo | null;
     const host = this.config.http.host === '0.0.0.0' || this.config.http.host === '::' ? '127.0.0.1' : this.config.http.host;
-    return `http://${host.includes(':') ? `[${host}]` : host}:${address?.port ?? this.config.http.port}`;
+    return `${this.config.http.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${address?.port ?? this.config.http.port}`;
+  }
+
+  /** The plain-HTTP port's URL (`http.plainPort` with TLS), or null. */
+  plainUrl(): string | null {
+    const address = this.plainServer?.address() as AddressInfo | null | undefined;
+    if (!address) return null;
+    const host = this.config.http.host === '0.0.0.0' || this.config.http.host === '::' ? '127.0.0.1' : this.config.http.host;
+    return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   }
 
   /** Stops accepting, lets in-flight requests end (up to the grace period), stops plugins in reverse order, closes the database. */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       const c = this.cradle;
+      if (this.plainServer) {
+        const plain = this.plainServer;
+        await new Promise<void>((resolve) => {
+          plain.close(() => resolve());
+          plain.closeAllConnections();
+        });
+      }
       if (this.server) {
         const server = this.server;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

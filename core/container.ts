@@ -64,7 +64,8 @@ export function buildContainer(base: { config: CarillonConfig; logger: Logger; s
     permissionCatalogue: asFunction(() => new PermissionCatalogue()).singleton(),
     passwordHasher: asFunction(() => new PasswordHasher()).singleton(),
     roleService: asFunction((c: CoreCradle) => new RoleService(c.sequelize, c.permissionCatalogue, c.events)).singleton(),
-    userService: asFunction((c: CoreCradle) => new UserService(c.sequelize, c.passwordHasher, c.roleService, c.events)).singleton(),
+    // Settings live in a core module registered after this: resolved when a user is created.
+    userService: asFunction((c: CoreCradle) => new UserService(c.sequelize, c.passwordHasher, c.roleService, c.events, () => c.systemSettingsService.newUserDefaults())).singleton(),
     sessionService: asFunction((c: CoreCradle) => new SessionService(c.config, c.events)).singleton(),
     apiTokenService: asFunction(() => new ApiTokenService()).singleton(),
     totpService: asFunction((c: CoreCradle) => new TotpService(c.secretBox)).singleton(),

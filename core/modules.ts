@@ -1,6 +1,8 @@
 import { callsModule } from './calls/calls-module';
 import { clickToCallModule } from './telephony/click-to-call/click-to-call-module';
+import { systemModule } from './system/system-module';
 import type { CoreModule } from './core-module';
+import { provisioningModule } from '../provisioning/provisioning-module';
 import { telephonyResourcesModule } from './telephony/resources/telephony-resources-module';
 import { telephonyConfigModule } from './telephony/config/telephony-config-module';
 
@@ -10,4 +12,6 @@ export const CORE_MODULES: CoreModule[] = [
   telephonyConfigModule,
   callsModule,
   clickToCallModule,
+  provisioningModule,
+  systemModule,
 ];

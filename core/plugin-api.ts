@@ -24,6 +24,12 @@ export type { Telephony, OriginateRequest, OutboundCall, CallHandler } from './t
 export type { CallEvent, CallEventType, CallEnded, CallOutcome, CallParty } from './telephony/call-events';
 export type { CallContext, CallStep } from './telephony/steps';
 export type { ClickToCallService, ClickToCallRequest } from './telephony/click-to-call/click-to-call-service';
+/** The phonebook desk phones download: plugins contribute sources to `PHONEBOOK_SOURCES` with ctx.collections. */
+export { PHONEBOOK_SOURCES } from '../provisioning/phonebook/phonebook-source';
+export type { PhonebookSource, PhonebookGroup, PhonebookEntry, PhonebookNumber } from '../provisioning/phonebook/phonebook-source';
+/** Phone vendors: plugins contribute more to `PROVISIONING_VENDORS`. */
+export { PROVISIONING_VENDORS } from '../provisioning/vendors/vendor';
+export type { ProvisioningVendor, ModelCapabilities, PhoneConfigContext, AccountSettings, DetectedPhone } from '../provisioning/vendors/vendor';
 export type { ClickToCall, ClickToCallStatus, ClickToCallOutcome, ClickToCallView } from './telephony/click-to-call/click-to-call-session';
 /** Small call steps to compose call logic: answer, play, collectDigits, dial, bridgeWith, menu, sequence… */
 export * as callSteps from './telephony/steps';

@@ -15,6 +15,7 @@ import type { TotpService } from './totp-service';
 import type { UserService } from './user-service';
 import type { ApiTokenService } from './api-token-service';
 import type { EventBus } from '../events/bus';
+import type { SystemSettingsService } from '../system/system-settings-service';
 
 export interface AuthRouteDeps {
   config: CarillonConfig;
@@ -26,6 +27,7 @@ export interface AuthRouteDeps {
   passwordHasher: PasswordHasher;
   apiTokenService: ApiTokenService;
   events: EventBus;
+  systemSettingsService: SystemSettingsService;
 }
 
 const me = (identity: Identity | null): Identity => identity!;
@@ -62,6 +64,8 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
     permissions: [...identity.permissions].sort(),
     csrfToken: identity.csrfToken ?? null,
     via: identity.via,
+    // National number display needs the region, which users without system.settings.read cannot read elsewhere.
+    region: await deps.systemSettingsService.defaultRegion(),
   });
 
   return [
@@ -95,7 +99,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       id: 'auth.me',
       method: 'GET',
       path: '/me',
-      summary: 'The current user, permissions and CSRF token',
+      summary: 'The current user, permissions, CSRF token and the system\'s default region (for number display)',
       permission: AUTHENTICATED,
       handler: ({ identity }) => profile(me(identity)),
     }),
@@ -106,6 +110,19 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       summary: 'Change your own display name, locale, time zone or number display',
       permission: AUTHENTICATED,
       input: { body: z.strictObject({ displayName: z.string().trim().min(1).max(120).optional(), locale: locale.optional(), timeZone: timeZone.optional(), numberDisplay: numberDisplay.optional() }) },
+      audit: { target: ({ identity }) => `user:${identity!.user.id}` },
+      handler: async ({ identity, body }) => {
+        await deps.userService.update(me(identity).user.id, body);
+        return profile(me(identity));
+      },
+    }),
+    defineRoute({
+      id: 'auth.updatePreferences',
+      method: 'PATCH',
+      path: '/me/preferences',
+      summary: 'Change your own display preferences: locale, time zone, number display (international or national)',
+      permission: AUTHENTICATED,
+      input: { body: z.strictObject({ locale: locale.optional(), timeZone: timeZone.optional(), numberDisplay: numberDisplay.optional() }) },
       audit: { target: ({ identity }) => `user:${identity!.user.id}` },
       handler: async ({ identity, body }) => {
         await deps.userService.update(me(identity).user.id, body);

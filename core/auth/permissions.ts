@@ -22,7 +22,6 @@ export const CORE_PERMISSIONS: PermissionDefinition[] = [
   { key: 'plugins.manage', description: 'Enable and disable plugins', defaultRoles: [] },
   { key: 'audit.read', description: 'Read the audit log', defaultRoles: ['manager'] },
   { key: 'system.read', description: 'See system health and live system events', defaultRoles: ['manager', 'technician', 'supervisor'] },
-  { key: 'settings.manage', description: 'Change system settings', defaultRoles: [] },
 ];
 
 export interface CataloguedPermission extends PermissionDefinition {

@@ -44,6 +44,8 @@ export class UserService {
     private readonly passwords: PasswordHasher,
     private readonly roles: RoleService,
     private readonly events: EventBus,
+    /** The system's time zone and number display (settings), for users created without their own. */
+    private readonly newUserDefaults: () => Promise<{ timeZone: string; numberDisplay: NumberDisplay }> = async () => ({ timeZone: 'Europe/Paris', numberDisplay: 'national' }),
   ) {}
 
   view(user: User & { roles?: Role[] }): UserView {
@@ -105,6 +107,7 @@ export class UserService {
     if (input.password) this.passwords.assertAcceptable(input.password, 'body.password', email);
     const roleIds = await this.roles.idsOf(input.roles, 'body.roles');
     const passwordHash = input.password ? await this.passwords.hash(input.password) : null;
+    const defaults = await this.newUserDefaults();
     const user = await this.sequelize.transaction(async (transaction) => {
       const created = await User.create(
         {
@@ -112,8 +115,8 @@ export class UserService {
           displayName: input.displayName.trim(),
           passwordHash,
           locale: input.locale ?? 'fr',
-          timeZone: input.timeZone ?? 'Europe/Paris',
-          numberDisplay: input.numberDisplay ?? 'national',
+          timeZone: input.timeZone ?? defaults.timeZone,
+          numberDisplay: input.numberDisplay ?? defaults.numberDisplay,
           active: input.active ?? true,
           totpSecret: null,
           totpEnabled: false,

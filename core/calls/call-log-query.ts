@@ -38,6 +38,8 @@ export interface CallLogItem {
   durationSeconds: number;
   talkSeconds: number;
   status: CallStatus;
+  /** Where the call was transferred (from CEL), or null. */
+  transferredTo: string | null;
   recordings: Array<{ id: number; url: string; downloadUrl: string; bytes: number }>;
 }
 
@@ -146,6 +148,7 @@ export class CallLogQuery {
       durationSeconds: row.durationSeconds,
       talkSeconds: row.talkSeconds,
       status: row.status,
+      transferredTo: row.transferredTo ?? null,
       recordings: recordings
         .filter((r) => r.callKey === row.callKey)
         .map((r) => ({ id: r.id, url: `/api/calls/recordings/${r.id}`, downloadUrl: `/api/calls/recordings/${r.id}?download=1`, bytes: r.bytes })),

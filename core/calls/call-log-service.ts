@@ -14,6 +14,12 @@ function extensionsOf(direction: CallDirection, callerNumber: string, destinatio
 
 const seconds = (from: Date, to: Date) => Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000));
 
+/** A CDR line covering the whole call gives its own duration: its times are cut to the second. */
+function durationOf(startAt: Date, endAt: Date, observation: CallObservation): number {
+  const spansCall = observation.startAt.getTime() === startAt.getTime() && observation.endAt.getTime() === endAt.getTime();
+  return spansCall && observation.durationSeconds !== undefined ? observation.durationSeconds : seconds(startAt, endAt);
+}
+
 /**
  * Writes the call log. Every source (live events, CDR lines) hands in observations; one call
  * (linkedid) makes one row however many sources and lines describe it. The CDR wins for times
@@ -59,12 +65,14 @@ export class CallLogService {
           destinationTail: numberTail(observation.destination),
           ...extensionsOf(observation.direction, observation.callerNumber, observation.destination),
           direction: observation.direction,
-          durationSeconds: seconds(observation.startAt, observation.endAt),
+          durationSeconds: durationOf(observation.startAt, observation.endAt, observation),
           talkSeconds: observation.talkSeconds,
           status: observation.verdict.status,
           statusOrigin: observation.verdict.origin,
           seenLive: observation.source === 'live',
           seenCdr: observation.source === 'cdr',
+          seenCel: observation.source === 'cel',
+          transferredTo: observation.transferredTo?.slice(0, 64) ?? null,
         });
       } else {
         row = existing;
@@ -78,16 +86,24 @@ export class CallLogService {
   }
 
   private merge(row: CallRecord, observation: CallObservation, callerName: string): void {
-    if (observation.source === 'cdr') {
-      // The first CDR line replaces live timing; further lines of the same call widen it.
-      const startAt = row.seenCdr && row.startAt < observation.startAt ? row.startAt : observation.startAt;
-      const endAt = row.seenCdr && row.endAt > observation.endAt ? row.endAt : observation.endAt;
-      row.talkSeconds = row.seenCdr ? Math.max(row.talkSeconds, observation.talkSeconds) : observation.talkSeconds;
+    const fromAsterisk = row.seenCdr || row.seenCel;
+    if (observation.source === 'cdr' || observation.source === 'cel') {
+      // The first Asterisk record replaces live timing; further CDR lines and CEL widen it.
+      const startAt = fromAsterisk && row.startAt < observation.startAt ? row.startAt : observation.startAt;
+      const endAt = fromAsterisk && row.endAt > observation.endAt ? row.endAt : observation.endAt;
+      if (observation.source === 'cel') {
+        // CEL counts only bridged time: it wins over the CDR's billsec, which starts at any answer.
+        row.talkSeconds = observation.talkSeconds;
+        row.seenCel = true;
+        if (observation.transferredTo) row.transferredTo = observation.transferredTo.slice(0, 64);
+      } else if (!row.seenCel) {
+        row.talkSeconds = row.seenCdr ? Math.max(row.talkSeconds, observation.talkSeconds) : observation.talkSeconds;
+      }
       row.startAt = startAt;
       row.endAt = endAt;
-      row.seenCdr = true;
+      if (observation.source === 'cdr') row.seenCdr = true;
     } else {
-      if (!row.seenCdr) {
+      if (!fromAsterisk) {
         // Live observations of one call are cumulative (all its legs so far): take the latest.
         row.startAt = observation.startAt;
         row.endAt = observation.endAt;
@@ -95,7 +111,8 @@ export class CallLogService {
       }
       row.seenLive = true;
     }
-    row.durationSeconds = seconds(row.startAt, row.endAt);
+    // Live events after Asterisk's records change no times, so they keep its duration.
+    if (observation.source !== 'live' || !fromAsterisk) row.durationSeconds = durationOf(row.startAt, row.endAt, observation);
     const describedBefore = row.statusOrigin === 'userfield' && !observation.dialplanDescribed;
     const current = { status: row.status, origin: row.statusOrigin };
     const verdict = current.origin === 'live' && observation.verdict.origin === 'live' ? observation.verdict : mergeStatus(current, observation.verdict);
@@ -107,7 +124,7 @@ export class CallLogService {
     }
     if (!row.callerName && callerName) row.callerName = callerName;
     // Who was reached: the dialplan knows best, then live events (they see the bridged phone), then the CDR.
-    const takeDestination = observation.dialplanDescribed || (!describedBefore && (!row.destination || (observation.source === 'live' && !!observation.destination)));
+    const takeDestination = observation.dialplanDescribed || (!describedBefore && (!row.destination || ((observation.source === 'live' || observation.destinationReached === true) && !!observation.destination)));
     if (takeDestination && observation.destination) {
       row.destination = observation.destination.slice(0, 64);
       row.destinationTail = numberTail(observation.destination);

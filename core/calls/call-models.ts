@@ -22,6 +22,9 @@ export class CallRecord extends Model<InferAttributes<CallRecord>, InferCreation
   declare statusOrigin: StatusOrigin;
   declare seenLive: boolean;
   declare seenCdr: boolean;
+  declare seenCel: CreationOptional<boolean>;
+  /** Where the call was transferred, from CEL (blind: the number dialled; attended: the target). */
+  declare transferredTo: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -64,6 +67,8 @@ export function initCallModels(sequelize: Sequelize): void {
       statusOrigin: { type: DataTypes.STRING(12), allowNull: false },
       seenLive: { type: DataTypes.BOOLEAN, allowNull: false },
       seenCdr: { type: DataTypes.BOOLEAN, allowNull: false },
+      seenCel: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      transferredTo: { type: DataTypes.STRING(64), allowNull: true },
       createdAt: { type: DataTypes.DATE, allowNull: false },
       updatedAt: { type: DataTypes.DATE, allowNull: false },
     },

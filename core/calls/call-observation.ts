@@ -5,13 +5,15 @@ import { statusFromDialplan, statusFromDisposition, type CallDirection, type Sta
 
 /** What one source (a CDR line, or live events of a call's channels) says about a call. */
 export interface CallObservation {
-  source: 'live' | 'cdr';
+  source: 'live' | 'cdr' | 'cel';
   /** The call's Asterisk linkedid when known, otherwise the channel's uniqueid. */
   callKey: string;
   /** Channel uniqueids of this call seen by the source. */
   legs: string[];
   startAt: Date;
   endAt: Date;
+  /** CDR only: Asterisk's own duration, exact where start and end are whole seconds. */
+  durationSeconds?: number;
   talkSeconds: number;
   callerNumber: string;
   callerName: string;
@@ -20,6 +22,10 @@ export interface CallObservation {
   /** True when direction and destination come from the dialplan's userfield (they then win). */
   dialplanDescribed: boolean;
   verdict: StatusVerdict;
+  /** Where the call was transferred (blind: the number dialled; attended: the target's extension); CEL only. */
+  transferredTo?: string | null;
+  /** CEL: `destination` is the extension whose phone answered (it then replaces what the CDR dialled). */
+  destinationReached?: boolean;
 }
 
 /** `PJSIP/2001` → 2001, `PJSIP/0611111111@trunk` → 0611111111, `PJSIP/2001-0000001f` (a channel name) → 2001. */
@@ -50,6 +56,7 @@ export function observationFromCdr(record: CdrRecord): CallObservation | null {
     legs: [record.uniqueid],
     startAt: record.start,
     endAt: record.end,
+    durationSeconds: record.duration,
     talkSeconds: record.billsec,
     callerNumber: record.src,
     callerName: nameOfClid(record.clid),

@@ -48,7 +48,7 @@ async function scopedFilter(identity: Identity, filter: CallLogFilter, extension
   return { ...filter, onlyExtensions: await extensions.numbersOfUser(identity.user.id) };
 }
 
-const CSV_COLUMNS = ['startedAt', 'startedAtLocal', 'callerNumber', 'callerName', 'destination', 'direction', 'durationSeconds', 'talkSeconds', 'status', 'recording'];
+const CSV_COLUMNS = ['startedAt', 'startedAtLocal', 'callerNumber', 'callerName', 'destination', 'direction', 'durationSeconds', 'talkSeconds', 'status', 'transferredTo', 'recording'];
 
 export function callRoutes(deps: CallRouteDeps): RouteDefinition[] {
   return [

@@ -9,10 +9,11 @@ export type CallDirection = (typeof CALL_DIRECTIONS)[number];
 
 /**
  * Where a status came from, strongest first: the dialplan's own verdict in the CDR userfield,
- * the CDR disposition, live ARI events. A weaker origin never overrides a stronger one, except
- * that live causes refine the CDR's catch-all "NO ANSWER" (cancelled, unavailable…).
+ * CEL (who hung up, each leg's cause, answered elsewhere), the CDR disposition, live ARI events.
+ * A weaker origin never overrides a stronger one, except that live causes refine the CDR's
+ * catch-all "NO ANSWER" (cancelled, unavailable…).
  */
-export type StatusOrigin = 'userfield' | 'cdr' | 'live';
+export type StatusOrigin = 'userfield' | 'cel' | 'cdr' | 'live';
 
 export interface StatusVerdict {
   status: CallStatus;
@@ -77,7 +78,7 @@ export function statusFromLiveEnd(ended: Pick<CallEnded, 'outcome' | 'cause'>): 
   }
 }
 
-const RANK: Record<StatusOrigin, number> = { userfield: 3, cdr: 2, live: 1 };
+const RANK: Record<StatusOrigin, number> = { userfield: 4, cel: 3, cdr: 2, live: 1 };
 
 /**
  * Combines what two sources (or two CDR lines of one call) say. Idempotent and order-free

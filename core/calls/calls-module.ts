@@ -8,6 +8,7 @@ import { CallLogService } from './call-log-service';
 import { initCallModels } from './call-models';
 import { callRoutes } from './call-routes';
 import { CdrIngestor } from './cdr-ingestor';
+import { CelIngestor } from './cel-ingestor';
 import { ExtensionLookup } from './extension-directory';
 import { LiveCallCollector } from './live-call-collector';
 import { RecordingService } from './recordings/recording-service';
@@ -22,6 +23,7 @@ declare module '../container' {
     callLogQuery: CallLogQuery;
     liveCallCollector: LiveCallCollector;
     cdrIngestor: CdrIngestor;
+    celIngestor: CelIngestor;
     recordingService: RecordingService;
     extensionLookup: ExtensionLookup;
     registrationService: RegistrationService;
@@ -50,6 +52,7 @@ export const callsModule: CoreModule = {
       callLogQuery: asFunction(() => new CallLogQuery()).singleton(),
       liveCallCollector: asFunction((c: CoreCradle) => new LiveCallCollector(c.telephony, c.callLogService, c.logger.child({ component: 'call-log' }))).singleton(),
       cdrIngestor: asFunction((c: CoreCradle) => new CdrIngestor(c.config.telephony.cdrFile, c.settingsService, c.callLogService, c.logger.child({ component: 'cdr' }))).singleton(),
+      celIngestor: asFunction((c: CoreCradle) => new CelIngestor(c.config.telephony.celFile, c.settingsService, c.callLogService, c.extensionLookup, c.logger.child({ component: 'cel' }))).singleton(),
       recordingService: asFunction(
         (c: CoreCradle) =>
           new RecordingService(
@@ -77,17 +80,21 @@ export const callsModule: CoreModule = {
     c.liveCallCollector.start();
     c.registrationService.start();
     // Calls made while Carillon was stopped: caught up in the background, then followed.
-    let lastFailure = '';
-    const ingest = async () => {
+    const lastFailure = { cdr: '', cel: '' };
+    const read = async (kind: 'cdr' | 'cel', poll: () => Promise<number>, file: string) => {
       try {
-        await c.cdrIngestor.poll();
-        lastFailure = '';
+        await poll();
+        lastFailure[kind] = '';
       } catch (err) {
         // Said once per distinct failure (an unreadable file would otherwise fill the log every few seconds).
         const message = (err as Error).message;
-        if (message !== lastFailure) c.logger.error({ err, file: c.config.telephony.cdrFile }, 'cannot read the CDR file');
-        lastFailure = message;
+        if (message !== lastFailure[kind]) c.logger.error({ err, file }, `cannot read the ${kind.toUpperCase()} file`);
+        lastFailure[kind] = message;
       }
+    };
+    const ingest = async () => {
+      await read('cdr', () => c.cdrIngestor.poll(), c.config.telephony.cdrFile);
+      await read('cel', () => c.celIngestor.poll(), c.config.telephony.celFile);
     };
     void ingest();
     c.jobScheduler.schedule('core', { name: 'calls-read-cdr', schedule: { everyMs: CDR_POLL_MS }, run: ingest });
@@ -99,5 +106,6 @@ export const callsModule: CoreModule = {
     c.registrationService.stop();
     await c.liveCallCollector.stop();
     await c.cdrIngestor.idle();
+    await c.celIngestor.idle();
   },
 };

@@ -5,6 +5,8 @@ import { VERSION } from '../version';
 import { migrateCommands } from './migrate-commands';
 import { pluginCommands } from './plugin-commands';
 import { userCommands } from './user-commands';
+import { backupCommands } from './backup-commands';
+import { setupLinkCommand } from './setup-link-command';
 import { CliError } from './cli-context';
 
 async function start(): Promise<void> {
@@ -34,6 +36,8 @@ export function buildProgram(): Command {
   migrateCommands(program);
   pluginCommands(program);
   userCommands(program);
+  backupCommands(program);
+  setupLinkCommand(program);
   return program;
 }
 

@@ -94,6 +94,10 @@ export function loadConfig(options: LoadConfigOptions = {}): CarillonConfig {
     throw new ConfigError(`Invalid configuration${where}:\n${lines.join('\n')}`);
   }
   const config = result.data;
+  if (config.http.plainPort !== undefined && !config.http.tls) {
+    throw new ConfigError('Invalid configuration:\n  - http.plainPort: only with http.tls (the plain port redirects to HTTPS); set http.tls.certFile and http.tls.keyFile, or drop http.plainPort');
+  }
+  if (config.http.tls) config.http.tls = { certFile: path.resolve(cwd, config.http.tls.certFile), keyFile: path.resolve(cwd, config.http.tls.keyFile) };
   const dataDir = path.resolve(cwd, config.dataDir);
   return {
     ...config,

@@ -1,4 +1,14 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+
+function isCidr(value: string): boolean {
+  try {
+    ipaddr.parseCIDR(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const byteSize = z
   .union([z.number().int().positive(), z.string().regex(/^\d+(\.\d+)?\s*(b|kb|mb|gb)$/i, 'a size such as "1mb" or "512kb"')])
@@ -16,6 +26,10 @@ export const configSchema = z.strictObject({
       bodyLimit: byteSize.default('1mb'),
       trustProxy: z.boolean().default(false),
       shutdownGraceMs: z.number().int().min(0).default(10_000),
+      // When set, `port` serves HTTPS with this certificate (the one Asterisk's WSS uses too).
+      tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }).optional(),
+      // With TLS: a plain-HTTP port for phones fetching /provisioning/* (and /api/health); everything else redirects to HTTPS.
+      plainPort: z.coerce.number().int().min(0).max(65535).optional(),
     })
     .prefault({}),
   database: z
@@ -53,6 +67,8 @@ export const configSchema = z.strictObject({
   secretKeyFile: z.string().min(1).optional(),
   telephony: z
     .strictObject({
+      // `none`: no telephony engine on this machine (an appliance built without Asterisk); health says `not_installed`.
+      engine: z.enum(['asterisk', 'none']).default('asterisk'),
       // Without a URL telephony stays `not_configured` and Carillon runs without it.
       ari: z
         .strictObject({
@@ -73,10 +89,43 @@ export const configSchema = z.strictObject({
         .prefault({}),
       // cdr_csv output that the call log reads incrementally (calls made while Carillon was stopped).
       cdrFile: z.string().min(1).default('/var/log/asterisk/cdr-csv/Master.csv'),
+      // cel_custom's JSON output (appliance/asterisk/cel_custom.conf), read incrementally like the CDR file.
+      celFile: z.string().min(1).default('/var/log/asterisk/cel-custom/carillon.json'),
       // MixMonitor's WAV files waiting to be converted; default `<dataDir>/recordings-spool`.
       recordingsSpoolDir: z.string().min(1).optional(),
       // Where Carillon writes Asterisk's generated files (the skeleton includes them); default `<dataDir>/asterisk`.
       configDir: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  // Desk-phone auto-provisioning (provisioning/): files over HTTP under /provisioning/ and TFTP.
+  provisioning: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      tftp: z
+        .strictObject({
+          enabled: z.boolean().default(true),
+          // Default: http.host. The appliance listens on 0.0.0.0 port 69.
+          host: z.string().min(1).optional(),
+          port: z.coerce.number().int().min(0).max(65535).default(6969),
+        })
+        .prefault({}),
+      // Files carrying SIP passwords are served only to these networks (CIDR).
+      allowedNetworks: z
+        .array(z.string().refine(isCidr, 'a network in CIDR form such as 192.168.1.0/24'))
+        .default(['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', 'fc00::/7', 'fe80::/10']),
+      // A client asking for `threshold` unknown MACs within `windowSeconds` is refused for `durationSeconds`.
+      ban: z
+        .strictObject({
+          threshold: z.number().int().min(1).max(10_000).default(10),
+          windowSeconds: z.number().int().min(1).max(86_400).default(300),
+          durationSeconds: z.number().int().min(1).max(7 * 86_400).default(3600),
+        })
+        .prefault({}),
+      // Firmware files served under /provisioning/firmware/; default `<dataDir>/firmware`.
+      firmwareDir: z.string().min(1).optional(),
+      // host[:port] phones reach Carillon's HTTP at; default: the Host header phones send (HTTP), the LAN address (TFTP).
+      serverHost: z.string().regex(/^[A-Za-z0-9.\-:\[\]]+$/).optional(),
+      ntpServer: z.string().min(1).default('pool.ntp.org'),
     })
     .prefault({}),
 });
@@ -96,19 +145,33 @@ export const EXPECTED_FORM: Record<string, string> = {
   'http.bodyLimit': 'a number of bytes or a size such as "1mb"',
   'http.trustProxy': 'true or false',
   'http.shutdownGraceMs': 'a whole number of milliseconds',
+  'http.tls': 'an object with certFile and keyFile (PEM files), or nothing for plain HTTP',
+  'http.tls.certFile': 'the path of a PEM certificate (with its chain)',
+  'http.tls.keyFile': 'the path of the PEM private key of that certificate',
+  'http.plainPort': 'an integer from 0 to 65535 (only with http.tls)',
   'database.url': 'a URL such as sqlite:/var/lib/carillon/carillon.sqlite or mariadb://user:password@127.0.0.1:3306/carillon',
   'database.poolMax': 'an integer from 1 to 200',
   'log.level': `one of ${LOG_LEVELS.join(', ')}`,
   'plugins.dir': 'a folder path',
   'auth.secureCookies': 'one of auto, always, never',
+  'telephony.engine': 'asterisk, or none when no telephony engine is installed',
   'telephony.ari.url': "the http:// or https:// URL of Asterisk's HTTP server, such as http://127.0.0.1:8088",
   'telephony.ari.username': 'the ARI user name from ari.conf',
   'telephony.ari.app': 'a Stasis application name (letters, digits, - and _)',
   'telephony.ari.requestTimeoutMs': 'a whole number of milliseconds from 50 to 120000',
   'telephony.ari.maxSockets': 'an integer from 1 to 100',
   'telephony.cdrFile': "the path of Asterisk's cdr_csv Master.csv",
+  'telephony.celFile': "the path of the JSON file Asterisk's cel_custom writes (cel-custom/carillon.json)",
   'telephony.recordingsSpoolDir': 'a folder path where Asterisk writes call recordings (WAV)',
   'telephony.configDir': "a folder path for Asterisk's generated configuration (included by /etc/asterisk)",
+  'provisioning.tftp.host': 'an IP address to listen on for TFTP, such as 0.0.0.0',
+  'provisioning.tftp.port': 'an integer from 0 to 65535 (69 on the appliance)',
+  'provisioning.allowedNetworks': 'a list of networks in CIDR form, such as ["192.168.1.0/24"]',
+  'provisioning.ban.threshold': 'a whole number of unknown MAC requests, from 1 to 10000',
+  'provisioning.ban.windowSeconds': 'a whole number of seconds, from 1 to 86400',
+  'provisioning.ban.durationSeconds': 'a whole number of seconds, from 1 to 604800',
+  'provisioning.firmwareDir': 'a folder path holding firmware files',
+  'provisioning.serverHost': 'a host name or IP address, with an optional :port, that phones reach Carillon at',
 };
 
 /** Environment variables and the configuration key each one sets. */
@@ -117,9 +180,14 @@ export const ENVIRONMENT_KEYS: Record<string, string> = {
   CARILLON_HTTP_HOST: 'http.host',
   CARILLON_HTTP_PORT: 'http.port',
   CARILLON_PUBLIC_URL: 'http.publicUrl',
+  CARILLON_TLS_CERT_FILE: 'http.tls.certFile',
+  CARILLON_TLS_KEY_FILE: 'http.tls.keyFile',
+  CARILLON_HTTP_PLAIN_PORT: 'http.plainPort',
   CARILLON_DATABASE_URL: 'database.url',
   CARILLON_LOG_LEVEL: 'log.level',
   CARILLON_PLUGIN_DIR: 'plugins.dir',
+  CARILLON_TFTP_PORT: 'provisioning.tftp.port',
+  CARILLON_TELEPHONY_ENGINE: 'telephony.engine',
   CARILLON_ARI_URL: 'telephony.ari.url',
   CARILLON_ARI_USERNAME: 'telephony.ari.username',
   CARILLON_ARI_PASSWORD: 'telephony.ari.password',

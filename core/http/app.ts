@@ -11,6 +11,7 @@ import type { Authenticator } from '../auth/authenticator';
 import { mountRoute } from './dispatch';
 import { HttpError } from './problem';
 import type { RouteTable } from './routes';
+import { uiStatic } from './ui-static';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -130,6 +131,7 @@ export function createHttpApp(deps: HttpAppDeps): { app: Koa; router: Router } {
     }),
   );
 
+  app.use(uiStatic());
   deps.routeTable.onRoute((route) => mountRoute(router, route, deps));
   app.use(router.routes());
   app.use(router.allowedMethods());

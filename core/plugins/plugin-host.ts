@@ -15,7 +15,8 @@ import { CollectionRegistry } from './collections';
 import { discoverBundled, discoverPackages, type DiscoveredPlugin } from './discovery';
 import { PluginError, type PluginErrorCode } from './errors';
 import type { ValidManifest } from './manifest';
-import type { JobDefinition, NavItem, PluginContext, PluginState } from './types';
+import { addUiPage, setUiStrings, type PluginUi } from './plugin-ui';
+import type { JobDefinition, PluginContext, PluginState } from './types';
 
 export interface PluginInfo {
   id: string;
@@ -27,17 +28,6 @@ export interface PluginInfo {
   dependsOn: string[];
   optionalDeps: string[];
   error: { code: PluginErrorCode; message: string } | null;
-}
-
-export interface UiEntry {
-  pluginId: string;
-  /** The plugin folder. */
-  root: string;
-  /** Absolute path of the entry module. */
-  file: string;
-  /** Path relative to the plugin folder. */
-  module: string;
-  nav: NavItem[];
 }
 
 interface PluginRecord {
@@ -52,7 +42,7 @@ interface PluginRecord {
   migrations: MigrationDefinition[];
   subscriptions: Array<{ name: string; handler: (payload: unknown, meta: unknown) => unknown }>;
   jobs: JobDefinition[];
-  ui: UiEntry | null;
+  ui: PluginUi | null;
   /** Undo list for what is active while started: subscriptions, jobs. */
   active: Array<() => void>;
 }
@@ -216,6 +206,7 @@ export class PluginHost {
     try {
       this.deps.permissionCatalogue.add(record.id, manifest.permissionDefinitions);
       record.migrations = loadMigrationFolder(path.join(record.discovered.root, 'migrations'));
+      record.ui = null;
       record.ctx = this.createContext(record);
       await manifest.register?.(record.ctx);
       record.registered = true;
@@ -331,7 +322,8 @@ export class PluginHost {
     return this.records.get(id)?.state === 'started';
   }
 
-  uiEntries(): UiEntry[] {
+  /** Admin pages of running plugins, in load order. */
+  uiContributions(): PluginUi[] {
     return this.order.map((id) => this.records.get(id)!).filter((r) => r.state === 'started' && r.ui).map((r) => r.ui!);
   }
 
@@ -465,14 +457,11 @@ export class PluginHost {
         },
       },
       ui: {
-        addEntry: (entry) => {
-          const file = path.resolve(record.discovered.root, entry.module);
-          if (!file.startsWith(record.discovered.root + path.sep)) throw new Error(`UI module ${entry.module} is outside the plugin folder`);
-          if (!fs.existsSync(file)) throw new Error(`UI module ${entry.module} does not exist`);
-          for (const item of entry.nav) {
-            if (item.permission && !deps.permissionCatalogue.has(item.permission)) throw new Error(`Menu item ${item.path} needs the unknown permission "${item.permission}"`);
-          }
-          record.ui = { pluginId: id, root: record.discovered.root, file, module: path.relative(record.discovered.root, file), nav: entry.nav };
+        page: (page) => {
+          record.ui = addUiPage(record.ui, id, record.discovered.root, page, (key) => deps.permissionCatalogue.has(key));
+        },
+        strings: (strings) => {
+          record.ui = setUiStrings(record.ui, id, record.discovered.root, strings);
         },
       },
       collections: {

@@ -17,13 +17,20 @@ export interface LocalisedText {
   [locale: string]: string;
 }
 
-export interface NavItem {
-  /** Client-side path in the admin UI, e.g. `/example`. */
+/** An admin page a plugin contributes: an ES module the UI shell loads at run time. */
+export interface UiPageDefinition {
+  /** Unique within the plugin: lower-case letters, digits and dashes. */
+  id: string;
+  /** The menu entry and page title. */
+  title: LocalisedText;
+  /** Client-side path in the admin UI: `/<plugin id>` or below it, e.g. `/example/notes`. */
   path: string;
-  label: LocalisedText;
+  /** The module, relative to the plugin folder and inside its `ui/` folder, e.g. `ui/notes.js`. */
+  module: string;
   /** Permission needed to see it; omit for any logged-in user. */
   permission?: string;
-  icon?: string;
+  /** The menu section it goes in (e.g. `telephony`, `tools`); default `plugins`. */
+  section?: string;
 }
 
 export interface JobDefinition {
@@ -77,8 +84,13 @@ export interface PluginContext {
   };
   jobs: { add(job: JobDefinition): void };
   ui: {
-    /** An ES module (path relative to the plugin folder) the admin UI loads at run time, and its menu items. */
-    addEntry(entry: { module: string; nav: NavItem[] }): void;
+    /**
+     * An admin page: `module` (inside the plugin's `ui/` folder) is served at
+     * `/ui/plugins/<id>/<file>` and exports `default function mount(element, api)`.
+     */
+    page(page: UiPageDefinition): void;
+    /** The plugin's own UI strings, per locale, handed to its pages' `api.t`. */
+    strings(strings: { en: Record<string, string>; fr: Record<string, string> }): void;
   };
   collections: {
     contribute(collection: string, item: unknown): void;

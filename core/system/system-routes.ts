@@ -6,6 +6,7 @@ import { buildOpenApi } from '../http/openapi';
 import { defineRoute, type RouteDefinition, type RouteTable } from '../http/routes';
 import { pagination } from '../http/schemas';
 import type { PluginHost } from '../plugins/plugin-host';
+import { navigationFor } from '../plugins/plugin-ui';
 import type { TelephonyStatus } from '../telephony/engine-status';
 import { VERSION } from '../version';
 
@@ -90,15 +91,9 @@ export function systemRoutes(deps: SystemRouteDeps): RouteDefinition[] {
       id: 'ui.navigation',
       method: 'GET',
       path: '/ui/navigation',
-      summary: "Menu items contributed by plugins that the caller may see, with their modules' URLs",
+      summary: 'Admin pages contributed by running plugins that the caller may see, with their module URLs and strings',
       permission: AUTHENTICATED,
-      handler: ({ identity }) => ({
-        items: deps.pluginHost.uiEntries().flatMap((entry) =>
-          entry.nav
-            .filter((item) => !item.permission || identity!.permissions.has(item.permission))
-            .map((item) => ({ ...item, plugin: entry.pluginId, module: `/ui/plugins/${entry.pluginId}/${entry.module.split('\\').join('/')}` })),
-        ),
-      }),
+      handler: ({ identity }) => navigationFor(deps.pluginHost.uiContributions(), identity!.permissions),
     }),
   ];
 }

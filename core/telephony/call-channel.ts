@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AriRest, RecordParams } from './ari/ari-rest';
 import { AriRequestError } from './ari/errors';
+import { StepTimeoutError } from './errors';
 import type { EventHub } from './event-hub';
 
 /** What channel and bridge handles need from the telephony service. */
@@ -171,6 +172,72 @@ export class CallChannel {
 
   setVariable(name: string, value: string): Promise<void> {
     return this.runtime.rest().setVariable(this.id, name, value);
+  }
+
+  /**
+   * The answering-machine detection verdict of a call originated through the outbound routes with
+   * the variable `CARILLON_AMD=1`: the dialplan runs AMD() on the called number before connecting
+   * it and copies AMDSTATUS (MACHINE, HUMAN, NOTSURE, HANGUP) and AMDCAUSE to the originated
+   * channel. Waits for it up to `timeoutMs`; null when AMD did not run on this call.
+   */
+  async answeringMachineVerdict(options: { timeoutMs: number }): Promise<{ status: string; cause: string } | null> {
+    const varset = this.runtime.hub.wait({
+      what: 'the answering-machine verdict',
+      channelId: this.id,
+      timeoutMs: options.timeoutMs,
+      match: (e) => (e.type === 'ChannelVarset' && e.channel?.id === this.id && e.variable === 'AMDSTATUS' && e.value ? e.value : undefined),
+    });
+    let status = await this.getVariable('AMDSTATUS');
+    if (status) varset.cancel();
+    else {
+      try {
+        status = await varset.promise;
+      } catch (err) {
+        if ((err as { code?: string }).code === 'step_timeout') return null;
+        throw err;
+      }
+    }
+    return { status, cause: (await this.getVariable('AMDCAUSE')) ?? '' };
+  }
+
+  /**
+   * Resolves once the far end spoke and then stayed silent for `silenceMs` (default 1000): an
+   * answering machine's greeting and its beep are over, a message can be left. Uses TALK_DETECT;
+   * rejects with a step timeout after `timeoutMs`.
+   */
+  async waitForSilenceAfterSpeech(options: { timeoutMs: number; silenceMs?: number }): Promise<void> {
+    const silenceMs = options.silenceMs ?? 1000;
+    const deadline = Date.now() + options.timeoutMs;
+    let spoke = false;
+    let talking = false;
+    const off = this.runtime.hub.on((e) => {
+      if (e.type === 'ChannelTalkingStarted' && e.channel.id === this.id) talking = spoke = true;
+      if (e.type === 'ChannelTalkingFinished' && e.channel.id === this.id) talking = false;
+    });
+    try {
+      await this.setVariable('TALK_DETECT(set)', '');
+      for (;;) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new StepTimeoutError('silence after speech', options.timeoutMs);
+        const quiet = spoke && !talking;
+        const next = this.runtime.hub.wait({
+          what: 'silence after speech',
+          channelId: this.id,
+          timeoutMs: quiet ? Math.min(silenceMs, left) : left,
+          match: (e) => ((e.type === 'ChannelTalkingStarted' || e.type === 'ChannelTalkingFinished') && e.channel.id === this.id ? true : undefined),
+        });
+        try {
+          await next.promise;
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'step_timeout') throw err;
+          // Quiet for silenceMs since the last change (the flags also see events between two waits).
+          if (quiet && spoke && !talking) return;
+        }
+      }
+    } finally {
+      off();
+      await this.setVariable('TALK_DETECT(remove)', '').catch(() => undefined);
+    }
   }
 
   /** Resolves when the channel leaves the application or is destroyed; at once if it is not in the application. */

@@ -1,6 +1,6 @@
 import type { EventBus } from '../events/bus';
 
-export type TelephonyState = 'not_configured' | 'connecting' | 'connected' | 'disconnected';
+export type TelephonyState = 'not_installed' | 'not_configured' | 'connecting' | 'connected' | 'disconnected';
 
 /**
  * The telephony engine's connection as health and the UI see it. Until an ARI connection is

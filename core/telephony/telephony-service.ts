@@ -113,6 +113,10 @@ export class TelephonyService implements Telephony, TelephonyRuntime {
 
   /** Starts connecting in the background; returns at once. Without a URL, telephony stays not_configured. */
   start(): void {
+    if (this.deps.config.telephony.engine === 'none') {
+      this.deps.telephonyStatus.set('not_installed', 'No telephony engine is installed on this machine (telephony.engine is none).');
+      return;
+    }
     const ari = this.deps.config.telephony.ari;
     if (!ari.url || this.connection) return;
     const logger = this.deps.logger.child({ component: 'ari' });

@@ -3,6 +3,7 @@ import { createDirectoryServices, type DirectoryServices } from './directory-ser
 import { CALLER_NAME_RESOLVERS, PHONEBOOK_SOURCES, type CallerNameResolver, type PhonebookSource } from './phonebook-source';
 import { registerRoutes } from './routes';
 import { pluginConfig } from './schemas';
+import { UI_STRINGS } from './ui-strings';
 
 const EVERY_ROLE = ['admin', 'manager', 'supervisor', 'agent', 'accountant', 'technician'];
 /** The services of each plugin context (one per load), for start() to reach what register() built. */
@@ -31,6 +32,8 @@ export default definePlugin({
     ctx.events.define('changed', { permission: 'directory.read', description: 'The directory changed (edit, import, restore, LDAP sync)' });
     ctx.events.define('importProgress', { permission: 'directory.manage', description: 'Rows read while planning or applying a CSV import' });
     registerRoutes(ctx, services);
+    ctx.ui.page({ id: 'contacts', title: { en: 'Directory', fr: 'Annuaire' }, path: '/directory', module: 'ui/contacts.js', permission: 'directory.read' });
+    ctx.ui.strings(UI_STRINGS);
     ctx.jobs.add({ name: 'ldap-sync', schedule: { everyMs: config.ldapCheckMs }, run: () => services().ldap.syncIfDue() });
 
     const phonebook: PhonebookSource = {

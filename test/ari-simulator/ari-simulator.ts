@@ -5,6 +5,8 @@ import { CallModel } from './call-model';
 import { fail, type Reply } from './replies';
 import { channelSnapshot } from './sim-channel';
 import { CdrLog, type CdrRecord } from './cdr';
+import { CelLog } from './cel';
+import { DialplanCalls } from './dialplan-calls';
 import type { InboundCallOptions, InboundCallResult, SimEndpoint, SimEndpointOptions } from './model-types';
 import { apiDeclaration, knownPaths, resourceListing } from './swagger-docs';
 
@@ -17,6 +19,8 @@ export interface AriSimulatorOptions {
   cdrUnanswered?: boolean;
   /** Also append CDR lines to this Master.csv. */
   cdrFile?: string;
+  /** Also append CEL records (cel_custom JSON, one object per line) to this file. */
+  celFile?: string;
   /** http.conf `sessionlimit`: connections past it are dropped, like Asterisk does. */
   sessionLimit?: number;
   /** Send events pretty-printed like `ari.conf pretty=yes` (default) or compact. */
@@ -44,6 +48,9 @@ const HEADERS = { Server: 'Asterisk/22.10.1', 'Cache-Control': 'no-cache, no-sto
 export class AriSimulator {
   readonly model: CallModel;
   readonly cdr: CdrLog;
+  readonly cel: CelLog;
+  /** Calls that run in the dialplan only (ring-all Dial, blind transfer), with their CDR and CEL. */
+  readonly dialplan: DialplanCalls;
   readonly requests: RequestRecord[] = [];
   /** Events as sent, per application. */
   readonly events: Array<{ app: string; event: Record<string, unknown> }> = [];
@@ -65,13 +72,16 @@ export class AriSimulator {
     this.username = options.username ?? 'carillon';
     this.password = options.password ?? 'carillon';
     this.cdr = new CdrLog({ unanswered: options.cdrUnanswered ?? false, file: options.cdrFile });
+    this.cel = new CelLog({ file: options.celFile });
     this.model = new CallModel({
       asteriskId: '02:fc:00:00:00:01',
       cdr: this.cdr,
+      cel: this.cel,
       defaultSoundMs: options.defaultSoundMs ?? 1000,
       deliver: (app, event) => this.deliver(app, event),
       appConnected: (app) => !!this.apps.get(app)?.socket,
     });
+    this.dialplan = new DialplanCalls(this.model, this.cdr);
     this.server = http.createServer((req, res) => void this.onRequest(req, res));
     this.server.on('connection', (socket: Socket) => this.onConnection(socket));
     this.server.on('upgrade', (req, socket: Socket, head) => this.onUpgrade(req, socket, head));

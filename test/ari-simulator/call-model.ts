@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CdrLog, cdrTime, type CdrFields } from './cdr';
+import type { CelLog } from './cel';
+import { AnsweringMachines } from './answering-machine';
 import type { EndpointBehaviour, InboundCallOptions, InboundCallResult, SimEndpoint, SimEndpointOptions } from './model-types';
 import { SimMedia } from './media';
 import { fail, FORMATS, type Reply } from './replies';
@@ -34,6 +36,7 @@ export interface SimBridge {
 export interface ModelOptions {
   asteriskId: string;
   cdr: CdrLog;
+  cel: CelLog;
   /** Length of a playback whose media has no registered length. */
   defaultSoundMs: number;
   /** Sends an event to an application's socket; false when the application has none (event dropped). */
@@ -48,6 +51,8 @@ export class CallModel {
   readonly endpoints = new Map<string, SimEndpoint>();
   readonly localExtensions = new Map<string, { answerAfterMs: number }>();
   readonly media: SimMedia;
+  /** Far ends that follow an answering-machine script (AMD verdicts, TALK_DETECT, the beep). */
+  readonly answeringMachines: AnsweringMachines;
   readonly moduleReloads: string[] = [];
   readonly continued: Array<{ channelId: string; context?: string; extension?: string; priority?: number }> = [];
   readonly redirected: Array<{ channelId: string; endpoint: string }> = [];
@@ -56,6 +61,10 @@ export class CallModel {
 
   constructor(private readonly options: ModelOptions) {
     this.media = new SimMedia(this, options.defaultSoundMs);
+    this.answeringMachines = new AnsweringMachines({
+      varset: (channel, variable, value) => this.varset(channel, variable, value),
+      channelEvent: (channel, type, extra, extraFirst) => this.channelEvent(channel, type, extra, extraFirst),
+    });
   }
 
   addEndpoint(resource: string, options: SimEndpointOptions = {}): SimEndpoint {
@@ -100,17 +109,36 @@ export class CallModel {
     this.send(channel, null, 'Dial', { dialstatus, forward: '', dialstring, peer: channelSnapshot(channel) });
   }
 
+  // ---- CEL -----------------------------------------------------------------------------
+
+  /** Writes one CEL record for the channel as it is now. */
+  cel(channel: SimChannel, type: string, options: { peer?: string; extra?: Record<string, unknown>; app?: { name: string; data: string } } = {}): void {
+    this.options.cel.write(type, channel, options);
+  }
+
+  /** CHAN_START, once the channel's dialplan location is known (no application yet). */
+  started(channel: SimChannel): void {
+    this.cel(channel, 'CHAN_START', { app: { name: '', data: '' } });
+  }
+
+  /** HANGUP and CHAN_END, then LINKEDID_END when no channel of that call is left. */
+  private celEnd(channel: SimChannel, cause: number, source: string): void {
+    this.cel(channel, 'HANGUP', { extra: { hangupcause: cause, hangupsource: source, dialstatus: '' } });
+    this.cel(channel, 'CHAN_END');
+    if (![...this.channels.values()].some((c) => c !== channel && c.linkedid === channel.linkedid)) this.cel(channel, 'LINKEDID_END');
+  }
+
   // ---- channel creation ----------------------------------------------------------------
 
-  private newId(): string {
+  newId(): string {
     return `${Math.floor(Date.now() / 1000)}.${this.sequence++}`;
   }
 
-  private newSuffix(): string {
+  newSuffix(): string {
     return (this.nameSequence++).toString(16).padStart(8, '0');
   }
 
-  private create(id: string, name: string, kind: SimChannel['kind'], origin: SimChannel['origin'], caller: CallerId, protocolId = ''): SimChannel {
+  create(id: string, name: string, kind: SimChannel['kind'], origin: SimChannel['origin'], caller: CallerId, protocolId = ''): SimChannel {
     const channel = new SimChannel(id, name, kind, origin, caller, protocolId, new Date());
     this.channels.set(id, channel);
     return channel;
@@ -143,6 +171,7 @@ export class CallModel {
     if (caller) channel.connected = { ...caller };
     channel.dialplan = { context: target.context, exten: 's', priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' };
     channel.cdr = { ...channel.cdr, dcontext: target.context, lastapp: 'AppDial2', lastdata: '(Outgoing Line)' };
+    this.started(channel);
     for (const [name, value] of Object.entries(variables)) channel.vars.set(name, value);
     channel.subscribedApp = q.app ?? null;
     const snapshot = channelSnapshot(channel);
@@ -158,7 +187,7 @@ export class CallModel {
         const reject = REJECT_CAUSES[code];
         this.channelEvent(channel, 'ChannelHangupRequest', { cause: reject.cause, tech_cause: code }, true);
         this.dial(channel, reject.dialstatus, dialstring);
-        this.destroy(channel, reject.cause, reject.text, code);
+        this.destroy(channel, reject.cause, reject.text, code, channel.name);
       });
     if (behaviour.kind === 'busy') return final(486, behaviour.afterMs ?? 200);
     if (behaviour.kind === 'reject') return final(behaviour.code, behaviour.afterMs ?? 200);
@@ -173,7 +202,7 @@ export class CallModel {
       channel.clearTimers();
       this.answered(channel);
       this.dial(channel, 'ANSWER', dialstring);
-      if (behaviour.answeringMachine !== undefined) channel.vars.set('AMDSTATUS', behaviour.answeringMachine ? 'MACHINE' : 'HUMAN');
+      this.answeringMachines.answered(channel, behaviour.answeringMachine);
       this.enterStasis(channel, app, args);
       if (behaviour.hangupAfterMs !== undefined) channel.later(behaviour.hangupAfterMs, () => this.remoteHangup(channel));
     });
@@ -196,6 +225,10 @@ export class CallModel {
     two.subscribedApp = app ?? null;
     for (const half of [one, two]) half.cdr = { ...half.cdr, dst: exten, dcontext: context, clid: '"" <>' };
     two.cdr.lastapp = 'Answer';
+    one.linkedid = one.id;
+    two.linkedid = one.id;
+    this.started(one);
+    this.started(two);
     const snapshot = channelSnapshot(one);
     setImmediate(() => {
       if (one.hungUp) return;
@@ -204,7 +237,7 @@ export class CallModel {
       this.channelEvent(two, 'ChannelDialplan', { dialplan_app: 'NoOp', dialplan_app_data: 'Carillon simulator Local half' });
       this.channelEvent(two, 'ChannelDialplan', { dialplan_app: 'Answer', dialplan_app_data: '' });
       one.later(extension.answerAfterMs, () => {
-        this.answered(two);
+        this.answered(two, { name: 'Answer', data: '' });
         this.answered(one);
         this.dial(one, 'ANSWER', `${exten}@${context}`);
         this.enterStasis(one, app ?? null, args);
@@ -215,9 +248,10 @@ export class CallModel {
     return { status: 200, body: snapshot };
   }
 
-  private answered(channel: SimChannel): void {
+  answered(channel: SimChannel, app?: { name: string; data: string }): void {
     channel.answeredAt = new Date();
     this.setState(channel, 'Up');
+    this.cel(channel, 'ANSWER', app ? { app } : {});
   }
 
   private enterStasis(channel: SimChannel, app: string | null, args: string[]): void {
@@ -247,6 +281,7 @@ export class CallModel {
     channel.state = 'Ring';
     channel.dialplan = { context, exten: options.exten, priority: 1, app_name: 'Stasis', app_data: [options.app, ...args].join(',') };
     channel.cdr = { ...channel.cdr, dst: options.exten, dcontext: context, lastapp: 'Stasis', lastdata: [options.app, ...args].join(',') };
+    this.started(channel);
     channel.subscribedApp = options.app;
     channel.stasisApp = options.app;
     const result = new Promise<InboundCallResult>((resolve) => {
@@ -258,7 +293,7 @@ export class CallModel {
         if (channel.answeredAt) return;
         this.channelEvent(channel, 'ChannelHangupRequest', { cause: 127, tech_cause: 487 }, true);
         this.leaveStasis(channel);
-        this.destroy(channel, 127, 'Interworking, unspecified', 487);
+        this.destroy(channel, 127, 'Interworking, unspecified', 487, channel.name);
       });
     }
     channel.hangupAfterAnswerMs = options.hangupAfterMs ?? null;
@@ -335,7 +370,7 @@ export class CallModel {
     this.leaveBridge(channel);
     this.leaveStasis(channel);
     // Unbridged, Asterisk does not know why the call ended (cause 0); bridged, it clears normally.
-    this.destroy(channel, bridged ? 16 : 0, bridged ? 'Normal Clearing' : 'Unknown');
+    this.destroy(channel, bridged ? 16 : 0, bridged ? 'Normal Clearing' : 'Unknown', undefined, channel.name);
   }
 
   private leaveStasis(channel: SimChannel): void {
@@ -354,18 +389,23 @@ export class CallModel {
     }
   }
 
-  private destroy(channel: SimChannel, cause: number, text: string, techCause?: number): void {
+  /** `source` is CEL's hangupsource: the channel itself when its far end ended the call, empty when Asterisk or the application did. */
+  destroy(channel: SimChannel, cause: number, text: string, techCause?: number, source = ''): void {
     if (channel.hungUp) return;
     channel.hungUp = true;
+    channel.endCause = cause;
     channel.clearTimers();
     this.media.channelGone(channel.id);
     this.channelEvent(channel, 'ChannelDestroyed', { cause, cause_txt: text, ...(techCause !== undefined ? { tech_cause: techCause } : {}) }, true);
+    this.celEnd(channel, cause, source);
     this.channels.delete(channel.id);
     this.writeCdr(channel, cause);
     for (const gone of channel.onGone) gone(cause);
   }
 
   private writeCdr(channel: SimChannel, cause: number): void {
+    // Channels of a simulated dialplan Dial() write their CDR lines themselves (one per caller/callee pair).
+    if (!channel.writesOwnCdr) return;
     const end = channel.cdr.endOverride ?? new Date();
     const seconds = (from: Date) => Math.max(0, Math.floor((end.getTime() - from.getTime()) / 1000));
     const disposition: CdrFields['disposition'] = channel.answeredAt ? 'ANSWERED' : cause === 17 ? 'BUSY' : cause === 34 ? 'FAILED' : 'NO ANSWER';
@@ -423,6 +463,9 @@ export class CallModel {
     const channel = this.channels.get(id);
     if (!channel) return fail(404, 'Channel not found');
     if (!name) return fail(400, 'Variable name is required');
+    // TALK_DETECT(set) and TALK_DETECT(remove) switch talk detection on and off.
+    if (name === 'TALK_DETECT(set)') channel.vars.delete('TALK_DETECT(remove)');
+    if (name === 'TALK_DETECT(remove)') channel.vars.delete('TALK_DETECT(set)');
     this.varset(channel, name, value ?? '');
     return { status: 204 };
   }
@@ -459,6 +502,7 @@ export class CallModel {
     const args = q.appArgs ? q.appArgs.split(',') : [];
     snoop.dialplan = { context: 'default', exten: 's', priority: 1, app_name: 'Stasis', app_data: [q.app, ...args].join(',') };
     snoop.cdr = { ...snoop.cdr, clid: '"" <>', lastapp: 'Stasis', lastdata: [q.app, ...args].join(',') };
+    this.started(snoop);
     // StasisStart reaches the application before the 200.
     this.channelEvent(snoop, 'StasisStart', { args }, true);
     return { status: 200, body: channelSnapshot(snoop) };
@@ -494,9 +538,8 @@ export class CallModel {
     for (const channel of channels) {
       if (channel.bridgeId === bridge.id) continue;
       if (channel.bridgeId) this.leaveBridge(channel);
-      channel.bridgeId = bridge.id;
+      this.joinBridge(channel, bridge);
       bridge.app ??= channel.subscribedApp;
-      bridge.channels.push(channel.id);
       this.channelEvent(channel, 'ChannelEnteredBridge', { bridge: this.bridgeSnapshot(bridge) }, true);
     }
     this.linkCdrs(bridge);
@@ -515,11 +558,40 @@ export class CallModel {
     }
   }
 
+  /**
+   * A channel enters a bridge. Like Asterisk, it takes the oldest linkedid of the bridge's
+   * channels (its own call ends with LINKEDID_END first when nothing else had its linkedid).
+   */
+  joinBridge(channel: SimChannel, bridge: SimBridge): void {
+    const others = bridge.channels.map((id) => this.channels.get(id)).filter((c): c is SimChannel => !!c);
+    const oldest = others.map((c) => c.linkedid).sort(compareIds)[0];
+    if (oldest && compareIds(oldest, channel.linkedid) < 0 && !channel.name.startsWith('Snoop/')) {
+      if (![...this.channels.values()].some((c) => c !== channel && c.linkedid === channel.linkedid)) this.cel(channel, 'LINKEDID_END');
+      channel.linkedid = oldest;
+      if (channel.peer) channel.peer.linkedid = oldest;
+    }
+    channel.bridgeId = bridge.id;
+    bridge.channels.push(channel.id);
+    this.cel(channel, 'BRIDGE_ENTER', { peer: others.map((c) => c.name).join(','), extra: { bridge_id: bridge.id, bridge_technology: 'simple_bridge' } });
+  }
+
+  /** The cause a channel ended with (null while it lives). */
+  lastCause(channel: SimChannel): number | null {
+    return channel.endCause;
+  }
+
+  /** Takes the channel out of its bridge (BRIDGE_EXIT), for scenarios driven outside ARI. */
+  leaveBridgeOf(channel: SimChannel): void {
+    this.leaveBridge(channel);
+  }
+
   private leaveBridge(channel: SimChannel): void {
     const bridge = channel.bridgeId ? this.bridges.get(channel.bridgeId) : undefined;
     channel.bridgeId = null;
     if (!bridge) return;
     bridge.channels = bridge.channels.filter((id) => id !== channel.id);
+    const rest = bridge.channels.map((id) => this.channels.get(id)?.name).filter(Boolean);
+    this.cel(channel, 'BRIDGE_EXIT', { peer: rest.join(','), extra: { bridge_id: bridge.id, bridge_technology: 'simple_bridge' } });
     this.channelEvent(channel, 'ChannelLeftBridge', { bridge: this.bridgeSnapshot(bridge) }, true);
   }
 
@@ -553,6 +625,14 @@ export class CallModel {
     for (const channel of this.channels.values()) channel.clearTimers();
     this.media.clear();
   }
+}
+
+/** Channel ids `<epoch>.<sequence>` in creation order (the older call keeps its linkedid). */
+function compareIds(a: string, b: string): number {
+  const [as, aq] = a.split('.').map(Number);
+  const [bs, bq] = b.split('.').map(Number);
+  if (Number.isFinite(as) && Number.isFinite(bs) && Number.isFinite(aq) && Number.isFinite(bq)) return as - bs || aq - bq;
+  return a.localeCompare(b);
 }
 
 function parseCallerId(value: string | undefined): CallerId | null {

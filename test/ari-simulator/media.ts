@@ -58,6 +58,7 @@ export class SimMedia {
     const body = snapshot();
     setImmediate(() => {
       playback.state = 'playing';
+      this.model.answeringMachines.played(id, media);
       this.model.send(channel, null, 'PlaybackStarted', { playback: snapshot() });
       const scheme = media.split(':')[0];
       // Unknown schemes start and never finish (like `bogus:xyz` on Asterisk).

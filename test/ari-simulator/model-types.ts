@@ -1,9 +1,13 @@
 // The scriptable parts of the simulated Asterisk: endpoints, trunks, Local extensions, inbound calls.
+import type { AnsweringMachineOption } from './answering-machine';
 
 /** How a called phone or trunk number responds to an INVITE. */
 export type EndpointBehaviour =
-  /** 180 at once, 200 after `answerAfterMs`; hangs up (BYE) `hangupAfterMs` after answering when set. */
-  | { kind: 'answer'; answerAfterMs: number; hangupAfterMs?: number; answeringMachine?: boolean }
+  /**
+   * 180 at once, 200 after `answerAfterMs`; hangs up (BYE) `hangupAfterMs` after answering when set.
+   * `answeringMachine`: what AMD() and TALK_DETECT see after the answer (answering-machine.ts).
+   */
+  | { kind: 'answer'; answerAfterMs: number; hangupAfterMs?: number; answeringMachine?: AnsweringMachineOption }
   /** 486 Busy Here after `afterMs`. */
   | { kind: 'busy'; afterMs?: number }
   /** Rings until the originate timeout. */

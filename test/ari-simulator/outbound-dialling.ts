@@ -72,6 +72,9 @@ export class OutboundDialling {
     }
     one.dialplan = { context: CONTEXT, exten: number, priority: 1, app_name: 'AppDial2', app_data: '(Outgoing Line)' };
     two.dialplan = { context: CONTEXT, exten: number, priority: 1, app_name: 'Gosub', app_data: 'carillon-from-extension,s,1(out,' + number + ')' };
+    two.linkedid = one.id;
+    model.started(one);
+    model.started(two);
     // Whichever half goes first, the other follows (a DELETE of a ringing ;1 included).
     one.onGone.push((cause) => this.destroy(two, cause, 'Normal Clearing'));
     two.onGone.push((cause) => this.destroy(one, cause, 'Normal Clearing'));
@@ -101,16 +104,25 @@ export class OutboundDialling {
     if (behaviour.kind !== 'answer' || behaviour.answerAfterMs >= timeoutMs) return;
     one.later(behaviour.answerAfterMs, () => {
       one.clearTimers();
-      for (const half of [two, one]) {
-        half.answeredAt = new Date();
-        this.setState(half, 'Up');
-      }
-      this.dial(one, 'ANSWER', `${number}@${CONTEXT}`);
-      this.varset(one, 'STASISSTATUS', '');
-      one.stasisApp = app;
-      one.dialplan = { ...one.dialplan, app_name: 'Stasis', app_data: [app, ...args].join(',') };
-      one.cdr = { ...one.cdr, lastapp: 'Stasis', lastdata: [app, ...args].join(',') };
-      this.event(one, 'StasisStart', { args }, true);
+      // AMD() and TALK_DETECT on the call: what the far end (a person, a machine) does after the answer.
+      // With CARILLON_AMD=1 the dialplan runs AMD() (Dial option U) before connecting: ;1 answers
+      // and enters the application once the verdict is on it.
+      const verdictAfterMs = this.sim.model.answeringMachines.answered(one, behaviour.answeringMachine);
+      const connect = () => {
+        for (const half of [two, one]) {
+          half.answeredAt = new Date();
+          this.setState(half, 'Up');
+          this.sim.model.cel(half, 'ANSWER', half === one ? { app: { name: 'AppDial2', data: '(Outgoing Line)' } } : {});
+        }
+        this.dial(one, 'ANSWER', `${number}@${CONTEXT}`);
+        this.varset(one, 'STASISSTATUS', '');
+        one.stasisApp = app;
+        one.dialplan = { ...one.dialplan, app_name: 'Stasis', app_data: [app, ...args].join(',') };
+        one.cdr = { ...one.cdr, lastapp: 'Stasis', lastdata: [app, ...args].join(',') };
+        this.event(one, 'StasisStart', { args }, true);
+      };
+      if (one.vars.get('CARILLON_AMD') === '1' && verdictAfterMs !== null) one.later(verdictAfterMs + 1, connect);
+      else connect();
       // The far end's BYE ends ;2's Dial(), then ;2 hangs up and takes ;1 with it.
       if (behaviour.hangupAfterMs !== undefined) one.later(behaviour.hangupAfterMs, () => this.sim.model.remoteHangup(one));
     });
@@ -133,7 +145,10 @@ export class OutboundDialling {
     channel.clearTimers();
     model.media.channelGone(channel.id);
     this.event(channel, 'ChannelDestroyed', { cause, cause_txt: text }, true);
+    model.cel(channel, 'HANGUP', { extra: { hangupcause: cause, hangupsource: '', dialstatus: '' } });
+    model.cel(channel, 'CHAN_END');
     model.channels.delete(channel.id);
+    if (![...model.channels.values()].some((c) => c.linkedid === channel.linkedid)) model.cel(channel, 'LINKEDID_END');
     const end = new Date();
     const seconds = (from: Date) => Math.max(0, Math.floor((end.getTime() - from.getTime()) / 1000));
     const { endOverride: _ignored, ...cdr } = channel.cdr;

@@ -25,6 +25,12 @@ export class SimChannel {
   /** The application the channel is in now (between StasisStart and StasisEnd). */
   stasisApp: string | null = null;
   answeredAt: Date | null = null;
+  /** False for the channels of a simulated dialplan Dial(): their CDR lines are written per caller/callee pair. */
+  writesOwnCdr = true;
+  /** The Q.850 cause it ended with. */
+  endCause: number | null = null;
+  /** Asterisk's linkedid: the channel's own id until it is bridged with an older call. */
+  linkedid: string;
   bridgeId: string | null = null;
   /** The other half of a Local channel. */
   peer: SimChannel | null = null;
@@ -49,6 +55,7 @@ export class SimChannel {
     readonly protocolId: string,
     readonly creationtime: Date,
   ) {
+    this.linkedid = id;
     this.cdr = { accountcode: '', src: caller.number, dst: 's', dcontext: 'default', clid: `"${caller.name}" <${caller.number}>`, dstchannel: '', lastapp: '', lastdata: '', userfield: '', endOverride: null };
   }
 

@@ -98,6 +98,8 @@ const EVENT_MODELS: Record<string, Props> = {
   ChannelHangupRequest: { cause: 'int', tech_cause: 'int', soft: 'boolean', channel: 'Channel' },
   ChannelDestroyed: { cause: 'int', cause_txt: 'string', tech_cause: 'int', channel: 'Channel' },
   ChannelDtmfReceived: { digit: 'string', duration_ms: 'int', channel: 'Channel' },
+  ChannelTalkingStarted: { channel: 'Channel' },
+  ChannelTalkingFinished: { channel: 'Channel', duration: 'int' },
   ChannelConnectedLine: { channel: 'Channel' },
   ChannelCallerId: { caller_presentation: 'int', caller_presentation_txt: 'string', channel: 'Channel' },
   ChannelEnteredBridge: { bridge: 'Bridge', channel: 'Channel' },

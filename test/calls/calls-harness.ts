@@ -12,6 +12,8 @@ import type { TestDatabase } from '../support/database';
 export interface CallsAppOptions {
   ariUrl?: string;
   cdrFile: string;
+  /** cel_custom's JSON file; default: one in the data folder that nothing writes. */
+  celFile?: string;
   dataDir?: string;
   database?: TestDatabase;
   overrides?: CarillonConfigInput;
@@ -27,6 +29,7 @@ export function startCallsApp(options: CallsAppOptions): Promise<TestApp> {
       log: { level: 'warn' },
       telephony: {
         cdrFile: options.cdrFile,
+        celFile: options.celFile ?? path.join(dataDir, 'cel-none.json'),
         recordingsSpoolDir: path.join(dataDir, 'spool'),
         ...(options.ariUrl ? { ari: { url: options.ariUrl, username: 'carillon', password: 'carillon', requestTimeoutMs: 1000, reconnect: { initialDelayMs: 20, maxDelayMs: 200 } } } : {}),
       },

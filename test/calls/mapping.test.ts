@@ -25,13 +25,18 @@ describe('Call log mapping rules', () => {
     expect(statusFromLiveEnd({ outcome: 'answered', cause: 0 })).to.equal('answered');
   });
 
-  it('merges sources: userfield beats CDR beats live, live refines a CDR "NO ANSWER"', () => {
+  it('merges sources: userfield beats CEL beats CDR beats live, live refines a CDR "NO ANSWER"', () => {
     expect(mergeStatus({ status: 'no_answer', origin: 'cdr' }, { status: 'cancelled', origin: 'live' })).to.deep.equal({ status: 'cancelled', origin: 'cdr' });
     expect(mergeStatus({ status: 'cancelled', origin: 'live' }, { status: 'no_answer', origin: 'cdr' })).to.deep.equal({ status: 'cancelled', origin: 'cdr' });
     expect(mergeStatus({ status: 'busy', origin: 'cdr' }, { status: 'cancelled', origin: 'live' })).to.deep.equal({ status: 'busy', origin: 'cdr' });
     expect(mergeStatus({ status: 'answered', origin: 'cdr' }, { status: 'closed', origin: 'userfield' })).to.deep.equal({ status: 'closed', origin: 'userfield' });
     expect(mergeStatus({ status: 'closed', origin: 'userfield' }, { status: 'answered', origin: 'live' })).to.deep.equal({ status: 'closed', origin: 'userfield' });
     expect(mergeStatus({ status: 'answered', origin: 'userfield' }, { status: 'no_answer', origin: 'userfield' })).to.deep.equal({ status: 'answered', origin: 'userfield' });
+    // CEL sits between the userfield and the CDR: it knows who hung up first, not opening hours or DND.
+    expect(mergeStatus({ status: 'no_answer', origin: 'cdr' }, { status: 'cancelled', origin: 'cel' })).to.deep.equal({ status: 'cancelled', origin: 'cel' });
+    expect(mergeStatus({ status: 'cancelled', origin: 'cel' }, { status: 'no_answer', origin: 'cdr' })).to.deep.equal({ status: 'cancelled', origin: 'cel' });
+    expect(mergeStatus({ status: 'busy', origin: 'cel' }, { status: 'cancelled', origin: 'live' })).to.deep.equal({ status: 'busy', origin: 'cel' });
+    expect(mergeStatus({ status: 'answered', origin: 'cel' }, { status: 'unavailable', origin: 'userfield' })).to.deep.equal({ status: 'unavailable', origin: 'userfield' });
   });
 
   it('compares numbers by their last nine digits; extensions whole', () => {

@@ -13,7 +13,9 @@ function carillon(args: string[], env: Record<string, string>, input?: string) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('CLI', () => {
+describe('CLI', function () {
+  // Each case spawns the CLI several times (tsx compiles on start): seconds apiece on a busy machine.
+  this.timeout(90_000);
   let database: TestDatabase;
   let env: Record<string, string>;
 

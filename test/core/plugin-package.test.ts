@@ -86,17 +86,17 @@ describe('Plugin host: a third-party package end to end', () => {
     }
   });
 
-  it('contributes a UI entry module and navigation, serving only its UI folder', async () => {
+  it('contributes an admin page, serving only its ui/ folder', async () => {
     const nav = await admin.get('/api/ui/navigation');
-    expect(nav.body.items).to.deep.equal([
-      { path: '/example', label: { en: 'Example notes', fr: 'Notes d’exemple' }, permission: 'example.read', icon: 'note', plugin: 'example', module: '/ui/plugins/example/ui/index.js' },
+    expect(nav.body.pages).to.deep.equal([
+      { id: 'notes', plugin: 'example', title: { en: 'Example notes', fr: 'Notes d’exemple' }, path: '/example', module: '/ui/plugins/example/notes.js', permission: 'example.read', section: 'tools' },
     ]);
-    const module = await admin.get('/ui/plugins/example/ui/index.js');
+    const module = await admin.get('/ui/plugins/example/notes.js');
     expect(module.status).to.equal(200);
-    expect(module.headers.get('content-type')).to.match(/javascript/);
-    expect(module.text).to.include('export function mount');
+    expect(module.headers.get('content-type')).to.match(/^text\/javascript/);
+    expect(module.text).to.include('export default function mount');
     expect((await admin.get('/ui/plugins/example/index.js')).status).to.equal(404);
-    expect((await admin.get('/ui/plugins/example/ui/..%2Fpackage.json')).status).to.equal(404);
+    expect((await admin.get('/ui/plugins/example/..%2Fpackage.json')).status).to.equal(404);
   });
 
   it('documents its routes in the OpenAPI document', async () => {

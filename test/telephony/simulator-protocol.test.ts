@@ -121,6 +121,59 @@ describe('ARI simulator protocol (what a client sees on the wire)', () => {
     expect(lines[0]).to.match(/^"","7101","s","from-internal","""Alice Trace"" <7101>","PJSIP\/2001-[0-9a-f]{8}","","AppDial2","\(Outgoing Line\)","[0-9: -]{19}",,"[0-9: -]{19}",0,0,"BUSY","DOCUMENTATION","\d+\.\d+",""$/);
   });
 
+  it('writes CEL records like cel_custom\'s JSON mapping: keys, order and event sequence of 03b (busy)', async () => {
+    const file = path.join(tempDir(), 'carillon.json');
+    sim = await startSimulator({ celFile: file });
+    sim.addEndpoint('2001', { behaviour: { kind: 'busy', afterMs: 5 } });
+    await openSocket(`ws://127.0.0.1:${new URL(sim.url).port}/ari/events?app=carillon&api_key=carillon:carillon`).then((s) => sockets.push(s.ws));
+    await ari(sim, 'POST', '/channels?endpoint=PJSIP/2001&app=carillon');
+    await until('the call ended', () => sim.cel.records.some((r) => r.eventtype === 'LINKEDID_END'));
+    const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
+    const trace = fs.readFileSync(path.join(__dirname, '..', 'calls', 'fixtures', 'cel-traces.json'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, string>);
+    const traced = trace.filter((r) => r.linkedid === '1795259719.100682');
+    expect(lines.map((r) => Object.keys(r))).to.deep.equal(traced.map((r) => Object.keys(r)));
+    expect(lines.map((r) => r.eventtype)).to.deep.equal(traced.map((r) => r.eventtype));
+    expect(lines.map((r) => r.appname)).to.deep.equal(traced.map((r) => r.appname));
+    expect(JSON.parse(lines[1]!.eventextra)).to.deep.equal({ hangupcause: 17, hangupsource: lines[1]!.channame, dialstatus: '' });
+    expect(lines[0]!.eventtime).to.match(/^\d{10}\.\d{6}$/);
+  });
+
+  it('CEL of an inbound call bridged by the application (04): the phone joins the caller\'s linkedid', async () => {
+    sim = await startSimulator();
+    sim.addEndpoint('trace-uac', { callerId: { name: 'Alice Trace', number: '7101' } });
+    sim.addEndpoint('trace-uas', { callerId: { name: 'Bob Trace', number: '7102' }, behaviour: { kind: 'answer', answerAfterMs: 10 } });
+    const socket = await openSocket(`ws://127.0.0.1:${new URL(sim.url).port}/ari/events?app=carillon&api_key=carillon:carillon`);
+    sockets.push(socket.ws);
+    const { channelId } = sim.inboundCall({ from: 'trace-uac', exten: '7001', app: 'carillon', args: ['inbound', '7001'] });
+    await until('StasisStart of the caller', () => sim.eventsFor('carillon').some((e) => e.type === 'StasisStart'));
+    await ari(sim, 'POST', `/channels/${channelId}/answer`);
+    const bridge = (await ari(sim, 'POST', '/bridges?type=mixing')).body as { id: string };
+    const callee = (await ari(sim, 'POST', '/channels?endpoint=PJSIP/trace-uas&app=carillon&appArgs=dialed')).body as { id: string };
+    await until('the phone answered', () => sim.eventsFor('carillon').filter((e) => e.type === 'StasisStart').length === 2);
+    await ari(sim, 'POST', `/bridges/${bridge.id}/addChannel?channel=${channelId},${callee.id}`);
+    sim.hangupFromRemote(channelId!);
+    await ari(sim, 'DELETE', `/channels/${callee.id}`);
+    await until('the call ended', () => sim.cel.records.filter((r) => r.eventtype === 'LINKEDID_END').length === 2);
+    const sequence = sim.cel.records.map((r) => `${r.eventtype} ${r.uniqueid === channelId ? 'A' : 'B'} ${r.linkedid === channelId ? 'A' : 'B'}`);
+    // As 04-inbound-bridge.jsonl's CEL: B ends its own linkedid on entering the bridge, then lives on in A's.
+    expect(sequence).to.deep.equal([
+      'CHAN_START A A',
+      'ANSWER A A',
+      'CHAN_START B B',
+      'ANSWER B B',
+      'BRIDGE_ENTER A A',
+      'LINKEDID_END B B',
+      'BRIDGE_ENTER B A',
+      'BRIDGE_EXIT A A',
+      'HANGUP A A',
+      'CHAN_END A A',
+      'BRIDGE_EXIT B A',
+      'HANGUP B A',
+      'CHAN_END B A',
+      'LINKEDID_END B A',
+    ]);
+  });
+
   it('with cdr.conf unanswered=no (the default) writes no record for an unanswered originate', async () => {
     sim = await startSimulator();
     sim.addEndpoint('2001', { behaviour: { kind: 'busy', afterMs: 5 } });

@@ -18,6 +18,12 @@ export interface SipContact {
    * read for it, see the class comment).
    */
   status: string;
+  /**
+   * Where `status` comes from: a ContactStatusChange (`event`); the endpoint's state (`endpoint`:
+   * phones are qualified, so an endpoint with a single contact is online exactly when that contact
+   * is reachable, and offline when none is); nothing yet (`none`, status `Unknown`).
+   */
+  statusSource: 'event' | 'endpoint' | 'none';
   roundtripMs: number | null;
 }
 
@@ -124,6 +130,7 @@ export class AriRegistrarReader {
       port: Number(field('via_port')) || null,
       expiresAt: expiration > 0 ? new Date(expiration * 1000).toISOString() : null,
       status: known?.status ?? 'Unknown',
+      statusSource: known ? 'event' : 'none',
       roundtripMs: known && known.roundtripUsec > 0 ? Math.round(known.roundtripUsec / 1000) : null,
     };
   }

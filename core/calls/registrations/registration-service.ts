@@ -15,6 +15,23 @@ export interface ExtensionRegistration {
 
 export const REGISTRATION_CHANGED = 'telephony.registrationChanged';
 
+/**
+ * Contacts registered before Carillon connected have had no ContactStatusChange yet, and ARI has
+ * no read of the qualify status (GET /endpoints/{tech}/{resource} gives the endpoint's state only:
+ * unknown, offline, online). Extensions are qualified (qualify_frequency=60), and res_pjsip marks
+ * an endpoint online when one of its contacts is reachable: an offline endpoint's contacts are all
+ * unreachable, and an online endpoint with a single contact has that one reachable. With several
+ * contacts of an online endpoint, which one answers is unknown: they stay `Unknown` until an event.
+ */
+export function withEndpointState(state: string, contacts: SipContact[]): SipContact[] {
+  const unknown = contacts.filter((c) => c.statusSource === 'none');
+  if (unknown.length === 0) return contacts;
+  if (state === 'offline') return contacts.map((c) => (c.statusSource === 'none' ? { ...c, status: 'Unreachable', statusSource: 'endpoint' } : c));
+  const othersReachable = contacts.some((c) => c.statusSource === 'event' && c.status === 'Reachable');
+  if (state === 'online' && unknown.length === 1 && !othersReachable) return contacts.map((c) => (c.statusSource === 'none' ? { ...c, status: 'Reachable', statusSource: 'endpoint' } : c));
+  return contacts;
+}
+
 interface EndpointEvent {
   type: string;
   endpoint?: { technology?: string; resource?: string; state?: string };
@@ -64,7 +81,7 @@ export class RegistrationService {
     if (!this.reader.configured || !this.telephony.connected) return { ...base, state: 'unknown', contacts: [] };
     try {
       const [state, contacts] = await Promise.all([this.reader.endpointState(extension.sipUsername), this.reader.contacts(extension.sipUsername)]);
-      return { ...base, state, contacts };
+      return { ...base, state, contacts: withEndpointState(state, contacts) };
     } catch (err) {
       this.logger.warn({ err, endpoint: extension.sipUsername }, 'cannot read an extension registration');
       return { ...base, state: 'unknown', contacts: [] };

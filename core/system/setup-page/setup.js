@@ -11,6 +11,7 @@
     confirm: 'Mot de passe à nouveau',
     submit: 'Créer l’administrateur',
     done: 'L’administrateur est créé. Vous pouvez maintenant vous connecter.',
+    login: 'Se connecter à l’administration',
   };
   var messages = {
     mismatch: fr ? 'Les deux mots de passe diffèrent.' : 'The two passwords differ.',
@@ -39,6 +40,7 @@
         if (res.ok) {
           form.hidden = true;
           document.getElementById('done').hidden = false;
+          document.getElementById('login').hidden = false;
           return;
         }
         (body.errors || []).forEach(function (e) { show(e.field.replace(/^body\./, ''), e.message); });

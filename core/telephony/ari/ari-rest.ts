@@ -66,6 +66,13 @@ export class AriRest {
   listChannels(): Promise<AriChannel[]> {
     return this.call('channels', 'list');
   }
+  listBridges(): Promise<AriBridge[]> {
+    return this.call('bridges', 'list');
+  }
+  /** Every endpoint Asterisk knows with its state (`online`, `offline`…), in one request. */
+  listEndpoints(): Promise<Array<{ technology: string; resource: string; state?: string }>> {
+    return this.call('endpoints', 'list');
+  }
   answer(channelId: string): Promise<void> {
     return this.call('channels', 'answer', { channelId });
   }

@@ -77,6 +77,9 @@ export type AriEvent = EventBase &
     | { type: 'PlaybackStarted' | 'PlaybackFinished'; playback: AriPlayback }
     | { type: 'RecordingStarted' | 'RecordingFinished' | 'RecordingFailed'; recording: AriLiveRecording }
     | { type: 'ApplicationReplaced' }
+    /** With TALK_DETECT(set) on the channel: the far end starts or stops speaking (duration in ms). */
+    | { type: 'ChannelTalkingStarted'; channel: AriChannel }
+    | { type: 'ChannelTalkingFinished'; channel: AriChannel; duration: number }
     | { type: 'ChannelDialplan' | 'ChannelCallerId' | 'ChannelConnectedLine'; channel: AriChannel }
   );
 

@@ -19,7 +19,7 @@ export interface DialplanView {
   /** `name` is the context suffix, `label` the class as people named it. */
   classes: Array<{ name: string; label: string; denied: string[] }>;
   routes: RouteView[];
-  inbound: Array<{ id: number; comment: string; extens: string[]; steps: Step[] }>;
+  inbound: Array<{ id: number; comment: string; extens: string[]; recordAlways: boolean; recordOnDemand: boolean; steps: Step[] }>;
 }
 
 export interface CallerView {
@@ -62,6 +62,13 @@ export interface RouteView {
   /** `<prepend>${EXTEN:<strip>}` */
   number: string;
   trunks: Array<{ endpoint: string; maxChannels: number }>;
+  recordAlways: boolean;
+  recordOnDemand: boolean;
+}
+
+function recordingPolicy(field: string, value: string): 'never' | 'always' | 'on_demand' {
+  if (value !== 'never' && value !== 'always' && value !== 'on_demand') throw new v.ConfigValueError(field, 'expected never, always or on_demand');
+  return value;
 }
 
 export function dialplanView(snapshot: TelephonyConfigSnapshot, pjsip: PjsipView, recordingsSpool: string): DialplanView {
@@ -116,7 +123,7 @@ export function dialplanView(snapshot: TelephonyConfigSnapshot, pjsip: PjsipView
     const at = `extensions[${i}]`;
     const restrictionClass = classContexts.get(e.restrictionClass);
     if (!restrictionClass) throw new v.ConfigValueError(`${at}.restrictionClass`, `no restriction class ${JSON.stringify(e.restrictionClass)}`);
-    if (!['never', 'always', 'on_demand'].includes(e.recording)) throw new v.ConfigValueError(`${at}.recording`, 'expected never, always or on_demand');
+    recordingPolicy(`${at}.recording`, e.recording);
     callers.push({
       number,
       restrictionClass,
@@ -175,6 +182,7 @@ export function dialplanView(snapshot: TelephonyConfigSnapshot, pjsip: PjsipView
       const strip = v.integer(`${at}.stripDigits`, r.stripDigits, 0, 32);
       if (r.patterns.length === 0) throw new v.ConfigValueError(`${at}.patterns`, 'at least one dial pattern is needed');
       if (r.trunkIds.length === 0) throw new v.ConfigValueError(`${at}.trunkIds`, 'at least one trunk is needed');
+      const recording = recordingPolicy(`${at}.recording`, r.recording);
       return {
         id: v.integer(`${at}.id`, r.id, 1, Number.MAX_SAFE_INTEGER),
         comment: `${v.displayText(`${at}.name`, r.name)} (priority ${v.integer(`${at}.priority`, r.priority, -1_000_000, 1_000_000)})`,
@@ -185,6 +193,8 @@ export function dialplanView(snapshot: TelephonyConfigSnapshot, pjsip: PjsipView
           if (!trunk) throw new v.ConfigValueError(`${at}.trunkIds[${j}]`, `no trunk ${id}`);
           return trunk;
         }),
+        recordAlways: recording === 'always',
+        recordOnDemand: recording === 'on_demand',
       };
     });
 
@@ -193,10 +203,13 @@ export function dialplanView(snapshot: TelephonyConfigSnapshot, pjsip: PjsipView
     const caller = r.callerPattern === null ? '' : `/${v.dialPattern(`${at}.callerPattern`, r.callerPattern)}`;
     // The catch-all route answers any DID, and `s` for operators that send none.
     const extens = r.did === null ? ['_X.', '_+X.', 's'] : [v.did(`${at}.did`, r.did)];
+    const recording = recordingPolicy(`${at}.recording`, r.recording);
     return {
       id: v.integer(`${at}.id`, r.id, 1, Number.MAX_SAFE_INTEGER),
       comment: r.did === null ? 'any other DID' : `DID ${r.did}${caller ? ` from ${caller.slice(1)}` : ''}`,
       extens: extens.map((e) => `${e}${caller}`),
+      recordAlways: recording === 'always',
+      recordOnDemand: recording === 'on_demand',
       steps: destinations.render(`${at}.destination`, r.destination),
     };
   });

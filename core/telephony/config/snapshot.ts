@@ -82,6 +82,8 @@ export interface InboundRouteConfig {
   /** Optional caller-number pattern (Asterisk syntax, e.g. "_+331X."). */
   callerPattern: string | null;
   destination: Destination;
+  /** always: every answered call through the route is recorded; on_demand: the callee may start one (*3); never: only the extensions' own policies. */
+  recording: 'never' | 'always' | 'on_demand';
 }
 
 export interface OutboundRouteConfig {
@@ -94,6 +96,8 @@ export interface OutboundRouteConfig {
   /** Digits removed from the front, then digits added. */
   stripDigits: number;
   prepend: string;
+  /** always: every answered call through the route is recorded; on_demand: the caller may start one (*3); never: only the caller's own policy. */
+  recording: 'never' | 'always' | 'on_demand';
   /** Trunk ids in failover order. */
   trunkIds: number[];
 }

@@ -80,7 +80,7 @@ export class DatabaseTelephonyConfigSource implements TelephonyConfigSource {
           maxChannels: t.maxChannels,
         };
       }),
-      inboundRoutes: inbound.map((r) => ({ id: r.id, did: r.did, callerPattern: r.callerPattern, destination: toSnapshotDestination(r.destination, lookup) })),
+      inboundRoutes: inbound.map((r) => ({ id: r.id, did: r.did, callerPattern: r.callerPattern, destination: toSnapshotDestination(r.destination, lookup), recording: r.recording })),
       outboundRoutes: outbound.map((r) => ({
         id: r.id,
         name: r.name,
@@ -88,6 +88,7 @@ export class DatabaseTelephonyConfigSource implements TelephonyConfigSource {
         patterns: r.patterns,
         stripDigits: r.stripDigits,
         prepend: r.prepend,
+        recording: r.recording,
         trunkIds: routeTrunks.filter((l) => l.routeId === r.id).map((l) => l.trunkId),
       })),
       restrictionClasses: classes.map((c) => ({ name: c.name, deniedPatterns: c.deniedPatterns })),

@@ -2,7 +2,7 @@ import { HttpError } from '../../http/problem';
 import type { TelephonyConfigChanges } from './config-changes';
 import type { StoredDestination } from './destination-types';
 import type { DestinationRules } from './destinations';
-import { InboundRoute } from './models';
+import { InboundRoute, type RecordingPolicy } from './models';
 import { Problems, refusingDuplicates } from './problems';
 import { searchWhere, type ListFilter, type Page } from './search';
 
@@ -13,6 +13,7 @@ export interface InboundRouteView {
   did: string | null;
   callerPattern: string | null;
   destination: StoredDestination;
+  recording: RecordingPolicy;
   createdAt: string;
   updatedAt: string;
 }
@@ -22,6 +23,7 @@ export interface InboundRouteInput {
   did?: string | null;
   callerPattern?: string | null;
   destination?: StoredDestination;
+  recording?: RecordingPolicy;
 }
 
 /** Where calls to each DID go. */
@@ -55,6 +57,7 @@ export class InboundRouteService {
       did: input.did,
       callerPattern: input.callerPattern ?? null,
       destination: input.destination,
+      recording: input.recording ?? 'never',
     }));
     this.deps.changes.committed('inboundRoute', 'created', route.id);
     return this.view(route);
@@ -68,6 +71,7 @@ export class InboundRouteService {
       did: input.did !== undefined ? input.did : route.did,
       callerPattern: input.callerPattern !== undefined ? input.callerPattern : route.callerPattern,
       destination: input.destination ?? route.destination,
+      recording: input.recording ?? route.recording,
     }));
     this.deps.changes.committed('inboundRoute', 'updated', id);
     return this.view(route);
@@ -92,6 +96,6 @@ export class InboundRouteService {
   }
 
   private view(r: InboundRoute): InboundRouteView {
-    return { id: r.id, name: r.name, did: r.did, callerPattern: r.callerPattern, destination: r.destination, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
+    return { id: r.id, name: r.name, did: r.did, callerPattern: r.callerPattern, destination: r.destination, recording: r.recording, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
   }
 }

@@ -1,4 +1,5 @@
-import { DataTypes, Model, Sequelize, type CreationOptional, type InferAttributes, type InferCreationAttributes, type ModelAttributeColumnOptions } from 'sequelize';
+import { DataTypes, Model, Sequelize, type CreationOptional, type InferAttributes, type InferCreationAttributes } from 'sequelize';
+import { json, str } from '../../db/columns';
 import type { Codec, WeeklySlot } from '../config/snapshot';
 import type { StoredDestination } from './destination-types';
 
@@ -101,6 +102,7 @@ export class InboundRoute extends Model<InferAttributes<InboundRoute>, InferCrea
   declare did: string | null;
   declare callerPattern: string | null;
   declare destination: StoredDestination;
+  declare recording: CreationOptional<RecordingPolicy>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -112,6 +114,7 @@ export class OutboundRoute extends Model<InferAttributes<OutboundRoute>, InferCr
   declare patterns: string[];
   declare stripDigits: number;
   declare prepend: string;
+  declare recording: CreationOptional<RecordingPolicy>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -129,24 +132,9 @@ export class InternalNumber extends Model<InferAttributes<InternalNumber>> {
   declare ownerId: number;
 }
 
-/** A TEXT column holding JSON; `fallback` is what a row without the attribute loaded reads as. */
-function json(attribute: string, fallback: unknown): ModelAttributeColumnOptions {
-  return {
-    type: DataTypes.TEXT,
-    allowNull: false,
-    get(this: Model) {
-      const raw = this.getDataValue(attribute as never) as unknown;
-      return raw == null ? fallback : JSON.parse(raw as string);
-    },
-    set(this: Model, value: unknown) {
-      this.setDataValue(attribute as never, JSON.stringify(value) as never);
-    },
-  };
-}
 
 const id = () => ({ type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true });
 const timestamps = () => ({ createdAt: { type: DataTypes.DATE }, updatedAt: { type: DataTypes.DATE } });
-const str = (length: number, allowNull = false) => ({ type: DataTypes.STRING(length), allowNull });
 const int = (allowNull = false) => ({ type: DataTypes.INTEGER, allowNull });
 const bool = () => ({ type: DataTypes.BOOLEAN, allowNull: false });
 
@@ -224,11 +212,11 @@ export function initTelephonyModels(sequelize: Sequelize): void {
     { sequelize, tableName: 'telephony_ring_group_members' },
   );
   InboundRoute.init(
-    { id: id(), name: str(120), did: str(20, true), callerPattern: str(80, true), destination: json('destination', { type: 'hangup' }), ...timestamps() },
+    { id: id(), name: str(120), did: str(20, true), callerPattern: str(80, true), destination: json('destination', { type: 'hangup' }), recording: { ...str(16), defaultValue: 'never' }, ...timestamps() },
     options('telephony_inbound_routes'),
   );
   OutboundRoute.init(
-    { id: id(), name: str(120), priority: int(), patterns: json('patterns', []), stripDigits: int(), prepend: str(20), ...timestamps() },
+    { id: id(), name: str(120), priority: int(), patterns: json('patterns', []), stripDigits: int(), prepend: str(20), recording: { ...str(16), defaultValue: 'never' }, ...timestamps() },
     options('telephony_outbound_routes'),
   );
   OutboundRouteTrunk.init(

@@ -1,7 +1,7 @@
 import type { Sequelize } from 'sequelize';
 import { HttpError } from '../../http/problem';
 import type { TelephonyConfigChanges } from './config-changes';
-import { OutboundRoute, OutboundRouteTrunk, Trunk } from './models';
+import { OutboundRoute, OutboundRouteTrunk, Trunk, type RecordingPolicy } from './models';
 import { Problems, refusingDuplicates } from './problems';
 import { searchWhere, type ListFilter, type Page } from './search';
 
@@ -14,6 +14,7 @@ export interface OutboundRouteView {
   prepend: string;
   /** In failover order. */
   trunkIds: number[];
+  recording: RecordingPolicy;
   createdAt: string;
   updatedAt: string;
 }
@@ -25,6 +26,7 @@ export interface OutboundRouteInput {
   stripDigits?: number;
   prepend?: string;
   trunkIds?: number[];
+  recording?: RecordingPolicy;
 }
 
 /** Which numbers leave through which trunks, first trunk first, the next ones on failure. */
@@ -55,7 +57,7 @@ export class OutboundRouteService {
     await this.validate(input, null);
     const route = await refusingDuplicates({ name: 'body.name' }, () => this.deps.sequelize.transaction(async (transaction) => {
       const created = await OutboundRoute.create(
-        { name: input.name.trim(), priority: input.priority ?? 100, patterns: input.patterns, stripDigits: input.stripDigits ?? 0, prepend: input.prepend ?? '' },
+        { name: input.name.trim(), priority: input.priority ?? 100, patterns: input.patterns, stripDigits: input.stripDigits ?? 0, prepend: input.prepend ?? '', recording: input.recording ?? 'never' },
         { transaction },
       );
       await OutboundRouteTrunk.bulkCreate(input.trunkIds.map((trunkId, position) => ({ routeId: created.id, trunkId, position })), { transaction });
@@ -76,6 +78,7 @@ export class OutboundRouteService {
           patterns: input.patterns ?? route.patterns,
           stripDigits: input.stripDigits ?? route.stripDigits,
           prepend: input.prepend ?? route.prepend,
+          recording: input.recording ?? route.recording,
         },
         { transaction },
       );
@@ -120,6 +123,7 @@ export class OutboundRouteService {
       stripDigits: r.stripDigits,
       prepend: r.prepend,
       trunkIds: links.filter((l) => l.routeId === r.id).map((l) => l.trunkId),
+      recording: r.recording,
       createdAt: r.createdAt.toISOString(),
       updatedAt: r.updatedAt.toISOString(),
     }));

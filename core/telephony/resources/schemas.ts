@@ -18,6 +18,9 @@ export const codecList = z
 
 export const nothing = z.strictObject({});
 
+/** Call recording policy of an extension or a route. */
+export const recordingPolicy = z.enum(['never', 'always', 'on_demand'], { error: 'one of never, always, on_demand' });
+
 /** An internal number (extension, ring group): never starting with 0 (the outside line) nor an emergency number. */
 export const internalNumber = z
   .string()

@@ -64,6 +64,7 @@ describe('Asterisk configuration generation', () => {
           open: { type: 'schedule', scheduleId: 1, open: { type: 'extension', number: '201' }, closed: { type: 'hangup' } },
           closed: { type: 'voicemail', number: '202' },
         },
+        recording: 'never',
       },
     ];
     const dialplan = renderer.render(snapshot, { recordingsSpool: SPOOL }).find((f) => f.name === 'extensions-carillon.conf')!.content;

@@ -90,15 +90,16 @@ describe('Telephony resources: configuration snapshot and change events', () => 
       { kind: 'operator', id: operator.id, name: 'Opérateur', host: 'sip.operator.example', port: 5060, transport: 'udp', username: 'acct', password: 'op-secret', fromDomain: 'operator.example', fromUser: '0123456789', register: true, codecs: ['alaw'], maxChannels: null },
       { kind: 'peer', id: peer.id, name: 'Agence', username: peer.username, password: peerSecret, allowedAddresses: ['198.51.100.0/24'], codecs: ['g722', 'alaw', 'ulaw'], maxChannels: 8 },
     ]);
-    expect(snapshot.outboundRoutes).to.deep.equal([{ id: route.id, name: 'France', priority: 10, patterns: ['_0[1-9]XXXXXXXX'], stripDigits: 1, prepend: '+33', trunkIds: [operator.id, peer.id] }]);
+    expect(snapshot.outboundRoutes).to.deep.equal([{ id: route.id, name: 'France', priority: 10, patterns: ['_0[1-9]XXXXXXXX'], stripDigits: 1, prepend: '+33', recording: 'never', trunkIds: [operator.id, peer.id] }]);
     expect(snapshot.ringGroups).to.deep.equal([{ id: group.id, number: '600', name: 'Accueil', strategy: 'hunt', members: ['202', '201'], ringSeconds: 25, fallback: { type: 'voicemail', number: '201' } }]);
     expect(snapshot.inboundRoutes).to.deep.equal([
-      { id: catchAll.id, did: null, callerPattern: '_+33.', destination: { type: 'application', route: 'ivr.main', args: ['fr'] } },
+      { id: catchAll.id, did: null, callerPattern: '_+33.', destination: { type: 'application', route: 'ivr.main', args: ['fr'] }, recording: 'never' },
       {
         id: standard.id,
         did: '+33123456789',
         callerPattern: null,
         destination: { type: 'schedule', scheduleId: schedule.id, open: { type: 'ringGroup', number: '600' }, closed: { type: 'voicemail', number: '201' } },
+        recording: 'never',
       },
     ]);
     expect(snapshot.restrictionClasses.map((c) => c.name)).to.deep.equal(['internal', 'national', 'no_premium', 'unrestricted']);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, type RouteDefinition } from '../../../http/routes';
 import type { TelephonyResources } from '../resources';
-import { destination, dialPattern, e164 } from '../schemas';
+import { destination, dialPattern, e164, recordingPolicy } from '../schemas';
 import { crud } from './crud-routes';
 
 const uniqueIds = (what: string) =>
@@ -14,6 +14,7 @@ const inboundFields = {
   did: e164.nullable(),
   callerPattern: dialPattern.nullable(),
   destination,
+  recording: recordingPolicy,
 };
 const outboundFields = {
   name: z.string().trim().min(1).max(120),
@@ -22,6 +23,7 @@ const outboundFields = {
   stripDigits: z.number().int().min(0).max(20),
   prepend: z.string().regex(/^[0-9*#+]{0,20}$/, 'up to 20 digits, *, # or +'),
   trunkIds: uniqueIds('trunk').min(1, 'at least one trunk').max(10),
+  recording: recordingPolicy,
 };
 const classFields = {
   name: z.string().regex(/^[a-z][a-z0-9_-]{1,63}$/, 'lower-case letters, digits, - and _ (2 to 64 characters)'),
@@ -40,7 +42,7 @@ export function routingRoutes(r: TelephonyResources): RouteDefinition[] {
       service: () => r.inboundRoutes,
       listSummary: 'List inbound routes (search in DID and name), paged',
       deleteSummary: 'Delete an inbound route',
-      create: z.strictObject({ ...inboundFields, name: inboundFields.name.optional(), callerPattern: inboundFields.callerPattern.optional() }),
+      create: z.strictObject({ ...inboundFields, name: inboundFields.name.optional(), callerPattern: inboundFields.callerPattern.optional(), recording: recordingPolicy.optional() }),
       update: z.strictObject(z.object(inboundFields).partial().shape),
     }),
     ...crud({
@@ -56,6 +58,7 @@ export function routingRoutes(r: TelephonyResources): RouteDefinition[] {
         priority: outboundFields.priority.optional(),
         stripDigits: outboundFields.stripDigits.optional(),
         prepend: outboundFields.prepend.optional(),
+        recording: recordingPolicy.optional(),
       }),
       update: z.strictObject(z.object(outboundFields).partial().shape),
     }),

@@ -1,0 +1,253 @@
+import type { CallObservation } from './call-observation';
+import { numberOfEndpoint } from './call-observation';
+import { statusFromLiveEnd, type CallStatus } from './call-status';
+import type { CelEvent } from './cel-record';
+import { outcomeOf } from '../telephony/call-events';
+
+/** The events of one call (final linkedid), channels that joined it from another linkedid included. */
+export interface CelCall {
+  linkedid: string;
+  events: CelEvent[];
+}
+
+interface PendingCall {
+  linkedid: string;
+  events: CelEvent[];
+  channels: Set<string>;
+  ended: Set<string>;
+  /** Byte offset of the call's first line in the CEL file: reading must restart there if Carillon stops before the call ends. */
+  firstOffset: number;
+  lastEventAt: number;
+}
+
+/** A call whose LINKEDID_END never came (Asterisk crashed, lines lost) is dropped after this long without events. */
+const ABANDON_AFTER_MS = 6 * 3600_000;
+
+/**
+ * Groups CEL events into calls. Asterisk ends a call with LINKEDID_END once its last channel is
+ * gone; a channel bridged into an older call changes linkedid (its own LINKEDID_END comes while
+ * it is still up, as the 04-inbound-bridge trace shows), so its events so far move to that call.
+ */
+export class CelCallAssembler {
+  private readonly pending = new Map<string, PendingCall>();
+  private readonly callOfChannel = new Map<string, string>();
+
+  /** Adds one event read at `offset`; returns the call it completed, if any. */
+  add(event: CelEvent, offset: number): CelCall | null {
+    let call = this.pending.get(event.linkedid);
+    if (!call) {
+      call = { linkedid: event.linkedid, events: [], channels: new Set(), ended: new Set(), firstOffset: offset, lastEventAt: 0 };
+      this.pending.set(event.linkedid, call);
+    }
+    const previous = this.callOfChannel.get(event.uniqueid);
+    if (previous !== undefined && previous !== event.linkedid) this.moveInto(previous, call);
+    this.callOfChannel.set(event.uniqueid, event.linkedid);
+    call.events.push(event);
+    call.channels.add(event.uniqueid);
+    call.lastEventAt = Math.max(call.lastEventAt, event.eventtime.getTime());
+    if (event.eventtype === 'CHAN_END') call.ended.add(event.uniqueid);
+    if (event.eventtype !== 'LINKEDID_END' || ![...call.channels].every((c) => call.ended.has(c))) return null;
+    // Every channel of the call is gone: the call is over.
+    this.pending.delete(call.linkedid);
+    for (const channel of call.channels) if (this.callOfChannel.get(channel) === call.linkedid) this.callOfChannel.delete(channel);
+    return { linkedid: call.linkedid, events: call.events };
+  }
+
+  private moveInto(from: string, into: PendingCall): void {
+    const moved = this.pending.get(from);
+    if (!moved || moved === into) return;
+    this.pending.delete(from);
+    into.events.unshift(...moved.events);
+    into.events.sort((a, b) => a.eventtime.getTime() - b.eventtime.getTime());
+    for (const channel of moved.channels) {
+      into.channels.add(channel);
+      this.callOfChannel.set(channel, into.linkedid);
+    }
+    for (const channel of moved.ended) into.ended.add(channel);
+    into.firstOffset = Math.min(into.firstOffset, moved.firstOffset);
+  }
+
+  /** Where reading must resume so that no unfinished call loses its first events: `readUpTo` when none is pending. */
+  safeOffset(readUpTo: number): number {
+    let offset = readUpTo;
+    for (const call of this.pending.values()) offset = Math.min(offset, call.firstOffset);
+    return offset;
+  }
+
+  /** Drops calls with no event for ABANDON_AFTER_MS before `now` (CEL time); returns how many. */
+  abandonStale(now: number): number {
+    let dropped = 0;
+    for (const call of [...this.pending.values()]) {
+      if (now - call.lastEventAt < ABANDON_AFTER_MS) continue;
+      this.pending.delete(call.linkedid);
+      for (const channel of call.channels) if (this.callOfChannel.get(channel) === call.linkedid) this.callOfChannel.delete(channel);
+      dropped++;
+    }
+    return dropped;
+  }
+
+  /** Unfinished calls continue in another file (rotation): a restart must read that file from `offset`. */
+  rebase(offset: number): void {
+    for (const call of this.pending.values()) call.firstOffset = offset;
+  }
+
+  /** Forgets everything (the file was replaced: reading starts again from its beginning). */
+  reset(): void {
+    this.pending.clear();
+    this.callOfChannel.clear();
+  }
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+}
+
+interface ChannelStory {
+  uniqueid: string;
+  name: string;
+  num: string;
+  callerName: string;
+  exten: string;
+  startAt: Date | null;
+  answeredAt: Date | null;
+  hangupCause: number | null;
+  hangupSource: string;
+  apps: Set<string>;
+}
+
+/** Maps a channel name to the extension number of its endpoint, when it is an extension's phone. */
+export type ExtensionOfChannel = (channelName: string) => string | null;
+
+const ANSWERED_ELSEWHERE = 26;
+
+/** The other half of a Local pair (`…;1` ↔ `…;2`). */
+const localPartner = (name: string) => (/;1$/.test(name) ? name.replace(/;1$/, ';2') : /;2$/.test(name) ? name.replace(/;2$/, ';1') : null);
+
+/** Which status a callee leg's end gives the call, most telling first when several legs rang. */
+const LEG_STATUS_ORDER: CallStatus[] = ['busy', 'unavailable', 'failed', 'no_answer', 'cancelled'];
+
+/** An unanswered leg's end, by Q.850 cause, as live events read it. */
+function causeStatus(cause: number): CallStatus {
+  return statusFromLiveEnd({ outcome: outcomeOf(false, cause), cause });
+}
+
+/**
+ * What CEL says about a finished call, or null for calls that are not calls of their own
+ * (supervision through Snoop channels) and for an incomplete group (its first events were read
+ * in an earlier pass: the call was already recorded then).
+ *
+ * What CEL adds to the CDR: a caller who hung up while it rang is `cancelled` (the CDR says NO
+ * ANSWER); legs of a ring-all group ended because another phone answered (cause 26) are not
+ * missed calls, and the extension that answered is the destination; talk time counts only the
+ * time two parties were bridged (an application that answers, plays a prompt and then connects
+ * a phone does not count its prompt); and blind or attended transfers name where the call went.
+ */
+export function observationFromCel(call: CelCall, extensionOf: ExtensionOfChannel): CallObservation | null {
+  const stories = new Map<string, ChannelStory>();
+  const story = (e: CelEvent) => {
+    let s = stories.get(e.uniqueid);
+    if (!s) {
+      s = { uniqueid: e.uniqueid, name: e.channame, num: e.num, callerName: e.name, exten: e.exten, startAt: null, answeredAt: null, hangupCause: null, hangupSource: '', apps: new Set() };
+      stories.set(e.uniqueid, s);
+    }
+    return s;
+  };
+  const events = [...call.events].sort((a, b) => a.eventtime.getTime() - b.eventtime.getTime());
+  let transferredTo: string | null = null;
+  // Talk time: the union of the intervals during which some bridge held two channels of the call.
+  const bridgeMembers = new Map<string, Set<string>>();
+  let talkingSince: number | null = null;
+  let talkMs = 0;
+  const talkingBridges = () => [...bridgeMembers.values()].filter((m) => m.size >= 2).length;
+  for (const e of events) {
+    const s = story(e);
+    if (e.appname) s.apps.add(e.appname);
+    switch (e.eventtype) {
+      case 'CHAN_START':
+        s.startAt = e.eventtime;
+        s.name = e.channame;
+        s.num = e.num;
+        s.callerName = e.name;
+        s.exten = e.exten;
+        break;
+      case 'ANSWER':
+        s.answeredAt ??= e.eventtime;
+        break;
+      case 'HANGUP':
+        s.hangupCause = typeof e.extra.hangupcause === 'number' ? e.extra.hangupcause : Number(e.extra.hangupcause ?? NaN);
+        if (Number.isNaN(s.hangupCause)) s.hangupCause = null;
+        s.hangupSource = typeof e.extra.hangupsource === 'string' ? e.extra.hangupsource : '';
+        break;
+      case 'BRIDGE_ENTER':
+      case 'BRIDGE_EXIT': {
+        const bridgeId = typeof e.extra.bridge_id === 'string' ? e.extra.bridge_id : '';
+        if (!bridgeId || e.channame.startsWith('Snoop/')) break;
+        const before = talkingBridges();
+        const members = bridgeMembers.get(bridgeId) ?? new Set<string>();
+        if (e.eventtype === 'BRIDGE_ENTER') members.add(e.uniqueid);
+        else members.delete(e.uniqueid);
+        bridgeMembers.set(bridgeId, members);
+        const after = talkingBridges();
+        if (before === 0 && after > 0) talkingSince = e.eventtime.getTime();
+        if (before > 0 && after === 0 && talkingSince !== null) {
+          talkMs += e.eventtime.getTime() - talkingSince;
+          talkingSince = null;
+        }
+        break;
+      }
+      case 'BLINDTRANSFER':
+        if (typeof e.extra.extension === 'string' && e.extra.extension) transferredTo = e.extra.extension;
+        break;
+      case 'ATTENDEDTRANSFER': {
+        const target = [e.extra.transfer_target_channel_name, e.extra.channel2_name].find((n): n is string => typeof n === 'string' && n !== '' && n !== 'N/A');
+        if (target) transferredTo = extensionOf(target) ?? numberOfEndpoint(target, true);
+        break;
+      }
+    }
+  }
+  const caller = stories.get(call.linkedid);
+  if (!caller?.startAt || caller.name.startsWith('Snoop/')) return null;
+  const endAt = events[events.length - 1]!.eventtime;
+  if (talkingSince !== null) talkMs += endAt.getTime() - talkingSince;
+
+  const ownHalf = localPartner(caller.name);
+  const callees = [...stories.values()].filter((s) => s !== caller && s.name !== ownHalf && !s.name.startsWith('Snoop/'));
+  const originated = caller.apps.has('AppDial2') || caller.name.startsWith('Local/');
+  const answered = caller.answeredAt !== null;
+  if (talkMs === 0 && bridgeMembers.size === 0 && answered && caller.answeredAt) talkMs = endAt.getTime() - caller.answeredAt.getTime();
+
+  let status: CallStatus;
+  // Legs that stopped ringing because another phone answered say nothing about this call.
+  const legStatuses = callees.filter((s) => s.hangupCause !== null && s.hangupCause !== ANSWERED_ELSEWHERE && !s.answeredAt).map((s) => causeStatus(s.hangupCause!));
+  const legStatus = LEG_STATUS_ORDER.find((st) => legStatuses.includes(st));
+  if (answered) status = 'answered';
+  else if (caller.hangupSource === caller.name && !originated) status = 'cancelled';
+  else if (legStatus) status = legStatus;
+  // The dialplan ended a call that rang nobody (Stasis() without its application, for one).
+  else if (caller.hangupSource === 'dialplan/builtin') status = 'failed';
+  else status = causeStatus(caller.hangupCause ?? 16);
+
+  // Who was reached: the extension whose phone answered (a ring-all group, an application that connected a phone), else what was dialled.
+  const answeredBy = callees.find((s) => s.answeredAt && s.hangupCause !== ANSWERED_ELSEWHERE);
+  const answeredExtension = answeredBy ? extensionOf(answeredBy.name) : null;
+  let destination: string;
+  if (originated) destination = extensionOf(caller.name) ?? numberOfEndpoint(caller.name, true);
+  else destination = answeredExtension ?? (caller.exten && caller.exten !== 's' ? caller.exten : answeredBy ? numberOfEndpoint(answeredBy.name, true) : '');
+
+  return {
+    source: 'cel',
+    callKey: call.linkedid,
+    legs: [...stories.keys()],
+    startAt: caller.startAt,
+    endAt,
+    talkSeconds: Math.max(0, Math.round(talkMs / 1000)),
+    callerNumber: caller.num,
+    callerName: caller.callerName,
+    destination,
+    direction: originated ? 'outbound' : 'inbound',
+    dialplanDescribed: false,
+    verdict: { status, origin: 'cel' },
+    transferredTo,
+    destinationReached: !originated && answeredExtension !== null,
+  };
+}

@@ -1,0 +1,164 @@
+import { Op, fn, col, type Sequelize, type WhereOptions } from 'sequelize';
+import type { Identity } from '../auth/authenticator';
+import { CallRecord } from '../calls/call-models';
+import { CALL_STATUSES, type CallStatus } from '../calls/call-status';
+import type { ExtensionDirectory } from '../calls/extension-directory';
+import type { Logger } from '../logging/logger';
+import type { PluginHost } from '../plugins/plugin-host';
+import type { AriBridge, AriChannel } from '../telephony/ari/ari-types';
+import type { TelephonyStatus } from '../telephony/engine-status';
+import type { TelephonyService } from '../telephony/telephony-service';
+import { dayBounds } from './day-bounds';
+
+export interface LiveCall {
+  /** The bridge id, or the channel id of a call not bridged yet. */
+  id: string;
+  from: string;
+  to: string;
+  startedAt: string;
+  state: 'up' | 'ringing';
+}
+
+/** `GET /api/system/dashboard`: each part is present only when the caller may see it. */
+export interface Dashboard {
+  /** `system.read`. */
+  health?: {
+    status: 'ok' | 'degraded';
+    database: { dialect: string; reachable: boolean; error?: string };
+    telephony: { state: string; connected: boolean; lastError: string | null };
+    plugins: Array<{ id: string; version: string | null; state: string; error?: { code: string; message: string } }>;
+  };
+  /** `calls.read`; null when Asterisk cannot be asked. */
+  liveCalls?: LiveCall[] | null;
+  /** `registrations.read`: extensions with a reachable contact; null when Asterisk cannot be asked. */
+  registeredPhones?: number | null;
+  /** `calls.read` (every call) or `calls.read.own` (the user's extensions): calls since midnight in the user's time zone. */
+  today?: { from: string; to: string; total: number; byStatus: Record<CallStatus, number> };
+}
+
+export interface DashboardDeps {
+  sequelize: Sequelize;
+  telephonyStatus: TelephonyStatus;
+  telephony: TelephonyService;
+  pluginHost: PluginHost;
+  extensionLookup: ExtensionDirectory;
+  logger: Logger;
+}
+
+/** Channels that are not calls of their own: the `;2` half of a Local channel, snooping channels. */
+function isAuxiliary(channel: AriChannel): boolean {
+  return channel.name.startsWith('Snoop/') || (channel.name.startsWith('Local/') && channel.name.endsWith(';2'));
+}
+
+/**
+ * Live calls from Asterisk's channels (dialplan calls too, which never enter the application):
+ * channels in one bridge are one call; an unbridged channel is a call being set up, except the
+ * called side of a ringing call (state `Ringing`), whose caller is already counted.
+ */
+export function liveCallsOf(channels: AriChannel[], bridges: AriBridge[]): LiveCall[] {
+  const byId = new Map(channels.filter((c) => !isAuxiliary(c)).map((c) => [c.id, c]));
+  const bridged = new Set<string>();
+  const calls: LiveCall[] = [];
+  for (const bridge of bridges) {
+    const members = bridge.channels.map((id) => byId.get(id)).filter((c): c is AriChannel => !!c);
+    if (!members.length) continue;
+    members.sort((a, b) => a.creationtime.localeCompare(b.creationtime));
+    for (const member of members) bridged.add(member.id);
+    const [first, second] = members;
+    calls.push({ id: bridge.id, from: first.caller.number, to: second?.caller.number || first.connected.number || first.dialplan.exten, startedAt: new Date(first.creationtime).toISOString(), state: 'up' });
+  }
+  for (const channel of byId.values()) {
+    if (bridged.has(channel.id) || channel.state === 'Ringing') continue;
+    calls.push({
+      id: channel.id,
+      from: channel.caller.number,
+      to: channel.connected.number || channel.dialplan.exten,
+      startedAt: new Date(channel.creationtime).toISOString(),
+      state: channel.state === 'Up' ? 'up' : 'ringing',
+    });
+  }
+  return calls.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+}
+
+/** The figures of the dashboard, each part computed only for a caller allowed to see it. */
+export class DashboardService {
+  constructor(private readonly deps: DashboardDeps) {}
+
+  async forUser(identity: Identity, now = new Date()): Promise<Dashboard> {
+    const can = (permission: string) => identity.permissions.has(permission);
+    const [health, liveCalls, registeredPhones, today] = await Promise.all([
+      can('system.read') ? this.health() : undefined,
+      can('calls.read') ? this.liveCalls() : undefined,
+      can('registrations.read') ? this.registeredPhones() : undefined,
+      can('calls.read') ? this.today(identity.user.timeZone, now, null) : can('calls.read.own') ? this.today(identity.user.timeZone, now, await this.deps.extensionLookup.numbersOfUser(identity.user.id)) : undefined,
+    ]);
+    return {
+      ...(health ? { health } : {}),
+      ...(liveCalls !== undefined ? { liveCalls } : {}),
+      ...(registeredPhones !== undefined ? { registeredPhones } : {}),
+      ...(today ? { today } : {}),
+    };
+  }
+
+  private async health(): Promise<NonNullable<Dashboard['health']>> {
+    let database: { dialect: string; reachable: boolean; error?: string };
+    try {
+      await this.deps.sequelize.query('SELECT 1');
+      database = { dialect: this.deps.sequelize.getDialect(), reachable: true };
+    } catch (err) {
+      database = { dialect: this.deps.sequelize.getDialect(), reachable: false, error: (err as Error).message };
+    }
+    const snapshot = this.deps.telephonyStatus.snapshot;
+    const telephony = { state: snapshot.state, connected: snapshot.state === 'connected', lastError: snapshot.lastError };
+    const plugins = this.deps.pluginHost.list().map((p) => ({ id: p.id, version: p.version, state: p.state, ...(p.error ? { error: p.error } : {}) }));
+    const ok = database.reachable && telephony.connected && plugins.every((p) => p.state !== 'failed');
+    return { status: ok ? 'ok' : 'degraded', database, telephony, plugins };
+  }
+
+  private async liveCalls(): Promise<LiveCall[] | null> {
+    if (!this.deps.telephony.connected) return null;
+    try {
+      const rest = this.deps.telephony.rest();
+      const [channels, bridges] = await Promise.all([rest.listChannels(), rest.listBridges()]);
+      return liveCallsOf(channels, bridges);
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'cannot list live calls for the dashboard');
+      return null;
+    }
+  }
+
+  /**
+   * Extensions whose SIP endpoint is online, from one `GET /endpoints` (a dashboard reloads on every
+   * registration change: one request, not one per extension). ARI may still list removed
+   * endpoints: only the extensions the database knows count.
+   */
+  private async registeredPhones(): Promise<number | null> {
+    if (!this.deps.telephony.connected) return null;
+    try {
+      const [endpoints, extensions] = await Promise.all([this.deps.telephony.rest().listEndpoints(), this.deps.extensionLookup.list()]);
+      const online = new Set(endpoints.filter((e) => e.technology === 'PJSIP' && e.state === 'online').map((e) => e.resource));
+      return extensions.filter((e) => online.has(e.sipUsername)).length;
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'cannot read registrations for the dashboard');
+      return null;
+    }
+  }
+
+  private async today(timeZone: string, now: Date, onlyExtensions: string[] | null): Promise<NonNullable<Dashboard['today']>> {
+    const { from, to } = dayBounds(now, timeZone);
+    const byStatus = Object.fromEntries(CALL_STATUSES.map((s) => [s, 0])) as Record<CallStatus, number>;
+    const where: WhereOptions<CallRecord> = { startAt: { [Op.gte]: from, [Op.lt]: to } };
+    if (onlyExtensions) {
+      if (!onlyExtensions.length) return { from: from.toISOString(), to: to.toISOString(), total: 0, byStatus };
+      Object.assign(where, { [Op.or]: [{ extension: { [Op.in]: onlyExtensions } }, { callerExtension: { [Op.in]: onlyExtensions } }] });
+    }
+    const rows = (await CallRecord.findAll({ attributes: ['status', [fn('COUNT', col('id')), 'count']], where, group: ['status'], raw: true })) as unknown as Array<{ status: CallStatus; count: number | string }>;
+    let total = 0;
+    for (const row of rows) {
+      const n = Number(row.count);
+      if (row.status in byStatus) byStatus[row.status] = n;
+      total += n;
+    }
+    return { from: from.toISOString(), to: to.toISOString(), total, byStatus };
+  }
+}

@@ -1,0 +1,119 @@
+import path from 'node:path';
+import { asFunction, type AwilixContainer } from 'awilix';
+import type { CoreCradle } from '../core/container';
+import type { CoreModule } from '../core/core-module';
+import { generatedConfigDir } from '../core/telephony/config/config-paths';
+import { PhoneNotifier } from '../core/telephony/phone-notify';
+import { DEVICE_ASSIGNED, DEVICE_DISSOCIATED, DEVICE_SEEN, DeviceService } from './devices/device-service';
+import { PhoneReboots } from './devices/phone-reboots';
+import { ProvisioningFiles } from './files/provisioning-files';
+import { adminRoutes } from './http/admin-routes';
+import { fileRoutes } from './http/file-routes';
+import { initProvisioningModels } from './models';
+import { PhonebookService } from './phonebook/phonebook-service';
+import { BanList } from './security/ban-list';
+import { NetworkPolicy } from './security/network-policy';
+import { ProvisioningTftpServer } from './tftp/tftp-server';
+import { grandstreamVendor } from './vendors/grandstream';
+import { PROVISIONING_VENDORS } from './vendors/vendor';
+import { VendorRegistry } from './vendors/vendor-registry';
+
+declare module '../core/container' {
+  interface CoreCradle {
+    provisioningVendors: VendorRegistry;
+    provisioningDevices: DeviceService;
+    provisioningPhonebook: PhonebookService;
+    provisioningFiles: ProvisioningFiles;
+    provisioningTftp: ProvisioningTftpServer;
+    phoneNotifier: PhoneNotifier;
+    provisioningReboots: PhoneReboots;
+  }
+}
+
+/** A value read at most every `ms` (the SIP port, read by every configuration fetch, changes rarely). */
+function cachedFor<T>(ms: number, read: () => Promise<T>): () => Promise<T> {
+  let value: { at: number; promise: Promise<T> } | null = null;
+  return () => {
+    if (!value || Date.now() - value.at > ms) {
+      const promise = read();
+      value = { at: Date.now(), promise };
+      promise.catch(() => (value = null));
+    }
+    return value.promise;
+  };
+}
+
+/** The TFTP server's own logger name, and the one the ban line is written with. */
+const COMPONENT = { component: 'provisioning' };
+
+/**
+ * Desk-phone auto-provisioning: the device registry and its API (`/api/provisioning`), the
+ * files phones fetch over HTTP (`/provisioning/…`) and TFTP, the vendors (a collection:
+ * Grandstream here, more from plugins), the phonebook from contributed sources, and reboots
+ * through Asterisk.
+ */
+export const provisioningModule: CoreModule = {
+  name: 'provisioning',
+  permissions: [
+    { key: 'provisioning.read', description: 'See desk phones: models, firmware, addresses, accounts and keys', defaultRoles: ['technician', 'manager'] },
+    { key: 'provisioning.manage', description: 'Assign, change, reset, reboot and dissociate desk phones', defaultRoles: ['technician'] },
+    { key: 'provisioning.secrets', description: "Show desk phones' admin passwords and config-server credentials", defaultRoles: ['technician'] },
+  ],
+  events: [
+    { name: DEVICE_SEEN, permission: 'provisioning.read', description: 'A phone asked for its configuration (new phones appear as unassigned)' },
+    { name: DEVICE_ASSIGNED, permission: 'provisioning.read', description: 'A phone was assigned extensions' },
+    { name: DEVICE_DISSOCIATED, permission: 'provisioning.read', description: 'A phone was taken off its extensions' },
+  ],
+  initModels: initProvisioningModels,
+  register(container: AwilixContainer<CoreCradle>) {
+    container.register({
+      provisioningVendors: asFunction((c: CoreCradle) => new VendorRegistry(c.collections)).singleton(),
+      provisioningDevices: asFunction(
+        (c: CoreCradle) => new DeviceService({ sequelize: c.sequelize, secretBox: c.secretBox, vendors: c.provisioningVendors, events: c.events, logger: c.logger.child(COMPONENT) }),
+      ).singleton(),
+      provisioningPhonebook: asFunction((c: CoreCradle) => new PhonebookService(c.collections, c.logger.child(COMPONENT))).singleton(),
+      provisioningFiles: asFunction((c: CoreCradle) => {
+        const config = c.config.provisioning;
+        const logger = c.logger.child(COMPONENT);
+        return new ProvisioningFiles({
+          devices: c.provisioningDevices,
+          vendors: c.provisioningVendors,
+          phonebook: c.provisioningPhonebook,
+          policy: new NetworkPolicy(config.allowedNetworks),
+          bans: new BanList(config.ban, logger),
+          secretBox: c.secretBox,
+          logger,
+          firmwareDir: path.resolve(config.firmwareDir ?? path.join(c.config.resolved.dataDir, 'firmware')),
+          ntpServer: config.ntpServer,
+          serverHost: config.serverHost ?? null,
+          httpPort: () => c.config.http.plainPort ?? c.config.http.port,
+          sipPort: cachedFor(5000, async () => (await c.telephonyResources.settings.transports()).udpPort),
+        });
+      }).singleton(),
+      provisioningTftp: asFunction(
+        (c: CoreCradle) =>
+          new ProvisioningTftpServer(c.provisioningFiles, { host: c.config.provisioning.tftp.host ?? c.config.http.host, port: c.config.provisioning.tftp.port }, c.logger.child(COMPONENT)),
+      ).singleton(),
+      phoneNotifier: asFunction((c: CoreCradle) => new PhoneNotifier({ telephony: c.telephony, configDir: generatedConfigDir(c.config), logger: c.logger.child({ component: 'phone-notify' }) })).singleton(),
+      provisioningReboots: asFunction((c: CoreCradle) => new PhoneReboots({ devices: c.provisioningDevices, notifier: c.phoneNotifier, logger: c.logger.child(COMPONENT) })).singleton(),
+    });
+    container.cradle.collections.contribute(PROVISIONING_VENDORS, 'core', grandstreamVendor());
+  },
+  routes(container) {
+    const c = container.cradle;
+    const groups = [{ prefix: '/api/provisioning', routes: adminRoutes({ devices: c.provisioningDevices, reboots: c.provisioningReboots, vendors: c.provisioningVendors }) }];
+    if (c.config.provisioning.enabled) groups.push({ prefix: '/provisioning', routes: fileRoutes(c.provisioningFiles) });
+    return groups;
+  },
+  async start(container) {
+    const c = container.cradle;
+    // Written now for an Asterisk that starts later, and again after every (re)connection.
+    c.telephony.onReady(() => c.phoneNotifier.ensureConfig());
+    await c.phoneNotifier.ensureConfig().catch((err: unknown) => c.logger.error({ err }, 'cannot write the phone notification configuration'));
+    if (c.config.provisioning.enabled && c.config.provisioning.tftp.enabled) await c.provisioningTftp.start();
+  },
+  async stop(container) {
+    await container.cradle.provisioningTftp.stop();
+    await container.cradle.provisioningDevices.flushSightings().catch((err: unknown) => container.cradle.logger.error({ err }, 'cannot record phone contacts'));
+  },
+};

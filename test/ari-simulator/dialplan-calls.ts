@@ -1,0 +1,203 @@
+// Calls that run entirely in Asterisk's dialplan, without Carillon's application: a phone or a
+// trunk dials a number whose dialplan rings one or several endpoints together
+// (`Dial(PJSIP/a&PJSIP/b,20)`, a ring-all group), optionally with a blind transfer by the phone
+// that answered. The simulator writes the CDR and CEL records Asterisk writes for them, so the
+// call log can be tested on calls made while Carillon was stopped, and on what CDR alone gets
+// wrong (the leg that answered, answered elsewhere, transfers, a caller who hangs up first).
+import { randomUUID } from 'node:crypto';
+import type { CallModel, SimBridge } from './call-model';
+import { cdrTime, type CdrFields, type CdrLog } from './cdr';
+import type { EndpointBehaviour } from './model-types';
+import type { SimChannel } from './sim-channel';
+
+export interface DialplanCallOptions {
+  /** The calling endpoint (a phone, or a trunk for an inbound call); its caller ID is the caller's. */
+  from: string;
+  /** What was dialled: a ring group, an extension, a DID. */
+  exten: string;
+  context?: string;
+  /** Endpoints rung together; each answers as its behaviour says. */
+  ring: string[];
+  ringSeconds?: number;
+  /** The caller hangs up this long after the answer (default 100 ms). */
+  talkMs?: number;
+  /** The caller hangs up after this long if nobody answered. */
+  cancelAfterMs?: number;
+  /** The phone that answered transfers the caller (blind) to `exten`, which rings `endpoint`. */
+  blindTransfer?: { afterMs: number; exten: string; endpoint: string };
+}
+
+export interface DialplanCallResult {
+  callerId: string;
+  /** Endpoint of the phone that answered first, or null. */
+  answeredBy: string | null;
+  /** Endpoint of the transfer target when it answered. */
+  transferAnsweredBy: string | null;
+  dialstatus: 'ANSWER' | 'BUSY' | 'NOANSWER' | 'CANCEL' | 'CHANUNAVAIL';
+}
+
+interface Leg {
+  channel: SimChannel;
+  endedAt: Date | null;
+  bridgedUntil: Date | null;
+}
+
+const REJECT_CAUSE: Record<number, number> = { 404: 1, 480: 19, 486: 17, 503: 34, 603: 21 };
+
+export class DialplanCalls {
+  constructor(
+    private readonly model: CallModel,
+    private readonly cdr: CdrLog,
+  ) {}
+
+  /** Starts the call; resolves once every channel of it is gone. */
+  call(options: DialplanCallOptions): Promise<DialplanCallResult> {
+    const model = this.model;
+    const from = model.endpoints.get(options.from) ?? model.addEndpoint(options.from);
+    const context = options.context ?? from.context;
+    const dialData = `${options.ring.map((e) => `PJSIP/${e}`).join('&')},${options.ringSeconds ?? 20}`;
+    const caller = model.create(model.newId(), `PJSIP/${from.resource}-${model.newSuffix()}`, 'pjsip', 'dialplan', { ...from.callerId });
+    caller.writesOwnCdr = false;
+    caller.state = 'Ring';
+    caller.dialplan = { context, exten: options.exten, priority: 1, app_name: 'Dial', app_data: dialData };
+    model.started(caller);
+    const legs: Leg[] = [];
+    let answered: Leg | null = null;
+    let bridge: SimBridge | null = null;
+    const result: DialplanCallResult = { callerId: caller.id, answeredBy: null, transferAnsweredBy: null, dialstatus: 'NOANSWER' };
+    let resolveDone: (r: DialplanCallResult) => void = () => undefined;
+    const done = new Promise<DialplanCallResult>((resolve) => (resolveDone = resolve));
+
+    const endLeg = (leg: Leg, cause: number, source: string) => {
+      if (leg.channel.hungUp) return;
+      leg.endedAt = new Date();
+      model.destroy(leg.channel, cause, 'Normal Clearing', undefined, source);
+    };
+    const finish = (dialstatus: DialplanCallResult['dialstatus'], callerCause: number, callerSource: string) => {
+      if (caller.hungUp) return;
+      result.dialstatus = dialstatus;
+      for (const leg of legs) if (leg.channel.bridgeId) model.leaveBridgeOf(leg.channel);
+      if (caller.bridgeId) model.leaveBridgeOf(caller);
+      model.destroy(caller, callerCause, 'Normal Clearing', undefined, callerSource);
+      for (const leg of legs) endLeg(leg, callerCause === 17 ? 17 : 16, callerSource);
+      if (bridge) model.bridges.delete(bridge.id);
+      this.writeCdrs(caller, options, legs, dialData);
+      resolveDone(result);
+    };
+    const ringLeg = (endpointName: string, onAnswer: (leg: Leg) => void): Leg | null => {
+      const endpoint = model.endpoints.get(endpointName);
+      if (!endpoint || !endpoint.registered) return null;
+      const channel = model.create(model.newId(), `PJSIP/${endpoint.resource}-${model.newSuffix()}`, 'pjsip', 'dialplan', { ...endpoint.callerId });
+      channel.writesOwnCdr = false;
+      channel.linkedid = caller.linkedid;
+      channel.dialplan = { context: endpoint.context, exten: 's', priority: 1, app_name: 'AppDial', app_data: '(Outgoing Line)' };
+      model.started(channel);
+      const leg: Leg = { channel, endedAt: null, bridgedUntil: null };
+      legs.push(leg);
+      const behaviour: EndpointBehaviour = endpoint.behaviour;
+      if (behaviour.kind === 'busy') channel.later(behaviour.afterMs ?? 200, () => endLeg(leg, 17, channel.name));
+      else if (behaviour.kind === 'reject') channel.later(behaviour.afterMs ?? 200, () => endLeg(leg, REJECT_CAUSE[behaviour.code] ?? 21, channel.name));
+      else if (behaviour.kind === 'answer') channel.later(behaviour.answerAfterMs, () => onAnswer(leg));
+      return leg;
+    };
+    const connect = (leg: Leg) => {
+      bridge ??= { id: randomUUID(), name: '', app: null, channels: [], creationtime: new Date() };
+      model.bridges.set(bridge.id, bridge);
+      if (!caller.bridgeId) model.joinBridge(caller, bridge);
+      model.joinBridge(leg.channel, bridge);
+    };
+
+    const ringing = options.ring.map((endpoint) =>
+      ringLeg(endpoint, (leg) => {
+        if (answered || caller.hungUp) return;
+        answered = leg;
+        result.answeredBy = endpoint;
+        caller.clearTimers();
+        model.answered(leg.channel, { name: 'AppDial', data: '(Outgoing Line)' });
+        model.answered(caller, { name: 'Dial', data: dialData });
+        // The other phones stop ringing: answered elsewhere (cause 26).
+        for (const other of legs) if (other !== leg) endLeg(other, 26, '');
+        connect(leg);
+        const transfer = options.blindTransfer;
+        if (!transfer) {
+          caller.later(options.talkMs ?? 100, () => finish('ANSWER', 16, caller.name));
+          return;
+        }
+        caller.later(transfer.afterMs, () => {
+          model.cel(leg.channel, 'BLINDTRANSFER', {
+            extra: { extension: transfer.exten, context: leg.channel.dialplan.context, bridge_id: bridge!.id, transferee_channel_name: caller.name, transferee_channel_uniqueid: caller.id },
+          });
+          leg.bridgedUntil = new Date();
+          model.leaveBridgeOf(leg.channel);
+          endLeg(leg, 16, leg.channel.name);
+          caller.dialplan = { ...caller.dialplan, exten: transfer.exten, app_name: 'Dial', app_data: `PJSIP/${transfer.endpoint}` };
+          const target = ringLeg(transfer.endpoint, (targetLeg) => {
+            result.transferAnsweredBy = transfer.endpoint;
+            model.answered(targetLeg.channel, { name: 'AppDial', data: '(Outgoing Line)' });
+            connect(targetLeg);
+            caller.later(options.talkMs ?? 100, () => finish('ANSWER', 16, caller.name));
+          });
+          if (!target) finish('ANSWER', 16, '');
+          else caller.later((options.ringSeconds ?? 20) * 1000, () => finish('ANSWER', 16, ''));
+        });
+      }),
+    );
+    if (ringing.every((leg) => leg === null)) {
+      setImmediate(() => finish('CHANUNAVAIL', 20, ''));
+      return done;
+    }
+    // Every phone refused: Dial() returns at once with their status.
+    const watch = setInterval(() => {
+      if (caller.hungUp) return clearInterval(watch);
+      if (!answered && legs.length > 0 && legs.every((l) => l.channel.hungUp)) {
+        clearInterval(watch);
+        finish(legs.some((l) => l.endedAt && model.lastCause(l.channel) === 17) ? 'BUSY' : 'NOANSWER', 16, 'dialplan/builtin');
+      }
+    }, 5);
+    if (options.cancelAfterMs !== undefined) caller.later(options.cancelAfterMs, () => !answered && finish('CANCEL', 127, caller.name));
+    caller.later((options.ringSeconds ?? 20) * 1000, () => {
+      if (answered) return;
+      for (const leg of legs) endLeg(leg, 19, '');
+      finish('NOANSWER', 16, 'dialplan/builtin');
+    });
+    return done;
+  }
+
+  /** One CDR line per caller/callee pair, on the caller's uniqueid, as Asterisk writes for Dial(). */
+  private writeCdrs(caller: SimChannel, options: DialplanCallOptions, legs: Leg[], dialData: string): void {
+    const end = new Date();
+    const seconds = (from: Date, to: Date) => Math.max(0, Math.floor((to.getTime() - from.getTime()) / 1000));
+    const base: Omit<CdrFields, 'dstchannel' | 'answer' | 'end' | 'duration' | 'billsec' | 'disposition'> = {
+      accountcode: '',
+      src: caller.caller.number,
+      dst: options.exten,
+      dcontext: caller.dialplan.context,
+      clid: `"${caller.caller.name}" <${caller.caller.number}>`,
+      channel: caller.name,
+      lastapp: 'Dial',
+      lastdata: dialData,
+      start: cdrTime(caller.creationtime),
+      amaflags: 'DOCUMENTATION',
+      uniqueid: caller.id,
+      userfield: '',
+    };
+    if (legs.length === 0) {
+      this.cdr.write({ ...base, dstchannel: '', answer: '', end: cdrTime(end), duration: seconds(caller.creationtime, end), billsec: 0, disposition: 'NO ANSWER' });
+      return;
+    }
+    for (const leg of legs) {
+      const legEnd = leg.bridgedUntil ?? leg.endedAt ?? end;
+      const cause = this.model.lastCause(leg.channel);
+      const disposition: CdrFields['disposition'] = leg.channel.answeredAt ? 'ANSWERED' : cause === 17 ? 'BUSY' : 'NO ANSWER';
+      this.cdr.write({
+        ...base,
+        dstchannel: leg.channel.name,
+        answer: leg.channel.answeredAt ? cdrTime(leg.channel.answeredAt) : '',
+        end: cdrTime(legEnd),
+        duration: seconds(caller.creationtime, legEnd),
+        billsec: leg.channel.answeredAt ? seconds(leg.channel.answeredAt, legEnd) : 0,
+        disposition,
+      });
+    }
+  }
+}

@@ -1,0 +1,159 @@
+import path from 'node:path';
+import { expect } from 'chai';
+import { io, type Socket } from 'socket.io-client';
+import { dayBounds } from '../../core/system/day-bounds';
+import { liveCallsOf } from '../../core/system/dashboard-service';
+import type { AriChannel } from '../../core/telephony/ari/ari-types';
+import type { ApiClient } from '../support/api-client';
+import { tempDir, type TestApp } from '../support/test-app';
+import { AriSimulator } from '../ari-simulator/ari-simulator';
+import { SimRegistrar } from '../ari-simulator/registrar';
+import { contributeExtensions, cradle, eventually, observation, startCallsApp } from '../calls/calls-harness';
+import { createUser, expectProblem, type CreatedUser } from './auth-fixtures';
+
+function channel(id: string, name: string, state: AriChannel['state'], caller: string, exten = '', creationtime = '2026-11-21T10:00:00.000+0000'): AriChannel {
+  return { id, name, state, caller: { name: '', number: caller }, connected: { name: '', number: '' }, accountcode: '', dialplan: { context: 'x', exten, priority: 1 }, creationtime, language: 'fr' };
+}
+
+describe('Dashboard: health, live calls, registered phones, today by status', () => {
+  describe('reading the day and the channels', () => {
+    it('takes the day in the viewer’s time zone, across DST changes', () => {
+      // 30 March 2026, 00:30 in Paris (22:30 UTC the day before); the day is 23 hours long on 29 March.
+      expect(dayBounds(new Date('2026-03-29T22:30:00Z'), 'Europe/Paris')).to.deep.equal({ from: new Date('2026-03-29T22:00:00Z'), to: new Date('2026-03-30T22:00:00Z') });
+      expect(dayBounds(new Date('2026-03-29T12:00:00Z'), 'Europe/Paris')).to.deep.equal({ from: new Date('2026-03-28T23:00:00Z'), to: new Date('2026-03-29T22:00:00Z') });
+      expect(dayBounds(new Date('2026-11-21T03:00:00Z'), 'America/Montreal')).to.deep.equal({ from: new Date('2026-11-20T05:00:00Z'), to: new Date('2026-11-21T05:00:00Z') });
+      expect(dayBounds(new Date('2026-11-21T23:59:59Z'), 'UTC')).to.deep.equal({ from: new Date('2026-11-21T00:00:00Z'), to: new Date('2026-11-22T00:00:00Z') });
+    });
+
+    it('counts a bridge once, a call being set up once, and never Local ;2 halves or snoops', () => {
+      const calls = liveCallsOf(
+        [
+          channel('a', 'PJSIP/trunk-00000001', 'Up', '0611223344', '', '2026-11-21T10:00:00.000+0000'),
+          channel('b', 'PJSIP/201-00000002', 'Up', '201', '', '2026-11-21T10:00:01.000+0000'),
+          channel('c', 'PJSIP/202-00000003', 'Ring', '202', '203', '2026-11-21T10:01:00.000+0000'),
+          channel('d', 'PJSIP/203-00000004', 'Ringing', '203'),
+          channel('e', 'Local/300@carillon-00000001;2', 'Up', '300'),
+          channel('f', 'Snoop/a-00000001', 'Up', ''),
+        ],
+        [{ id: 'bridge-1', technology: 'simple_bridge', bridge_type: 'mixing', bridge_class: 'base', creator: 'Dial', name: '', channels: ['a', 'b', 'f'] }],
+      );
+      expect(calls).to.deep.equal([
+        { id: 'bridge-1', from: '0611223344', to: '201', startedAt: '2026-11-21T10:00:00.000Z', state: 'up' },
+        { id: 'c', from: '202', to: '203', startedAt: '2026-11-21T10:01:00.000Z', state: 'ringing' },
+      ]);
+    });
+  });
+
+  describe('over HTTP and socket.io, with the ARI simulator', () => {
+    let sim: AriSimulator;
+    let registrar: SimRegistrar;
+    let t: TestApp;
+    let admin: ApiClient;
+    let agent: CreatedUser;
+    const sockets: Socket[] = [];
+
+    before(async () => {
+      sim = new AriSimulator({ defaultSoundMs: 20 });
+      await sim.start();
+      registrar = new SimRegistrar(sim);
+      sim.addEndpoint('201', { registered: false, behaviour: { kind: 'answer', answerAfterMs: 10 } });
+      sim.addEndpoint('202', { registered: false });
+      // ARI may list an endpoint the database no longer has: not a phone of this PBX.
+      sim.addEndpoint('299', { registered: true });
+      registrar.register('201', { uri: 'sip:201@192.0.2.10:5062', userAgent: 'Yealink T54W', viaAddr: '192.0.2.10', viaPort: 5062, expiresInSeconds: 600 });
+      const dir = tempDir('carillon-dashboard-');
+      t = await startCallsApp({ ariUrl: sim.url, cdrFile: path.join(dir, 'Master.csv'), dataDir: dir });
+      admin = await t.adminClient();
+      agent = await createUser(t, admin, ['agent'], 'agent');
+      contributeExtensions(t, [
+        { number: '201', name: 'Reception', userId: agent.id },
+        { number: '202', name: 'Back office' },
+      ]);
+      await eventually('ARI connected and subscribed to endpoint events', async () => cradle(t).telephony.connected && registrar.subscribedApps.has('carillon'));
+      const { from } = dayBounds(new Date(), 'Europe/Paris');
+      const today = (minutes: number) => new Date(from.getTime() + minutes * 60_000);
+      const log = cradle(t).callLogService;
+      await log.record(observation({ callKey: 'd1', startAt: today(1), destination: '201' }));
+      await log.record(observation({ callKey: 'd2', startAt: today(2), destination: '202' }));
+      await log.record(observation({ callKey: 'd3', startAt: today(3), destination: '201', talkSeconds: 0, verdict: { status: 'no_answer', origin: 'userfield' } }));
+      await log.record(observation({ callKey: 'd4', startAt: today(4), destination: '202', talkSeconds: 0, verdict: { status: 'closed', origin: 'userfield' } }));
+      await log.record(observation({ callKey: 'yesterday', startAt: new Date(from.getTime() - 60_000), destination: '201' }));
+    });
+    after(async () => {
+      for (const socket of sockets) socket.disconnect();
+      await t.stop();
+      await sim.stop();
+    });
+
+    it('gives an administrator every part: health, live calls, registered phones, today by status', async () => {
+      const res = await admin.get('/api/system/dashboard');
+      expect(res.status, res.text).to.equal(200);
+      expect(res.body.health).to.deep.include({ status: 'ok', database: { dialect: cradle(t).sequelize.getDialect(), reachable: true }, plugins: [] });
+      expect(res.body.health.telephony).to.include({ state: 'connected', connected: true });
+      expect(res.body.liveCalls).to.deep.equal([]);
+      expect(res.body.registeredPhones).to.equal(1);
+      expect(res.body.today).to.deep.include({ total: 4, byStatus: { answered: 2, no_answer: 1, closed: 1, unavailable: 0, cancelled: 0, busy: 0, failed: 0 } });
+    });
+
+    it('gives an agent only the calls of their own extensions, and nothing to a stranger', async () => {
+      const res = await agent.client.get('/api/system/dashboard');
+      expect(Object.keys(res.body)).to.deep.equal(['today']);
+      expect(res.body.today).to.deep.include({ total: 2, byStatus: { answered: 1, no_answer: 1, closed: 0, unavailable: 0, cancelled: 0, busy: 0, failed: 0 } });
+      expectProblem(await t.client().get('/api/system/dashboard'), 401, 'unauthenticated');
+    });
+
+    it('shows a live call and tells connected dashboards over socket.io when calls change', async () => {
+      const socket = io(t.url, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie: admin.cookie! } });
+      sockets.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      const agentSocket = io(t.url, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie: agent.client.cookie! } });
+      sockets.push(agentSocket);
+      const agentHeard: string[] = [];
+      agentSocket.on('calls.liveChanged', (payload: { type: string }) => agentHeard.push(payload.type));
+      await new Promise<void>((resolve) => agentSocket.once('connect', () => resolve()));
+
+      const heard: Array<{ type: string }> = [];
+      socket.on('calls.liveChanged', (payload: { type: string }) => heard.push(payload));
+      const call = await cradle(t).telephony.originate({ endpoint: 'PJSIP/201', callerId: { name: 'Carillon', number: '0100000001' } });
+      const answered = await call.answered;
+      const live = await eventually('the live call on the dashboard', async () => {
+        const body = (await admin.get('/api/system/dashboard')).body;
+        return body.liveCalls.length === 1 && body.liveCalls;
+      });
+      expect(live[0]).to.include({ id: answered.id, state: 'up' });
+      await answered.hangup();
+      await call.ended;
+      await eventually('started, answered and ended events', async () => ['started', 'answered', 'ended'].every((type) => heard.some((e) => e.type === type)));
+      expect(Object.keys(heard[0]).sort()).to.deep.equal(['at', 'type']);
+      expect((await admin.get('/api/system/dashboard')).body.liveCalls).to.deep.equal([]);
+      // Agents (calls.read.own) are not told about every call of the PBX.
+      expect(agentHeard).to.deep.equal([]);
+    });
+
+    it('tells open telephony pages that a resource changed, to users who may read them', async () => {
+      const [adminSocket, agentSocket] = sockets;
+      const heard = new Promise<unknown>((resolve) => adminSocket.once('telephony.resourceChanged', resolve));
+      const agentHeard: unknown[] = [];
+      agentSocket.on('telephony.resourceChanged', (payload: unknown) => agentHeard.push(payload));
+      const created = await admin.post('/api/telephony/extensions', { number: '2401', name: 'Live update' });
+      expect(created.status, created.text).to.equal(201);
+      expect(await heard).to.deep.equal({ resource: 'extension', action: 'created', id: created.body.id });
+      expect(agentHeard).to.deep.equal([]);
+    });
+
+    it('says unknown (null) for what Asterisk cannot tell while it is unreachable', async () => {
+      const todayBefore = (await admin.get('/api/system/dashboard')).body.today;
+      await sim.stop();
+      await eventually('ARI disconnected', async () => !cradle(t).telephony.connected);
+      const res = await admin.get('/api/system/dashboard');
+      expect(res.body.health.status).to.equal('degraded');
+      expect(res.body.health.telephony.connected).to.equal(false);
+      expect(res.body.liveCalls).to.equal(null);
+      expect(res.body.registeredPhones).to.equal(null);
+      expect(res.body.today).to.deep.equal(todayBefore);
+    });
+  });
+});

@@ -1,0 +1,172 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import { create } from 'xmlbuilder2';
+import { allLogs } from '../core/auth-fixtures';
+import { createExtension, digestAuthorization, grandstreamValues, phoneGet, sipPassword, startProvisioningApp, tftpGet, UA_GRP2614, writeFirmware, type ProvisioningApp } from './provisioning-harness';
+
+const MAC = 'c074ad000001';
+const execFileAsync = promisify(execFile);
+
+describe('Provisioning files over HTTP and TFTP', () => {
+  let app: ProvisioningApp;
+  let extension: { id: number; number: string; sipUsername: string };
+  let password: string;
+  let deviceId: number;
+
+  before(async () => {
+    app = await startProvisioningApp();
+    extension = await createExtension(app.admin, '201', 'Accueil <Rez-de-chaussée> & "Hall"');
+    password = await sipPassword(app.admin, extension.id);
+  });
+  after(() => app.t.stop());
+
+  it('records an unknown phone as unassigned from its User-Agent and file name, and serves it nothing secret', async () => {
+    const res = await phoneGet(app.t.url, `cfg${MAC}.xml`);
+    expect(res.status).to.equal(200);
+    const values = grandstreamValues(res.body);
+    expect(values.get('P271')).to.equal('0');
+    expect(values.get('P34')).to.equal('');
+    expect(values.get('P2'), 'no admin password').to.equal(undefined);
+    expect(values.get('P1361')).to.equal('');
+    const list = await app.admin.get('/api/provisioning/devices?status=unassigned');
+    expect(list.status, list.text).to.equal(200);
+    expect(list.body.items).to.have.length(1);
+    expect(list.body.items[0]).to.deep.include({ mac: MAC, macAddress: 'c0:74:ad:00:00:01', vendor: 'grandstream', model: 'GRP2614', firmware: '1.0.9.103', status: 'unassigned', lastIp: '127.0.0.1', lastFile: `cfg${MAC}.xml` });
+    deviceId = list.body.items[0].id;
+  });
+
+  it('serves the assigned extension in Grandstream P-values, every value escaped for XML', async () => {
+    const assigned = await app.admin.post(`/api/provisioning/devices/${deviceId}/assign`, { extensionIds: [extension.id], timeZone: 'Europe/Paris', language: 'fr', label: 'Accueil' });
+    expect(assigned.status, assigned.text).to.equal(200);
+    const res = await phoneGet(app.t.url, `cfg${MAC}.xml`);
+    expect(res.status).to.equal(200);
+    expect(res.headers.get('content-type')).to.match(/^application\/xml/);
+    expect(res.headers.get('cache-control')).to.equal('no-store');
+    const text = res.body.toString();
+    expect(text).to.include('Accueil &lt;Rez-de-chauss\u00e9e&gt; &amp; &quot;Hall&quot;');
+    const values = grandstreamValues(res.body);
+    const host = new URL(app.t.url).host;
+    expect(Object.fromEntries(['P271', 'P47', 'P35', 'P36', 'P34', 'P3', 'P270', 'P237', 'P212', 'P64', 'P246', 'P1362', 'P330'].map((p) => [p, values.get(p)]))).to.deep.equal({
+      P271: '1',
+      P47: '127.0.0.1',
+      P35: extension.sipUsername,
+      P36: extension.sipUsername,
+      P34: password,
+      P3: 'Accueil <Rez-de-chaussée> & "Hall"',
+      P270: 'Accueil <Rez-de-chaussée> & "Hall"',
+      P237: `${host}/provisioning`,
+      P212: '1',
+      P64: 'customize',
+      P246: 'CET-1CEST,M3.5.0,M10.5.0/3',
+      P1362: 'fr',
+      P330: '0',
+    });
+    // The generated admin password and the config-server credentials are in the file, and shown on demand.
+    const secrets = await app.admin.post(`/api/provisioning/devices/${deviceId}/secrets/reveal`);
+    expect(secrets.status, secrets.text).to.equal(200);
+    expect(values.get('P2')).to.equal(secrets.body.adminPassword);
+    expect(values.get('P1360')).to.equal(secrets.body.httpUsername);
+    expect(values.get('P1361')).to.equal(secrets.body.httpPassword);
+    expect(secrets.body.adminPassword).to.match(/^[A-Za-z0-9]{16}$/);
+  });
+
+  it('answers cfg<mac>, cfg<mac>.xml and the upper-case forms with the same file', async () => {
+    const forms = [`cfg${MAC}.xml`, `cfg${MAC}`, `cfg${MAC.toUpperCase()}.xml`, `cfg${MAC.toUpperCase()}`];
+    const bodies = await Promise.all(forms.map((f) => phoneGet(app.t.url, f)));
+    for (const res of bodies) expect(res.status).to.equal(200);
+    // Same settings (comments carry nothing variable either).
+    for (const res of bodies.slice(1)) expect(res.body.equals(bodies[0]!.body)).to.equal(true);
+    expect((await phoneGet(app.t.url, 'cfg.xml')).status).to.equal(404);
+  });
+
+  it('serves the same bytes over TFTP, negotiating the block size, before the phone has used its credentials', async () => {
+    const http = await phoneGet(app.t.url, `cfg${MAC}.xml`);
+    const small = await tftpGet(app.tftpPort, `cfg${MAC}.xml`, 512);
+    const large = await tftpGet(app.tftpPort, `cfg${MAC}.xml`, 1428);
+    expect(small.blockSize).to.equal(512);
+    expect(large.blockSize).to.equal(1428);
+    expect(http.body.length).to.be.greaterThan(1428);
+    // The SIP host is this machine's address on the phone's network (loopback here), HTTP the way back.
+    const values = grandstreamValues(large.body);
+    expect(values.get('P212')).to.equal('1');
+    expect(values.get('P34')).to.equal(password);
+    expect(small.body.equals(large.body)).to.equal(true);
+    // Over HTTP the Host header names the server; over TFTP, the local address and HTTP port: the same here.
+    expect(large.body.equals(http.body)).to.equal(true);
+  });
+
+  it("serves the same file to Debian's tftp-hpa client (plain RFC 1350, 512-byte blocks)", async function () {
+    if (!fs.existsSync('/usr/bin/tftp')) this.skip();
+    const target = path.join(app.t.dataDir, 'tftp-hpa.xml');
+    await execFileAsync('/usr/bin/tftp', ['-m', 'binary', '127.0.0.1', String(app.tftpPort), '-c', 'get', `cfg${MAC}.xml`, target], { timeout: 10_000 });
+    const http = await phoneGet(app.t.url, `cfg${MAC}.xml`);
+    expect(fs.readFileSync(target).equals(http.body)).to.equal(true);
+  });
+
+  it('requires the config-server credentials (Digest or Basic) once the phone has used them; TFTP then only points to HTTP', async () => {
+    const { body: secrets } = await app.admin.post(`/api/provisioning/devices/${deviceId}/secrets/reveal`);
+    const path = `/provisioning/cfg${MAC}.xml`;
+    const challenge = await fetch(`${app.t.url}${path}`, { headers: { 'user-agent': UA_GRP2614, authorization: 'Digest username="nobody"' } });
+    // Not confirmed yet: served even with wrong credentials (the phone may hold old ones).
+    expect(challenge.status).to.equal(200);
+    const first = await fetch(`${app.t.url}${path}`, { headers: { 'user-agent': UA_GRP2614, authorization: `Basic ${Buffer.from(`${secrets.httpUsername}:${secrets.httpPassword}`).toString('base64')}` } });
+    expect(first.status).to.equal(200);
+
+    const refused = await phoneGet(app.t.url, `cfg${MAC}.xml`);
+    expect(refused.status).to.equal(401);
+    const challenges = refused.headers.get('www-authenticate') ?? '';
+    expect(challenges).to.match(/Digest realm="Carillon provisioning", qop="auth"/).and.to.match(/Basic realm=/);
+    const digest = digestAuthorization(challenges, secrets.httpUsername, secrets.httpPassword, path);
+    const authenticated = await phoneGet(app.t.url, `cfg${MAC}.xml`, { authorization: digest });
+    expect(authenticated.status).to.equal(200);
+    expect(grandstreamValues(authenticated.body).get('P34')).to.equal(password);
+    const wrong = await phoneGet(app.t.url, `cfg${MAC}.xml`, { authorization: digestAuthorization(challenges, secrets.httpUsername, 'wrong', path) });
+    expect(wrong.status).to.equal(401);
+
+    const overTftp = grandstreamValues((await tftpGet(app.tftpPort, `cfg${MAC}.xml`)).body);
+    expect(overTftp.get('P212')).to.equal('1');
+    expect(overTftp.get('P237')).to.match(/\/provisioning$/);
+    for (const secret of ['P34', 'P2', 'P1360', 'P1361', 'P271']) expect(overTftp.has(secret), secret).to.equal(false);
+  });
+
+  it('serves firmware files from the firmware folder, and nothing outside it', async () => {
+    const bytes = Buffer.alloc(5000, 7);
+    writeFirmware(app.t, 'grp2614fw.bin', bytes);
+    const res = await phoneGet(app.t.url, 'firmware/grp2614fw.bin');
+    expect(res.status).to.equal(200);
+    expect(res.body.equals(bytes)).to.equal(true);
+    expect((await tftpGet(app.tftpPort, 'firmware/grp2614fw.bin')).body.equals(bytes)).to.equal(true);
+    expect((await phoneGet(app.t.url, 'firmware/..%2Fsecret.key')).status).to.equal(404);
+    expect((await phoneGet(app.t.url, 'firmware/missing.bin')).status).to.equal(404);
+  });
+
+  it('logs every file served without its secrets', async () => {
+    const served = app.t.logs.filter((l) => l.msg === 'provisioning file served');
+    expect(served.length).to.be.greaterThan(5);
+    expect(served.some((l) => l.protocol === 'tftp' && l.file === `cfg${MAC}.xml`)).to.equal(true);
+    const { body: secrets } = await app.admin.post(`/api/provisioning/devices/${deviceId}/secrets/reveal`);
+    const logs = allLogs(app.t);
+    for (const secret of [password, secrets.adminPassword, secrets.httpPassword]) expect(logs).not.to.include(secret);
+  });
+
+  it('produces well-formed XML for a phone whose keys and overrides carry awkward text', async () => {
+    const res = await app.admin.patch(`/api/provisioning/devices/${deviceId}`, {
+      keys: [{ where: 'phone', index: 2, type: 'speed_dial', value: '0612345678', label: 'Mère & <fils> "--"', account: 1 }],
+      extraValues: { P1376: '0', 'pks.vpk.settings.mode': 'Account & <Mode>' },
+    });
+    expect(res.status, res.text).to.equal(200);
+    const { body: secrets } = await app.admin.post(`/api/provisioning/devices/${deviceId}/secrets/reveal`);
+    const file = await phoneGet(app.t.url, `cfg${MAC}.xml`, { authorization: `Basic ${Buffer.from(`${secrets.httpUsername}:${secrets.httpPassword}`).toString('base64')}` });
+    expect(() => create(file.body.toString())).not.to.throw();
+    const values = grandstreamValues(file.body);
+    expect(values.get('P1365')).to.equal('speeddial');
+    expect(values.get('P1467')).to.equal('Mère & <fils> "--"');
+    expect(values.get('P1468')).to.equal('0612345678');
+    expect(values.get('P1376')).to.equal('0');
+    expect(values.get('pks.vpk.settings.mode')).to.equal('Account & <Mode>');
+    expect(UA_GRP2614).to.include('GRP2614');
+  });
+});

@@ -1,0 +1,120 @@
+import { useState } from 'preact/hooks';
+import { http, type Paged } from '../../lib/api';
+import { Page, Pager, useLoad } from '../../lib/components';
+import { formatDate, t, useI18n } from '../../lib/i18n';
+import { DataTable, LoadStatus } from '../../lib/list';
+import { can } from '../../shell/session';
+
+interface AuditEntry {
+  id: number;
+  at: string;
+  userId: number | null;
+  actor: string | null;
+  action: string;
+  target: string | null;
+  method: string | null;
+  path: string | null;
+  status: number | null;
+  ip: string | null;
+  requestId: string | null;
+  details: Record<string, unknown> | null;
+}
+
+const LIMIT = 50;
+
+/** `datetime-local` values are in the browser's zone; the API wants an instant. */
+function toInstant(local: string): string | undefined {
+  if (!local) return undefined;
+  const date = new Date(local);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+export default function AuditPage() {
+  useI18n();
+  const [filters, setFilters] = useState({ action: '', from: '', to: '', userId: '' });
+  // Who did it: a list of people for those who may see users, nothing to guess for the others.
+  const users = useLoad(
+    (signal) => (can('users.read') ? http.get<Paged<{ id: number; displayName: string; email: string }>>('/api/users', { limit: 500 }, signal).then((r) => r.items) : Promise.resolve([])),
+    [],
+  );
+  const [offset, setOffset] = useState(0);
+  const [open, setOpen] = useState<number | null>(null);
+  const list = useLoad(
+    (signal) =>
+      http.get<Paged<AuditEntry>>('/api/audit', { action: filters.action.trim(), userId: filters.userId, from: toInstant(filters.from), to: toInstant(filters.to), limit: LIMIT, offset }, signal),
+    [filters.action, filters.from, filters.to, filters.userId, offset],
+  );
+  const setFilter = (name: keyof typeof filters) => (e: Event) => {
+    setFilters({ ...filters, [name]: (e.currentTarget as HTMLInputElement | HTMLSelectElement).value });
+    setOffset(0);
+  };
+  return (
+    <Page title={t('page.audit')} wide>
+      <form class="toolbar" role="search" onSubmit={(e) => e.preventDefault()}>
+        <div class="field">
+          <label for="audit-action">{t('audit.action')}</label>
+          <input id="audit-action" type="search" value={filters.action} placeholder="users." onInput={setFilter('action')} aria-describedby="audit-action-hint" />
+          <p class="hint" id="audit-action-hint">
+            {t('audit.actionHint')}
+          </p>
+        </div>
+        {users.data && users.data.length > 0 && (
+          <div class="field">
+            <label for="audit-user">{t('audit.actor')}</label>
+            <select id="audit-user" value={filters.userId} onChange={setFilter('userId')}>
+              <option value="">{t('audit.anyone')}</option>
+              {users.data.map((u) => (
+                <option key={u.id} value={String(u.id)}>
+                  {u.displayName} ({u.email})
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
+        <div class="field">
+          <label for="audit-from">{t('audit.from')}</label>
+          <input id="audit-from" type="datetime-local" value={filters.from} onInput={setFilter('from')} />
+        </div>
+        <div class="field">
+          <label for="audit-to">{t('audit.to')}</label>
+          <input id="audit-to" type="datetime-local" value={filters.to} onInput={setFilter('to')} />
+        </div>
+      </form>
+      <LoadStatus load={list} />
+      {list.data && (
+        <>
+          <DataTable
+            testId="audit-table"
+            columns={[t('audit.at'), t('audit.actor'), t('audit.action'), t('audit.target'), t('audit.status'), t('audit.ip')]}
+            empty={list.data.items.length === 0 && t('common.empty')}
+          >
+            {list.data.items.map((entry) => (
+              <tr key={entry.id}>
+                <td data-label={t('audit.at')}>{formatDate(entry.at)}</td>
+                <td data-label={t('audit.actor')}>{entry.actor ?? (entry.userId ? `#${entry.userId}` : t('audit.system'))}</td>
+                <td data-label={t('audit.action')}>
+                  <code>{entry.action}</code>
+                  {entry.details && (
+                    <>
+                      {' '}
+                      <button type="button" class="link" aria-expanded={open === entry.id ? 'true' : 'false'} onClick={() => setOpen(open === entry.id ? null : entry.id)}>
+                        {t('audit.details')}
+                      </button>
+                      {open === entry.id && <pre class="secret">{JSON.stringify(entry.details, null, 2)}</pre>}
+                    </>
+                  )}
+                </td>
+                <td data-label={t('audit.target')}>{entry.target}</td>
+                <td data-label={t('audit.status')}>
+                  {entry.status !== null && <span class={`badge ${entry.status < 400 ? 'badge-ok' : 'badge-error'}`}>{entry.status}</span>}
+                </td>
+                <td data-label={t('audit.ip')}>{entry.ip}</td>
+              </tr>
+            ))}
+          </DataTable>
+          <Pager offset={offset} limit={LIMIT} total={list.data.total} onOffset={setOffset} />
+        </>
+      )}
+    </Page>
+  );
+}
