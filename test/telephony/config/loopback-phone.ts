@@ -6,9 +6,20 @@ import { EventEmitter } from 'node:events';
  * A minimal SIP phone over UDP for tests against a real Asterisk (no SIP tool is installed on
  * the machines): it registers with digest authentication, answers OPTIONS (qualify), and
  * treats incoming INVITEs as told: answer after a delay, busy (486), or ring until cancelled.
- * It sends no media; Asterisk does not need any to bridge, record or hang up.
+ * Once a call is up it sends G.711 silence every 20 ms: MixMonitor opens its file only with the
+ * first audio frame, so a call without RTP is never recorded. It answers NOTIFYs with 200 and
+ * keeps them (a provisioning reboot is a check-sync NOTIFY), and can blind-transfer its
+ * outgoing call (REFER).
  */
 export type PhoneBehaviour = { kind: 'answer'; afterMs: number } | { kind: 'busy' } | { kind: 'ring' };
+
+/** A NOTIFY the phone received (and answered 200). */
+export interface ReceivedNotify {
+  requestUri: string;
+  event: string;
+  contentType: string;
+  body: string;
+}
 
 interface SipMessage {
   firstLine: string;
@@ -53,24 +64,39 @@ export class LoopbackPhone extends EventEmitter {
   behaviour: PhoneBehaviour = { kind: 'answer', afterMs: 300 };
   private socket = dgram.createSocket('udp4');
   private port = 0;
+  /** RTP leaves from its own socket, the port the SDP offers and answers name. */
+  private rtpSocket = dgram.createSocket('udp4');
+  private rtpPort = 0;
+  private media = new Map<string, NodeJS.Timeout>();
+  readonly notifies: ReceivedNotify[] = [];
+  /** Incoming calls answered and not ended yet (newest last), for hangupIncoming(). */
+  private answeredIncoming: string[] = [];
   private cseq = 1;
   private readonly callId = `${tag()}@carillon-test`;
   private readonly fromTag = tag();
   private pending = new Map<string, (m: SipMessage) => void>();
   private timers = new Set<NodeJS.Timeout>();
 
+  /** Its address: another loopback address (127.0.0.2) lets a trunk identified by IP coexist with phones on 127.0.0.1. */
+  readonly host: string;
+
   constructor(
     readonly username: string,
     private readonly password: string,
     private readonly server: { host: string; port: number },
+    options: { host?: string } = {},
   ) {
     super();
+    this.host = options.host ?? '127.0.0.1';
   }
 
   async start(): Promise<void> {
     this.socket.on('message', (buf, from) => this.receive(parse(buf.toString('utf8')), { host: from.address, port: from.port }));
-    await new Promise<void>((resolve) => this.socket.bind(0, '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve) => this.socket.bind(0, this.host, () => resolve()));
     this.port = this.socket.address().port;
+    this.rtpSocket.on('message', () => undefined);
+    await new Promise<void>((resolve) => this.rtpSocket.bind(0, this.host, () => resolve()));
+    this.rtpPort = this.rtpSocket.address().port;
   }
 
   /** The UDP port it listens on (0 before start()): where a trunk towards it points. */
@@ -80,7 +106,9 @@ export class LoopbackPhone extends EventEmitter {
 
   async stop(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
+    for (const callId of [...this.media.keys()]) this.stopMedia(callId);
     await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+    await new Promise<void>((resolve) => this.rtpSocket.close(() => resolve()));
   }
 
   /** REGISTER (with digest authentication); resolves with the final status code. */
@@ -100,13 +128,13 @@ export class LoopbackPhone extends EventEmitter {
     const cseq = this.cseq++;
     const lines = [
       `REGISTER ${uri} SIP/2.0`,
-      `Via: SIP/2.0/UDP 127.0.0.1:${this.port};rport;branch=${branch}`,
+      `Via: SIP/2.0/UDP ${this.host}:${this.port};rport;branch=${branch}`,
       'Max-Forwards: 70',
       `From: <sip:${this.username}@${this.server.host}>;tag=${this.fromTag}`,
       `To: <sip:${this.username}@${this.server.host}>`,
       `Call-ID: ${this.callId}`,
       `CSeq: ${cseq} REGISTER`,
-      `Contact: <sip:${this.username}@127.0.0.1:${this.port}>`,
+      `Contact: <sip:${this.username}@${this.host}:${this.port}>`,
       `Expires: ${expires}`,
       'User-Agent: carillon-loopback-phone',
     ];
@@ -142,13 +170,13 @@ export class LoopbackPhone extends EventEmitter {
       const cseq = this.cseq++;
       const branch = `z9hG4bK${tag()}`;
       const common = [
-        `Via: SIP/2.0/UDP 127.0.0.1:${this.port};rport;branch=${branch}`,
+        `Via: SIP/2.0/UDP ${this.host}:${this.port};rport;branch=${branch}`,
         'Max-Forwards: 70',
         `From: <sip:${this.username}@${this.server.host}>;tag=${fromTag}`,
         `To: <sip:${number}@${this.server.host}>`,
         `Call-ID: ${callId}`,
       ];
-      const lines = [`INVITE ${uri} SIP/2.0`, ...common, `CSeq: ${cseq} INVITE`, `Contact: <sip:${this.username}@127.0.0.1:${this.port}>`, 'User-Agent: carillon-loopback-phone'];
+      const lines = [`INVITE ${uri} SIP/2.0`, ...common, `CSeq: ${cseq} INVITE`, `Contact: <sip:${this.username}@${this.host}:${this.port}>`, 'User-Agent: carillon-loopback-phone'];
       if (challenge) lines.push(`${challenge.startsWith('proxy') ? 'Proxy-Authorization' : 'Authorization'}: ${this.authorization(challenge.replace(/^proxy /, ''), 'INVITE', uri)}`);
       lines.push('Content-Type: application/sdp', `Content-Length: ${Buffer.byteLength(offer)}`, '', offer);
       const final = new Promise<SipMessage>((resolve, reject) => {
@@ -181,8 +209,9 @@ export class LoopbackPhone extends EventEmitter {
       }
       const remote = /<([^>]+)>/.exec(header(response, 'contact'))?.[1] ?? uri;
       this.dialog = { callId, fromTag, to, remote, number };
+      this.startMedia(callId, response.body);
       this.send(
-        [`ACK ${remote} SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:${this.port};rport;branch=z9hG4bK${tag()}`, 'Max-Forwards: 70', common[2], `To: ${to}`, `Call-ID: ${callId}`, `CSeq: ${cseq} ACK`, 'Content-Length: 0', '', ''].join('\r\n'),
+        [`ACK ${remote} SIP/2.0`, `Via: SIP/2.0/UDP ${this.host}:${this.port};rport;branch=z9hG4bK${tag()}`, 'Max-Forwards: 70', common[2], `To: ${to}`, `Call-ID: ${callId}`, `CSeq: ${cseq} ACK`, 'Content-Length: 0', '', ''].join('\r\n'),
         this.server,
       );
       return code;
@@ -195,6 +224,7 @@ export class LoopbackPhone extends EventEmitter {
     const dialog = this.dialog;
     if (!dialog) throw new Error('no answered call to hang up');
     this.dialog = null;
+    this.stopMedia(dialog.callId);
     const branch = `z9hG4bK${tag()}`;
     const reply = new Promise<SipMessage>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no answer to BYE')), 5000);
@@ -208,7 +238,7 @@ export class LoopbackPhone extends EventEmitter {
     this.send(
       [
         `BYE ${dialog.remote} SIP/2.0`,
-        `Via: SIP/2.0/UDP 127.0.0.1:${this.port};rport;branch=${branch}`,
+        `Via: SIP/2.0/UDP ${this.host}:${this.port};rport;branch=${branch}`,
         'Max-Forwards: 70',
         `From: <sip:${this.username}@${this.server.host}>;tag=${dialog.fromTag}`,
         `To: ${dialog.to}`,
@@ -223,17 +253,114 @@ export class LoopbackPhone extends EventEmitter {
     return Number((await reply).firstLine.split(' ')[1]);
   }
 
+  /**
+   * Blind transfer of the answered outgoing call to `number` (REFER in the dialog); resolves with
+   * the answer's status code (202). Asterisk then sends NOTIFYs about the transfer and a BYE.
+   */
+  async transfer(number: string): Promise<number> {
+    const dialog = this.dialog;
+    if (!dialog) throw new Error('no answered call to transfer');
+    return this.inDialog('REFER', dialog.remote, {
+      callId: dialog.callId,
+      from: `<sip:${this.username}@${this.server.host}>;tag=${dialog.fromTag}`,
+      to: dialog.to,
+      extra: [`Refer-To: <sip:${number}@${this.server.host}:${this.server.port}>`, `Referred-By: <sip:${this.username}@${this.server.host}>`, `Contact: <sip:${this.username}@${this.host}:${this.port}>`],
+    });
+  }
+
+  /** Ends the newest answered incoming call (BYE from the callee's side); resolves with the answer's status code. */
+  async hangupIncoming(): Promise<number> {
+    const callId = this.answeredIncoming.pop();
+    const invite = callId ? this.invites.get(callId) : undefined;
+    if (!callId || !invite) throw new Error('no answered incoming call to hang up');
+    this.stopMedia(callId);
+    const remote = /<([^>]+)>/.exec(header(invite.request, 'contact'))?.[1] ?? `sip:${this.server.host}:${this.server.port}`;
+    return this.inDialog('BYE', remote, { callId, from: `${header(invite.request, 'to')};tag=${invite.toTag}`, to: header(invite.request, 'from'), extra: [] });
+  }
+
+  /** Whether a call (either direction) is still up. */
+  get inCall(): boolean {
+    return this.dialog !== null || this.answeredIncoming.length > 0;
+  }
+
+  private inDialog(method: string, requestUri: string, d: { callId: string; from: string; to: string; extra: string[] }): Promise<number> {
+    const branch = `z9hG4bK${tag()}`;
+    const reply = new Promise<SipMessage>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(branch);
+        reject(new Error(`no answer to ${method}`));
+      }, 5000);
+      this.timers.add(timer);
+      this.pending.set(branch, (m) => {
+        if (/^SIP\/2\.0 1\d\d/.test(m.firstLine)) return;
+        clearTimeout(timer);
+        this.pending.delete(branch);
+        resolve(m);
+      });
+    });
+    this.send(
+      [
+        `${method} ${requestUri} SIP/2.0`,
+        `Via: SIP/2.0/UDP ${this.host}:${this.port};rport;branch=${branch}`,
+        'Max-Forwards: 70',
+        `From: ${d.from}`,
+        `To: ${d.to}`,
+        `Call-ID: ${d.callId}`,
+        `CSeq: ${this.cseq++} ${method}`,
+        ...d.extra,
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\r\n'),
+      this.server,
+    );
+    return reply.then((m) => Number(m.firstLine.split(' ')[1]));
+  }
+
+  /** G.711 silence every 20 ms to the address and port of the other side's SDP, until stopMedia(). */
+  private startMedia(callId: string, sdp: string): void {
+    this.stopMedia(callId);
+    const host = /c=IN IP4 ([\d.]+)/.exec(sdp)?.[1];
+    const media = /m=audio (\d+) RTP\/AVP ([\d ]+)/.exec(sdp);
+    if (!host || !media) return;
+    const port = Number(media[1]);
+    const pt = Number(media[2].split(' ').find((p) => p === '8' || p === '0') ?? '8');
+    const ssrc = randomBytes(4).readUInt32BE(0);
+    let seq = randomBytes(2).readUInt16BE(0);
+    let timestamp = randomBytes(4).readUInt32BE(0);
+    // A-law silence is 0xD5, µ-law silence 0xFF.
+    const payload = Buffer.alloc(160, pt === 8 ? 0xd5 : 0xff);
+    const timer = setInterval(() => {
+      const packet = Buffer.alloc(12);
+      packet[0] = 0x80;
+      packet[1] = pt;
+      packet.writeUInt16BE(seq, 2);
+      packet.writeUInt32BE(timestamp >>> 0, 4);
+      packet.writeUInt32BE(ssrc, 8);
+      seq = (seq + 1) & 0xffff;
+      timestamp = (timestamp + 160) >>> 0;
+      this.rtpSocket.send(Buffer.concat([packet, payload]), port, host);
+    }, 20);
+    this.media.set(callId, timer);
+  }
+
+  private stopMedia(callId: string): void {
+    const timer = this.media.get(callId);
+    if (timer) clearInterval(timer);
+    this.media.delete(callId);
+  }
+
   private dialog: { callId: string; fromTag: string; to: string; remote: string; number: string } | null = null;
 
   private sdp(payloads: string, first: string): string {
     const names: Record<string, string> = { '8': 'PCMA', '0': 'PCMU' };
     return [
       'v=0',
-      `o=- ${Date.now()} 1 IN IP4 127.0.0.1`,
+      `o=- ${Date.now()} 1 IN IP4 ${this.host}`,
       's=-',
-      'c=IN IP4 127.0.0.1',
+      `c=IN IP4 ${this.host}`,
       't=0 0',
-      `m=audio ${this.port + 2} RTP/AVP ${payloads}`,
+      `m=audio ${this.rtpPort} RTP/AVP ${payloads}`,
       ...payloads.split(' ').map((pt) => `a=rtpmap:${pt} ${names[pt] ?? names[first]}/8000`),
       'a=sendrecv',
       '',
@@ -278,11 +405,21 @@ export class LoopbackPhone extends EventEmitter {
     else if (method === 'CANCEL') {
       this.respond(m, 200, 'OK', source);
       const invite = this.invites.get(header(m, 'call-id'));
-      if (invite) this.respond(invite.request, 487, 'Request Terminated', source, invite.toTag);
+      // Ringing only: a CANCEL crossing the 200 changes nothing (the caller then sends BYE).
+      if (invite && !this.answeredIncoming.includes(header(m, 'call-id'))) this.respond(invite.request, 487, 'Request Terminated', source, invite.toTag);
       this.emit('cancelled', header(m, 'call-id'));
     } else if (method === 'BYE') {
       this.respond(m, 200, 'OK', source);
-      this.emit('bye', header(m, 'call-id'));
+      const callId = header(m, 'call-id');
+      this.stopMedia(callId);
+      if (this.dialog?.callId === callId) this.dialog = null;
+      this.answeredIncoming = this.answeredIncoming.filter((id) => id !== callId);
+      this.emit('bye', callId);
+    } else if (method === 'NOTIFY') {
+      const notify: ReceivedNotify = { requestUri: m.firstLine.split(' ')[1] ?? '', event: header(m, 'event'), contentType: header(m, 'content-type'), body: m.body };
+      this.notifies.push(notify);
+      this.respond(m, 200, 'OK', source);
+      this.emit('notify', notify);
     } else if (method === 'ACK') {
       // Nothing to do: the dialog is up (after 200) or over (after an error answer).
     } else this.respond(m, 501, 'Not Implemented', source);
@@ -292,7 +429,16 @@ export class LoopbackPhone extends EventEmitter {
 
   private invite(m: SipMessage, source: { host: string; port: number }): void {
     const callId = header(m, 'call-id');
-    if (this.invites.has(callId)) return; // a retransmission
+    const known = this.invites.get(callId);
+    if ((known || this.dialog?.callId === callId) && /;tag=/.test(header(m, 'to'))) {
+      // A re-INVITE in an answered dialog (media update): accept it and follow the new address.
+      const offered = /m=audio \d+ RTP\/AVP ([\d ]+)/.exec(m.body)?.[1].split(' ') ?? ['8'];
+      const pt = offered.find((p) => p === '8' || p === '0') ?? '8';
+      this.respond(m, 200, 'OK', source, undefined, this.sdp(pt, pt));
+      if (this.media.has(callId)) this.startMedia(callId, m.body);
+      return;
+    }
+    if (known) return; // a retransmission
     const toTag = tag();
     this.invites.set(callId, { request: m, toTag });
     // What a trunk's far end is shown of the caller: From and P-Asserted-Identity (send_pai).
@@ -310,6 +456,8 @@ export class LoopbackPhone extends EventEmitter {
       const pt = offered.find((p) => p === '8' || p === '0') ?? '8';
       const sdp = this.sdp(pt, pt);
       this.respond(m, 200, 'OK', source, toTag, sdp);
+      this.answeredIncoming.push(callId);
+      this.startMedia(callId, m.body);
       this.emit('answered', callId);
     }, behaviour.afterMs);
     this.timers.add(timer);
@@ -320,7 +468,7 @@ export class LoopbackPhone extends EventEmitter {
     const lines = [`SIP/2.0 ${code} ${reason}`];
     for (const via of all(m, 'via')) lines.push(`Via: ${via}`);
     lines.push(`From: ${header(m, 'from')}`, `To: ${toTag && !/;tag=/.test(toHeader) ? `${toHeader};tag=${toTag}` : toHeader}`, `Call-ID: ${header(m, 'call-id')}`, `CSeq: ${header(m, 'cseq')}`);
-    if (code >= 180 && code < 300) lines.push(`Contact: <sip:${this.username}@127.0.0.1:${this.port}>`);
+    if (code >= 180 && code < 300) lines.push(`Contact: <sip:${this.username}@${this.host}:${this.port}>`);
     if (sdp) lines.push('Content-Type: application/sdp');
     lines.push(`Content-Length: ${Buffer.byteLength(sdp ?? '')}`, '', sdp ?? '');
     this.send(lines.join('\r\n'), to);
