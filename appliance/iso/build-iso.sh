@@ -60,6 +60,9 @@ install -m 0755 appliance/iso/install-carillon "$LIVE/usr/local/sbin/install-car
 install -m 0644 appliance/iso/carillon-installer.service "$LIVE/etc/systemd/system/carillon-installer.service"
 chroot "$LIVE" systemctl enable carillon-installer.service >/dev/null 2>&1
 chroot "$LIVE" passwd -l root >/dev/null
+# No login prompt on the serial console (root is locked: nobody could log in), and agetty's
+# hang-up of ttyS0 would cut the installer's copy of its messages there.
+ln -sf /dev/null "$LIVE/etc/systemd/system/serial-getty@ttyS0.service"
 echo carillon-installer > "$LIVE/etc/hostname"
 chroot "$LIVE" apt-get clean
 
