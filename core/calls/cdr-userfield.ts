@@ -16,8 +16,12 @@ const DIRECTIONS: Record<string, DialplanUserfield['direction']> = { in: 'inboun
 export function parseUserfield(userfield: string): DialplanUserfield | null {
   const parts = userfield.trim().split(';');
   if (parts[0] !== 'carillon') return null;
+  // A CDR of two bridged channels holds party A's userfield, then ';' and party B's when B set one
+  // too (Asterisk's cdr.c): only the first group is this line's channel (a blind-transferred
+  // callee names its call after the caller's line was written, measured on Asterisk 22.9).
+  const second = parts.indexOf('carillon', 1);
   const values = new Map<string, string>();
-  for (const part of parts.slice(1)) {
+  for (const part of parts.slice(1, second > 0 ? second : undefined)) {
     const eq = part.indexOf('=');
     if (eq > 0) values.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
   }

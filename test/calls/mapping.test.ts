@@ -11,6 +11,8 @@ describe('Call log mapping rules', () => {
   it('parses the dialplan userfield contract, and ignores userfields that are not Carillon’s', () => {
     expect(parseUserfield('carillon;call=1795259758.100691;dir=internal;to=202;dialstatus=NOANSWER;hint=')).to.deep.equal({ linkedid: '1795259758.100691', direction: 'internal', to: '202', dialstatus: 'NOANSWER', hint: '' });
     expect(parseUserfield('carillon;call=x;dir=out;to=0611111111;dialstatus=BUSY')).to.include({ direction: 'outbound', hint: '' });
+    // Two bridged channels' userfields joined in one CDR line (Asterisk 22): the first is the line's own.
+    expect(parseUserfield('carillon;call=1.2;dir=internal;to=881;dialstatus=;hint=;carillon;call=1.2;dir=internal;to=883;dialstatus=ANSWER;hint=')).to.include({ to: '881', dialstatus: '' });
     expect(parseUserfield('')).to.equal(null);
     expect(parseUserfield('billing=42')).to.equal(null);
     expect(parseUserfield('carillon;dir=in')).to.equal(null);

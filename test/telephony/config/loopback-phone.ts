@@ -255,17 +255,24 @@ export class LoopbackPhone extends EventEmitter {
 
   /**
    * Blind transfer of the answered outgoing call to `number` (REFER in the dialog); resolves with
-   * the answer's status code (202). Asterisk then sends NOTIFYs about the transfer and a BYE.
+   * the answer's status code (202). Asterisk then reports the transfer's progress in NOTIFYs
+   * (Event: refer, message/sipfrag); like a desk phone, this one hangs up (BYE) once the sipfrag
+   * says the transfer succeeded. Asterisk itself would end the dialog only when the implicit
+   * subscription expires, a minute later.
    */
   async transfer(number: string): Promise<number> {
+    const extra = [`Refer-To: <sip:${number}@${this.server.host}:${this.server.port}>`, `Referred-By: <sip:${this.username}@${this.server.host}>`, `Contact: <sip:${this.username}@${this.host}:${this.port}>`];
     const dialog = this.dialog;
-    if (!dialog) throw new Error('no answered call to transfer');
-    return this.inDialog('REFER', dialog.remote, {
-      callId: dialog.callId,
-      from: `<sip:${this.username}@${this.server.host}>;tag=${dialog.fromTag}`,
-      to: dialog.to,
-      extra: [`Refer-To: <sip:${number}@${this.server.host}:${this.server.port}>`, `Referred-By: <sip:${this.username}@${this.server.host}>`, `Contact: <sip:${this.username}@${this.host}:${this.port}>`],
-    });
+    if (dialog) return this.inDialog('REFER', dialog.remote, { callId: dialog.callId, from: `<sip:${this.username}@${this.server.host}>;tag=${dialog.fromTag}`, to: dialog.to, extra });
+    // Else the answered incoming call (a callee passing its caller on).
+    const callId = this.answeredIncoming.at(-1);
+    const invite = callId ? this.invites.get(callId) : undefined;
+    if (!callId || !invite) throw new Error('no answered call to transfer');
+    return this.inDialog('REFER', this.remoteOf(invite.request), { callId, from: `${header(invite.request, 'to')};tag=${invite.toTag}`, to: header(invite.request, 'from'), extra });
+  }
+
+  private remoteOf(invite: SipMessage): string {
+    return /<([^>]+)>/.exec(header(invite, 'contact'))?.[1] ?? `sip:${this.server.host}:${this.server.port}`;
   }
 
   /** Ends the newest answered incoming call (BYE from the callee's side); resolves with the answer's status code. */
@@ -274,8 +281,7 @@ export class LoopbackPhone extends EventEmitter {
     const invite = callId ? this.invites.get(callId) : undefined;
     if (!callId || !invite) throw new Error('no answered incoming call to hang up');
     this.stopMedia(callId);
-    const remote = /<([^>]+)>/.exec(header(invite.request, 'contact'))?.[1] ?? `sip:${this.server.host}:${this.server.port}`;
-    return this.inDialog('BYE', remote, { callId, from: `${header(invite.request, 'to')};tag=${invite.toTag}`, to: header(invite.request, 'from'), extra: [] });
+    return this.inDialog('BYE', this.remoteOf(invite.request), { callId, from: `${header(invite.request, 'to')};tag=${invite.toTag}`, to: header(invite.request, 'from'), extra: [] });
   }
 
   /** Whether a call (either direction) is still up. */
@@ -419,6 +425,12 @@ export class LoopbackPhone extends EventEmitter {
       const notify: ReceivedNotify = { requestUri: m.firstLine.split(' ')[1] ?? '', event: header(m, 'event'), contentType: header(m, 'content-type'), body: m.body };
       this.notifies.push(notify);
       this.respond(m, 200, 'OK', source);
+      const finalFrag = /^SIP\/2\.0 ([2-6])\d\d/.exec(notify.body.trim());
+      if (/^refer/i.test(notify.event) && finalFrag?.[1] === '2') {
+        const callId = header(m, 'call-id');
+        if (this.dialog?.callId === callId) this.hangup().catch((err: unknown) => this.emit('error', err));
+        else if (this.answeredIncoming.at(-1) === callId) this.hangupIncoming().catch((err: unknown) => this.emit('error', err));
+      }
       this.emit('notify', notify);
     } else if (method === 'ACK') {
       // Nothing to do: the dialog is up (after 200) or over (after an error answer).
