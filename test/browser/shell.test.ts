@@ -382,7 +382,11 @@ describe('Admin UI shell (browser)', function () {
 
   it('says the session has expired when the server no longer knows it', async () => {
     await page.goto(`${t.url}/`);
+    // Nothing of the page's own may still be on its way when the cookie goes (its dashboard read,
+    // the socket's handshake): that request's 401 would end the session before the click.
     await page.locator('#page-title').waitFor();
+    await loaded(page);
+    await page.locator('.conn[data-state="connected"]').waitFor();
     await page.context().clearCookies();
     await page.locator('a[data-nav="audit"]').click();
     await page.locator('[data-testid="session-expired"]').waitFor();

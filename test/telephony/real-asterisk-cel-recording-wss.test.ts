@@ -87,7 +87,7 @@ describe('Real Asterisk (opt-in): CEL, route recording, WSS and phone reboot', f
   before(async function () {
     if (!url || !username || !password || !configDir || !cdrFile) {
       process.stdout.write(
-        '  real-asterisk issue-3 scenarios skipped: set CARILLON_TEST_ARI_URL, CARILLON_TEST_ARI_USER, CARILLON_TEST_ARI_PASSWORD, CARILLON_TEST_ASTERISK_CONFIG_DIR and CARILLON_TEST_ASTERISK_CDR to run them\n',
+        '  real-asterisk CEL, recording, WSS and reboot scenarios skipped: set CARILLON_TEST_ARI_URL, CARILLON_TEST_ARI_USER, CARILLON_TEST_ARI_PASSWORD, CARILLON_TEST_ASTERISK_CONFIG_DIR and CARILLON_TEST_ASTERISK_CDR to run them\n',
       );
       this.skip();
     }
