@@ -1,7 +1,7 @@
-import { Op, type Sequelize } from 'sequelize';
+import { Op, type Sequelize, type Transaction } from 'sequelize';
 import type { CallerNameLookup } from './caller-name-lookup';
 import type { CallObservation } from './call-observation';
-import { CallLeg, CallRecord } from './call-models';
+import { CallLeg, CallRecord, CallRecording } from './call-models';
 import { mergeStatus, type CallDirection } from './call-status';
 import { numberTail } from './phone-digits';
 
@@ -48,7 +48,11 @@ export class CallLogService {
   private async write(observation: CallObservation): Promise<CallRecord> {
     // A CDR line without a userfield names only its channel: find the call it was linked to.
     const linked = await CallLeg.findAll({ where: { uniqueid: { [Op.in]: [observation.callKey, ...observation.legs] } } });
-    const callKey = linked.find((leg) => leg.uniqueid === observation.callKey)?.callKey ?? linked[0]?.callKey ?? observation.callKey;
+    const own = linked.find((leg) => leg.uniqueid === observation.callKey)?.callKey;
+    // CEL names the call itself (linkedid): another leg's call is not this one. After an attended
+    // transfer the consultation call's channels are among the legs, and its row is its own.
+    const callKey = own ?? (observation.source === 'cel' ? undefined : linked[0]?.callKey) ?? observation.callKey;
+    const fragments = observation.source === 'cel' ? await this.fragmentsOf(callKey, linked.filter((leg) => observation.linkedLegs?.includes(leg.uniqueid))) : [];
     const existing = await CallRecord.findOne({ where: { callKey } });
     const callerName = observation.callerName || (existing?.callerName ?? '') || (await this.callerNames.nameOf(observation.callerNumber));
     return this.sequelize.transaction(async (transaction) => {
@@ -79,10 +83,32 @@ export class CallLogService {
         this.merge(row, observation, callerName);
       }
       await row.save({ transaction });
+      for (const fragment of fragments) await this.fold(fragment, callKey, transaction);
       const legs = [...new Set([callKey, ...observation.legs])].map((uniqueid) => ({ uniqueid, callKey }));
       await CallLeg.bulkCreate(legs, { ignoreDuplicates: true, transaction });
       return row;
     });
+  }
+
+  /**
+   * Rows that a CDR line without a userfield made of one of this call's channels before CEL said
+   * which call the channel belongs to: after an attended transfer, Asterisk starts a new CDR for
+   * the transferee and the target, on the transferee's channel, and no dialplan runs to name the
+   * call. Only channels that carried this call's linkedid count: the consultation call's own
+   * channel is among the legs too, and its row is a call of its own (as is any row the dialplan described).
+   */
+  private async fragmentsOf(callKey: string, linked: CallLeg[]): Promise<CallRecord[]> {
+    const keys = [...new Set(linked.map((leg) => leg.callKey))].filter((key) => key !== callKey && linked.some((leg) => leg.uniqueid === key));
+    if (!keys.length) return [];
+    const rows = await CallRecord.findAll({ where: { callKey: { [Op.in]: keys } } });
+    return rows.filter((r) => r.statusOrigin === 'cdr' && !r.seenCel && !r.seenLive);
+  }
+
+  /** Moves a fragment's legs and recordings to the call, then drops its row (the call's CEL observation covers its time). */
+  private async fold(fragment: CallRecord, callKey: string, transaction: Transaction): Promise<void> {
+    await CallLeg.update({ callKey }, { where: { callKey: fragment.callKey }, transaction });
+    await CallRecording.update({ callKey }, { where: { callKey: fragment.callKey }, transaction });
+    await fragment.destroy({ transaction });
   }
 
   private merge(row: CallRecord, observation: CallObservation, callerName: string): void {

@@ -10,6 +10,8 @@ export interface CallObservation {
   callKey: string;
   /** Channel uniqueids of this call seen by the source. */
   legs: string[];
+  /** CEL: the legs that carried the call's own linkedid (not those seen only in a call merged into it, such as an attended transfer's consultation call). */
+  linkedLegs?: string[];
   startAt: Date;
   endAt: Date;
   /** CDR only: Asterisk's own duration, exact where start and end are whole seconds. */

@@ -238,6 +238,7 @@ export function observationFromCel(call: CelCall, extensionOf: ExtensionOfChanne
     source: 'cel',
     callKey: call.linkedid,
     legs: [...stories.keys()],
+    linkedLegs: [...new Set(events.filter((e) => e.linkedid === call.linkedid).map((e) => e.uniqueid))],
     startAt: caller.startAt,
     endAt,
     talkSeconds: Math.max(0, Math.round(talkMs / 1000)),

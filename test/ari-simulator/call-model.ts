@@ -559,16 +559,20 @@ export class CallModel {
   }
 
   /**
-   * A channel enters a bridge. Like Asterisk, it takes the oldest linkedid of the bridge's
-   * channels (its own call ends with LINKEDID_END first when nothing else had its linkedid).
+   * A channel enters a bridge. Like Asterisk, every channel of the bridge then takes the oldest
+   * linkedid among them (a call ends with LINKEDID_END first when nothing else had its linkedid):
+   * the joining channel, or those already there when it is older, as after an attended transfer
+   * where the transferee joins the target's bridge and the target moves into the transferee's call
+   * (real Asterisk 22 trace, the last calls of cel-traces.json).
    */
   joinBridge(channel: SimChannel, bridge: SimBridge): void {
     const others = bridge.channels.map((id) => this.channels.get(id)).filter((c): c is SimChannel => !!c);
-    const oldest = others.map((c) => c.linkedid).sort(compareIds)[0];
-    if (oldest && compareIds(oldest, channel.linkedid) < 0 && !channel.name.startsWith('Snoop/')) {
-      if (![...this.channels.values()].some((c) => c !== channel && c.linkedid === channel.linkedid)) this.cel(channel, 'LINKEDID_END');
-      channel.linkedid = oldest;
-      if (channel.peer) channel.peer.linkedid = oldest;
+    const oldest = [channel, ...others].map((c) => c.linkedid).sort(compareIds)[0];
+    for (const member of [channel, ...others]) {
+      if (!oldest || member.name.startsWith('Snoop/') || compareIds(oldest, member.linkedid) >= 0) continue;
+      if (![...this.channels.values()].some((c) => c !== member && c.linkedid === member.linkedid)) this.cel(member, 'LINKEDID_END');
+      member.linkedid = oldest;
+      if (member.peer) member.peer.linkedid = oldest;
     }
     channel.bridgeId = bridge.id;
     bridge.channels.push(channel.id);

@@ -1,7 +1,7 @@
 // Calls that run entirely in Asterisk's dialplan, without Carillon's application: a phone or a
 // trunk dials a number whose dialplan rings one or several endpoints together
 // (`Dial(PJSIP/a&PJSIP/b,20)`, a ring-all group), optionally with a blind transfer by the phone
-// that answered. The simulator writes the CDR and CEL records Asterisk writes for them, so the
+// that answered or an attended transfer by the caller. The simulator writes the CDR and CEL records Asterisk writes for them, so the
 // call log can be tested on calls made while Carillon was stopped, and on what CDR alone gets
 // wrong (the leg that answered, answered elsewhere, transfers, a caller who hangs up first).
 import { randomUUID } from 'node:crypto';
@@ -25,6 +25,12 @@ export interface DialplanCallOptions {
   cancelAfterMs?: number;
   /** The phone that answered transfers the caller (blind) to `exten`, which rings `endpoint`. */
   blindTransfer?: { afterMs: number; exten: string; endpoint: string };
+  /**
+   * The caller calls `exten` (ringing `endpoint`, which answers at once) `afterMs` after the
+   * answer, talks `consultMs` with it, and transfers the phone that answered to it (REFER with
+   * Replaces); they talk `talkMs`, then the transferee hangs up.
+   */
+  attendedTransfer?: { afterMs: number; consultMs: number; exten: string; endpoint: string };
 }
 
 export interface DialplanCallResult {
@@ -118,6 +124,11 @@ export class DialplanCalls {
         // The other phones stop ringing: answered elsewhere (cause 26).
         for (const other of legs) if (other !== leg) endLeg(other, 26, '');
         connect(leg);
+        const attended = options.attendedTransfer;
+        if (attended) {
+          caller.later(attended.afterMs, () => this.attendedTransfer(caller, leg, bridge!, options, attended, result, resolveDone));
+          return;
+        }
         const transfer = options.blindTransfer;
         if (!transfer) {
           caller.later(options.talkMs ?? 100, () => finish('ANSWER', 16, caller.name));
@@ -161,6 +172,104 @@ export class DialplanCalls {
       finish('NOANSWER', 16, 'dialplan/builtin');
     });
     return done;
+  }
+
+  /**
+   * As real Asterisk 22 does it (the attended-transfer trace in cel-traces.json): the
+   * consultation call has its own linkedid; at the transfer the transferee leaves the first
+   * bridge for the target's, the target takes the first call's linkedid, and both channels of the
+   * transferer hang up (the consultation call ends with LINKEDID_END). CDR: one line per call up
+   * to the transfer, then a line on the transferee's channel for its talk with the target.
+   */
+  private attendedTransfer(
+    caller: SimChannel,
+    transferee: Leg,
+    bridge1: SimBridge,
+    options: DialplanCallOptions,
+    transfer: NonNullable<DialplanCallOptions['attendedTransfer']>,
+    result: DialplanCallResult,
+    done: (r: DialplanCallResult) => void,
+  ): void {
+    const model = this.model;
+    const from = model.endpoints.get(options.from)!;
+    const endpoint = model.endpoints.get(transfer.endpoint);
+    const consultData = `PJSIP/${transfer.endpoint},20`;
+    const second = model.create(model.newId(), `PJSIP/${from.resource}-${model.newSuffix()}`, 'pjsip', 'dialplan', { ...from.callerId });
+    second.writesOwnCdr = false;
+    second.dialplan = { context: caller.dialplan.context, exten: transfer.exten, priority: 1, app_name: 'Dial', app_data: consultData };
+    model.started(second);
+    if (!endpoint?.registered) throw new Error(`attended transfer to ${transfer.endpoint}: no such registered endpoint`);
+    const target = model.create(model.newId(), `PJSIP/${endpoint.resource}-${model.newSuffix()}`, 'pjsip', 'dialplan', { ...endpoint.callerId });
+    target.writesOwnCdr = false;
+    target.linkedid = second.linkedid;
+    target.dialplan = { context: endpoint.context, exten: 's', priority: 1, app_name: 'AppDial', app_data: '(Outgoing Line)' };
+    model.started(target);
+    model.answered(target, { name: 'AppDial', data: '(Outgoing Line)' });
+    model.answered(second, { name: 'Dial', data: consultData });
+    const bridge2: SimBridge = { id: randomUUID(), name: '', app: null, channels: [], creationtime: new Date() };
+    model.bridges.set(bridge2.id, bridge2);
+    model.joinBridge(target, bridge2);
+    model.joinBridge(second, bridge2);
+    second.later(transfer.consultMs, () => {
+      const transferAt = new Date();
+      transferee.bridgedUntil = transferAt;
+      model.leaveBridgeOf(transferee.channel);
+      model.leaveBridgeOf(second);
+      model.joinBridge(transferee.channel, bridge2);
+      model.leaveBridgeOf(caller);
+      model.cel(caller, 'ATTENDEDTRANSFER', {
+        extra: {
+          bridge1_id: bridge1.id,
+          channel2_name: second.name,
+          channel2_uniqueid: second.id,
+          bridge2_id: bridge2.id,
+          transferee_channel_name: transferee.channel.name,
+          transferee_channel_uniqueid: transferee.channel.id,
+          transfer_target_channel_name: target.name,
+          transfer_target_channel_uniqueid: target.id,
+        },
+      });
+      model.bridges.delete(bridge1.id);
+      model.destroy(caller, 16, 'Normal Clearing');
+      model.destroy(second, 16, 'Normal Clearing');
+      result.dialstatus = 'ANSWER';
+      result.transferAnsweredBy = transfer.endpoint;
+      // Transferred calls are not Dial() legs of the caller any more: its CDR line ends at the transfer.
+      this.writeCdrs(caller, options, [transferee], `PJSIP/${options.ring.join('&PJSIP/')},${options.ringSeconds ?? 20}`);
+      this.writeCdrs(second, { ...options, exten: transfer.exten }, [{ channel: target, endedAt: null, bridgedUntil: transferAt }], consultData);
+      transferee.channel.later(options.talkMs ?? 100, () => {
+        const source = transferee.channel.name;
+        model.leaveBridgeOf(transferee.channel);
+        model.leaveBridgeOf(target);
+        model.bridges.delete(bridge2.id);
+        model.destroy(transferee.channel, 16, 'Normal Clearing', undefined, source);
+        model.destroy(target, 16, 'Normal Clearing', undefined, source);
+        const end = new Date();
+        const seconds = (a: Date, b: Date) => Math.max(0, Math.floor((b.getTime() - a.getTime()) / 1000));
+        const t = transferee.channel;
+        this.cdr.write({
+          accountcode: '',
+          src: t.caller.number,
+          dst: '',
+          dcontext: t.dialplan.context,
+          clid: `"${t.caller.name}" <${t.caller.number}>`,
+          channel: t.name,
+          dstchannel: target.name,
+          lastapp: 'AppDial',
+          lastdata: '(Outgoing Line)',
+          start: cdrTime(transferAt),
+          answer: cdrTime(transferAt),
+          end: cdrTime(end),
+          duration: seconds(transferAt, end),
+          billsec: seconds(transferAt, end),
+          disposition: 'ANSWERED',
+          amaflags: 'DOCUMENTATION',
+          uniqueid: t.id,
+          userfield: '',
+        });
+        done(result);
+      });
+    });
   }
 
   /** One CDR line per caller/callee pair, on the caller's uniqueid, as Asterisk writes for Dial(). */

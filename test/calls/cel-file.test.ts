@@ -47,8 +47,9 @@ describe('Call log: CEL file ingestion', () => {
 
     it('turns every finished call into one row, with what CDR cannot tell', async () => {
       fs.writeFileSync(celFile, TRACE_LINES.map((l) => `${l}\n`).join(''));
-      // 25 calls in the traces; the Snoop channel and the supervisor it called are supervision, not a call.
-      expect(await cradle(t).celIngestor.poll()).to.equal(24);
+      // 27 calls in the traces; the Snoop channel and the supervisor it called are supervision, not
+      // a call; each attended transfer's consultation call ends inside its transferred call (below).
+      expect(await cradle(t).celIngestor.poll()).to.equal(26);
       expect(cradle(t).celIngestor.unfinishedCalls).to.equal(0);
       // 04b: the caller hung up while the application rang a phone: cancelled (the CDR says NO ANSWER).
       expect(await row('1795259764.100693')).to.include({ status: 'cancelled', statusOrigin: 'cel', direction: 'inbound', callerNumber: '7101', callerName: 'Alice Trace', destination: '7001' });
@@ -71,9 +72,65 @@ describe('Call log: CEL file ingestion', () => {
     it('reading the same records again changes nothing', async () => {
       const before = await CallRecord.findAll({ order: [['callKey', 'ASC']], raw: true });
       fs.appendFileSync(celFile, TRACE_LINES.map((l) => `${l}\n`).join(''));
-      expect(await cradle(t).celIngestor.poll()).to.equal(24);
+      expect(await cradle(t).celIngestor.poll()).to.equal(26);
       const after = await CallRecord.findAll({ order: [['callKey', 'ASC']], raw: true });
       expect(after.map(({ updatedAt: _u, ...r }) => r)).to.deep.equal(before.map(({ updatedAt: _u, ...r }) => r));
+    });
+  });
+
+  describe('attended transfer (real Asterisk 22 trace: REFER with Replaces)', () => {
+    // 891 called 892, then 893 (consultation), and transferred: 892 and 893 were bridged. Asterisk
+    // moves 893's channel into the first call (linkedid) only after the transfer, ends the
+    // consultation call (LINKEDID_END) while 893 is still up, and starts a CDR line for 892 and
+    // 893 on 892's channel, without the dialplan's userfield.
+    const first = '1795281277.24';
+    const consultation = '1795281279.26';
+    const transfereeChannel = '1795281277.25';
+    let t: TestApp;
+    let dir: string;
+    before(async () => {
+      dir = tempDir('carillon-cel-attended-');
+      fs.writeFileSync(path.join(dir, 'Master.csv'), '');
+      fs.writeFileSync(path.join(dir, 'carillon.json'), '');
+      t = await startCallsApp({ cdrFile: path.join(dir, 'Master.csv'), celFile: path.join(dir, 'carillon.json'), dataDir: dir });
+      contributeExtensions(t, ['891', '892', '893'].map((number) => ({ number, name: `Carillon test ${number}` })));
+    });
+    after(() => t.stop());
+
+    it('the CDR line of the transferee and the target, read before CEL, joins the transferred call; the consultation call keeps its row', async () => {
+      // Carillon reads the CDR file, then the CEL file: the CDR line without userfield comes first.
+      fs.writeFileSync(path.join(dir, 'Master.csv'), fs.readFileSync(path.join(__dirname, 'fixtures', 'attended-transfer-cdr.csv')));
+      await cradle(t).cdrIngestor.poll();
+      expect(await CallRecord.count()).to.equal(3);
+      expect(await row(transfereeChannel)).to.include({ statusOrigin: 'cdr', callerNumber: '892', destination: '' });
+      fs.writeFileSync(path.join(dir, 'carillon.json'), TRACE_LINES.filter((l) => l.includes(`"linkedid":"${first}"`) || l.includes(`"linkedid":"${consultation}"`)).map((l) => `${l}\n`).join(''));
+      expect(await cradle(t).celIngestor.poll()).to.equal(1);
+      // Before the fix, 892's CDR line stayed a row of its own ("inbound" call from 892 to nobody).
+      expect(await CallRecord.count()).to.equal(2);
+      expect(await row(transfereeChannel)).to.equal(null);
+      expect(await CallLeg.findByPk(transfereeChannel)).to.include({ callKey: first });
+      // 891-892 from 17:14:38.0 until 893 leaves at 17:14:43.8, the consultation included: 6 s.
+      expect(await row(first)).to.include({ status: 'answered', direction: 'internal', callerNumber: '891', destination: '892', transferredTo: '893', talkSeconds: 6, seenCdr: true, seenCel: true });
+      expect(await row(consultation)).to.include({ status: 'answered', direction: 'internal', callerNumber: '891', destination: '893', transferredTo: null, talkSeconds: 1, seenCel: false });
+    });
+
+    it('an inbound call read in CEL before its CDR lines is not taken for the consultation call that shares its channels', async () => {
+      // The operator's CDR lines come when its channel ends; the consultation's were written at the
+      // transfer. Read between the two, the transferred call's CEL names the consultation's
+      // channels among its own: before the fix, its observation was written on the consultation's row.
+      const inbound = '1795281293.28';
+      const inboundConsultation = '1795281295.30';
+      const [consultationLines, inboundLines] = [0, 2].map((i) => fs.readFileSync(path.join(__dirname, 'fixtures', 'attended-transfer-inbound-cdr.csv'), 'utf8').split('\n').filter(Boolean).slice(i, i === 0 ? 2 : undefined));
+      fs.appendFileSync(path.join(dir, 'Master.csv'), consultationLines!.map((l) => `${l}\n`).join(''));
+      await cradle(t).cdrIngestor.poll();
+      fs.appendFileSync(path.join(dir, 'carillon.json'), TRACE_LINES.filter((l) => l.includes(`"linkedid":"${inbound}"`) || l.includes(`"linkedid":"${inboundConsultation}"`)).map((l) => `${l}\n`).join(''));
+      expect(await cradle(t).celIngestor.poll()).to.equal(1);
+      expect(await row(inboundConsultation)).to.include({ direction: 'internal', callerNumber: '891', destination: '893', transferredTo: null, seenCel: false });
+      expect(await row(inbound)).to.include({ direction: 'inbound', callerNumber: 'operator', destination: '891', transferredTo: '893', talkSeconds: 6, seenCel: true });
+      fs.appendFileSync(path.join(dir, 'Master.csv'), inboundLines!.map((l) => `${l}\n`).join(''));
+      await cradle(t).cdrIngestor.poll();
+      expect(await row(inbound)).to.include({ status: 'answered', statusOrigin: 'userfield', destination: '891', transferredTo: '893', talkSeconds: 6, seenCdr: true, seenCel: true });
+      expect(await CallRecord.count({ where: { callKey: [inbound, inboundConsultation] } })).to.equal(2);
     });
   });
 
@@ -190,6 +247,30 @@ describe('Call log: CEL file ingestion', () => {
       expect(listed).to.include({ transferredTo: '203', status: 'answered' });
       const csv = await admin.get('/api/calls/export.csv');
       expect(csv.text.split('\n')[0]).to.include('transferredTo');
+    });
+
+    it('attended transfer, as real Asterisk 22 does it: the transferred call and the consultation call, one row each', async () => {
+      const call = await sim.dialplan.call({ from: 'alice', exten: '202', ring: ['bruno'], talkMs: 1100, attendedTransfer: { afterMs: 600, consultMs: 500, exten: '203', endpoint: 'chloe' } });
+      expect(call.transferAnsweredBy).to.equal('chloe');
+      const transfer = JSON.parse(sim.cel.records.find((r) => r.eventtype === 'ATTENDEDTRANSFER' && r.linkedid === call.callerId)!.eventextra) as Record<string, string>;
+      const [consultation, transferee, target] = [transfer.channel2_uniqueid!, transfer.transferee_channel_uniqueid!, transfer.transfer_target_channel_uniqueid!];
+      // As in the real trace: the target ends in the transferred call, the consultation call ends (LINKEDID_END) before it.
+      const ofTarget = sim.cel.records.filter((r) => r.uniqueid === target);
+      expect([ofTarget[0]!.linkedid, ofTarget.at(-1)!.linkedid]).to.deep.equal([consultation, call.callerId]);
+      expect(sim.cel.records.filter((r) => r.eventtype === 'LINKEDID_END').map((r) => r.linkedid).slice(-2)).to.deep.equal([consultation, call.callerId]);
+      // The transferee's talk with the target is a CDR line of its own, on its channel, without userfield
+      // (whether it is read before CEL or after, the real trace's case above checks both orders).
+      expect(sim.cdrRecords.some((r) => r.fields.uniqueid === transferee && r.fields.userfield === '')).to.equal(true);
+      await cradle(t).cdrIngestor.poll();
+      await cradle(t).celIngestor.poll();
+      const logged = (await row(call.callerId))!;
+      expect(logged).to.include({ status: 'answered', destination: '202', transferredTo: '203', seenCel: true });
+      const asOneCall = sim.cel.records.map((r) => (r.linkedid === consultation ? { ...r, linkedid: call.callerId } : r));
+      expect(logged.talkSeconds).to.equal(bridgedSeconds(asOneCall, call.callerId));
+      expect(await row(consultation)).to.include({ status: 'answered', destination: '203', transferredTo: null });
+      expect(await row(transferee)).to.equal(null);
+      expect(await CallLeg.findByPk(transferee)).to.include({ callKey: call.callerId });
+      expect(await CallRecord.count({ where: { callKey: [call.callerId, consultation, transferee] } })).to.equal(2);
     });
 
     it('the caller hangs up while it rings: cancelled, where the CDR says NO ANSWER', async () => {

@@ -8,8 +8,9 @@ import { EventEmitter } from 'node:events';
  * treats incoming INVITEs as told: answer after a delay, busy (486), or ring until cancelled.
  * Once a call is up it sends G.711 silence every 20 ms: MixMonitor opens its file only with the
  * first audio frame, so a call without RTP is never recorded. It answers NOTIFYs with 200 and
- * keeps them (a provisioning reboot is a check-sync NOTIFY), and can blind-transfer its
- * outgoing call (REFER).
+ * keeps them (a provisioning reboot is a check-sync NOTIFY), and can transfer a call: blind
+ * (REFER) or attended (REFER with Replaces, after a second, consultation call), as a desk phone's
+ * transfer keys do.
  */
 export type PhoneBehaviour = { kind: 'answer'; afterMs: number } | { kind: 'busy' } | { kind: 'ring' };
 
@@ -208,7 +209,7 @@ export class LoopbackPhone extends EventEmitter {
         return code;
       }
       const remote = /<([^>]+)>/.exec(header(response, 'contact'))?.[1] ?? uri;
-      this.dialog = { callId, fromTag, to, remote, number };
+      this.outgoing.push({ callId, fromTag, to, remote, number });
       this.startMedia(callId, response.body);
       this.send(
         [`ACK ${remote} SIP/2.0`, `Via: SIP/2.0/UDP ${this.host}:${this.port};rport;branch=z9hG4bK${tag()}`, 'Max-Forwards: 70', common[2], `To: ${to}`, `Call-ID: ${callId}`, `CSeq: ${cseq} ACK`, 'Content-Length: 0', '', ''].join('\r\n'),
@@ -219,11 +220,11 @@ export class LoopbackPhone extends EventEmitter {
     return 401;
   }
 
-  /** Ends the answered outgoing call (BYE); resolves with the answer's status code. */
-  async hangup(): Promise<number> {
-    const dialog = this.dialog;
+  /** Ends an answered outgoing call (BYE), the newest unless `callId` names one; resolves with the answer's status code. */
+  async hangup(callId?: string): Promise<number> {
+    const dialog = callId ? this.outgoing.find((d) => d.callId === callId) : this.dialog;
     if (!dialog) throw new Error('no answered call to hang up');
-    this.dialog = null;
+    this.outgoing = this.outgoing.filter((d) => d !== dialog);
     this.stopMedia(dialog.callId);
     const branch = `z9hG4bK${tag()}`;
     const reply = new Promise<SipMessage>((resolve, reject) => {
@@ -271,13 +272,37 @@ export class LoopbackPhone extends EventEmitter {
     return this.inDialog('REFER', this.remoteOf(invite.request), { callId, from: `${header(invite.request, 'to')};tag=${invite.toTag}`, to: header(invite.request, 'from'), extra });
   }
 
+  /**
+   * Attended transfer, as a desk phone does it once its consultation call (the newest outgoing
+   * call, made after the first one) is answered: a REFER in the first call's dialog (an older
+   * outgoing call, else the answered incoming one) whose Refer-To names the consultation call's
+   * dialog in a Replaces parameter (RFC 3891: to-tag is the far end's tag, from-tag this phone's).
+   * Resolves with the REFER's status code (202); like blind transfer(), the phone hangs up the
+   * first call once the sipfrag says the transfer succeeded.
+   */
+  async attendedTransfer(): Promise<number> {
+    const consultation = this.dialog;
+    if (!consultation) throw new Error('no consultation call to transfer to');
+    const toTag = /;tag=([^;>\s]+)/.exec(consultation.to)?.[1] ?? '';
+    const replaces = `${consultation.callId};to-tag=${toTag};from-tag=${consultation.fromTag}`;
+    const referTo = `<sip:${consultation.number}@${this.server.host}:${this.server.port}?Replaces=${encodeURIComponent(replaces)}>`;
+    const extra = [`Refer-To: ${referTo}`, `Referred-By: <sip:${this.username}@${this.server.host}>`, `Contact: <sip:${this.username}@${this.host}:${this.port}>`];
+    const first = this.outgoing.at(-2);
+    if (first) return this.inDialog('REFER', first.remote, { callId: first.callId, from: `<sip:${this.username}@${this.server.host}>;tag=${first.fromTag}`, to: first.to, extra });
+    const callId = this.answeredIncoming.at(-1);
+    const invite = callId ? this.invites.get(callId) : undefined;
+    if (!callId || !invite) throw new Error('no first call to transfer');
+    return this.inDialog('REFER', this.remoteOf(invite.request), { callId, from: `${header(invite.request, 'to')};tag=${invite.toTag}`, to: header(invite.request, 'from'), extra });
+  }
+
   private remoteOf(invite: SipMessage): string {
     return /<([^>]+)>/.exec(header(invite, 'contact'))?.[1] ?? `sip:${this.server.host}:${this.server.port}`;
   }
 
-  /** Ends the newest answered incoming call (BYE from the callee's side); resolves with the answer's status code. */
-  async hangupIncoming(): Promise<number> {
-    const callId = this.answeredIncoming.pop();
+  /** Ends an answered incoming call (BYE from the callee's side), the newest unless `which` names one; resolves with the answer's status code. */
+  async hangupIncoming(which?: string): Promise<number> {
+    const callId = which ?? this.answeredIncoming.at(-1);
+    this.answeredIncoming = this.answeredIncoming.filter((id) => id !== callId);
     const invite = callId ? this.invites.get(callId) : undefined;
     if (!callId || !invite) throw new Error('no answered incoming call to hang up');
     this.stopMedia(callId);
@@ -286,7 +311,7 @@ export class LoopbackPhone extends EventEmitter {
 
   /** Whether a call (either direction) is still up. */
   get inCall(): boolean {
-    return this.dialog !== null || this.answeredIncoming.length > 0;
+    return this.outgoing.length > 0 || this.answeredIncoming.length > 0;
   }
 
   private inDialog(method: string, requestUri: string, d: { callId: string; from: string; to: string; extra: string[] }): Promise<number> {
@@ -356,7 +381,13 @@ export class LoopbackPhone extends EventEmitter {
     this.media.delete(callId);
   }
 
-  private dialog: { callId: string; fromTag: string; to: string; remote: string; number: string } | null = null;
+  /** Answered outgoing calls not ended yet, oldest first: an attended transfer has two. */
+  private outgoing: Array<{ callId: string; fromTag: string; to: string; remote: string; number: string }> = [];
+
+  /** The newest answered outgoing call. */
+  private get dialog(): { callId: string; fromTag: string; to: string; remote: string; number: string } | null {
+    return this.outgoing.at(-1) ?? null;
+  }
 
   private sdp(payloads: string, first: string): string {
     const names: Record<string, string> = { '8': 'PCMA', '0': 'PCMU' };
@@ -418,7 +449,7 @@ export class LoopbackPhone extends EventEmitter {
       this.respond(m, 200, 'OK', source);
       const callId = header(m, 'call-id');
       this.stopMedia(callId);
-      if (this.dialog?.callId === callId) this.dialog = null;
+      this.outgoing = this.outgoing.filter((d) => d.callId !== callId);
       this.answeredIncoming = this.answeredIncoming.filter((id) => id !== callId);
       this.emit('bye', callId);
     } else if (method === 'NOTIFY') {
@@ -428,8 +459,8 @@ export class LoopbackPhone extends EventEmitter {
       const finalFrag = /^SIP\/2\.0 ([2-6])\d\d/.exec(notify.body.trim());
       if (/^refer/i.test(notify.event) && finalFrag?.[1] === '2') {
         const callId = header(m, 'call-id');
-        if (this.dialog?.callId === callId) this.hangup().catch((err: unknown) => this.emit('error', err));
-        else if (this.answeredIncoming.at(-1) === callId) this.hangupIncoming().catch((err: unknown) => this.emit('error', err));
+        if (this.outgoing.some((d) => d.callId === callId)) this.hangup(callId).catch((err: unknown) => this.emit('error', err));
+        else if (this.answeredIncoming.includes(callId)) this.hangupIncoming(callId).catch((err: unknown) => this.emit('error', err));
       }
       this.emit('notify', notify);
     } else if (method === 'ACK') {
@@ -442,7 +473,7 @@ export class LoopbackPhone extends EventEmitter {
   private invite(m: SipMessage, source: { host: string; port: number }): void {
     const callId = header(m, 'call-id');
     const known = this.invites.get(callId);
-    if ((known || this.dialog?.callId === callId) && /;tag=/.test(header(m, 'to'))) {
+    if ((known || this.outgoing.some((d) => d.callId === callId)) && /;tag=/.test(header(m, 'to'))) {
       // A re-INVITE in an answered dialog (media update): accept it and follow the new address.
       const offered = /m=audio \d+ RTP\/AVP ([\d ]+)/.exec(m.body)?.[1].split(' ') ?? ['8'];
       const pt = offered.find((p) => p === '8' || p === '0') ?? '8';
