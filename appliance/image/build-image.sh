@@ -208,13 +208,24 @@ in_root grub-install --target=i386-pc "$LOOP"
 in_root update-grub >/dev/null 2>&1
 # UEFI: a GRUB image that finds the root file system by UUID and reads the same grub.cfg, copied
 # into the EFI system partition with mtools (the build machine may not be able to mount FAT).
-printf 'search --no-floppy --fs-uuid --set=root %s\nset prefix=($root)/boot/grub\nconfigfile $prefix/grub.cfg\n' "$root_uuid" > "$MNT/tmp/grub-efi-early.cfg"
+# Its early config only sets root and prefix, as grub-install's does: GRUB's normal mode then
+# starts from that prefix, reads the module lists ($prefix/x86_64-efi/command.lst: which module
+# holds "[", load_env, …) and then $prefix/grub.cfg. A "configfile" here would run grub.cfg
+# before those lists are read, and every command outside the image would be "not found".
+printf 'search --no-floppy --fs-uuid --set=root %s\nset prefix=($root)/boot/grub\n' "$root_uuid" > "$MNT/tmp/grub-efi-early.cfg"
 in_root grub-mkimage -O x86_64-efi -o /tmp/BOOTX64.EFI -p /boot/grub -c /tmp/grub-efi-early.cfg \
   part_gpt part_msdos ext2 fat search search_fs_uuid normal configfile linux echo all_video gfxterm serial terminal gzio efi_gop
 export MTOOLS_SKIP_CHECK=1
 mmd -i "${LOOP}p2" ::/EFI ::/EFI/BOOT
 mcopy -i "${LOOP}p2" "$MNT/tmp/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
 rm -f "$MNT/tmp/BOOTX64.EFI" "$MNT/tmp/grub-efi-early.cfg"
+# EFI/BOOT/BOOTX64.EFI is the removable-media path: a fresh NVRAM (new VM, replaced board) boots
+# it with no boot entry. The grub.cfg it reads is update-grub's, whose commands ([, load_env,
+# save_env, insmod …) come from modules under $prefix/x86_64-efi, laid out as grub-install does
+# for i386-pc. Without the lists and modules a UEFI boot printed "can't find command" errors,
+# took grub.cfg's 30 s "recordfail" timeout and waited on "Press any key to continue".
+mkdir -p "$MNT/boot/grub/x86_64-efi"
+cp "$MNT"/usr/lib/grub/x86_64-efi/*.mod "$MNT"/usr/lib/grub/x86_64-efi/*.lst "$MNT/boot/grub/x86_64-efi/"
 # The build machine's loop device is no boot disk name: GRUB finds the root by UUID.
 grep -q "root=UUID=$root_uuid" "$MNT/boot/grub/grub.cfg" || sed -i "s#root=/dev/loop[0-9]*p3#root=UUID=$root_uuid#g" "$MNT/boot/grub/grub.cfg"
 

@@ -72,9 +72,12 @@ cp "$LIVE"/boot/vmlinuz-* "$ISO_DIR/live/vmlinuz"
 cp "$LIVE"/boot/initrd.img-* "$ISO_DIR/live/initrd.img"
 mksquashfs "$LIVE" "$ISO_DIR/live/filesystem.squashfs" -comp xz -e boot -noappend -quiet
 cp "$IMAGE" "$ISO_DIR/carillon/carillon.qcow2"
+# all_video: under UEFI the kernel's screen (efifb) is the mode GRUB leaves it; without a video
+# module GRUB boots "in blind mode" and a machine without a DRM driver for its card shows nothing.
 cat > "$ISO_DIR/boot/grub/grub.cfg" <<GRUB
 set timeout=5
 set default=0
+insmod all_video
 serial --speed=115200
 terminal_input console serial
 terminal_output console serial
