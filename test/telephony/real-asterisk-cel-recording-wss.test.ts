@@ -5,9 +5,8 @@ import { expect } from 'chai';
 import { Op } from 'sequelize';
 import { WebSocket } from 'ws';
 import { CallRecord } from '../../core/calls/call-models';
-import type { ApiClient } from '../support/api-client';
-import { startTestApp, tempDir, type TestApp } from '../support/test-app';
-import { LoopbackPhone } from './config/loopback-phone';
+import type { LoopbackPhone } from './config/loopback-phone';
+import { ari, log, pause, poll, readCel, realAsterisk, secondOf, showLogsOfFailure, skipUnless, startLab, stopLab, type Lab } from './real-asterisk-lab';
 
 // Opt-in: the parts of the telephony issue built after the first real-Asterisk run (CEL ingestion,
 // route recording, WSS for browsers, phone reboot), against a real Asterisk 22 with the skeleton of
@@ -17,149 +16,35 @@ import { LoopbackPhone } from './config/loopback-phone';
 //   CARILLON_TEST_ASTERISK_SPOOL: a folder the Asterisk under test writes MixMonitor files into and
 //     Carillon reads (same machine): telephony.recordingsSpoolDir (recording case).
 //   CARILLON_TEST_ASTERISK_WSS: host:port of http.conf's TLS server, e.g. 127.0.0.1:8089 (WSS case).
-// The operator trunk's far end listens on 127.0.0.2: Asterisk identifies a trunk by its address,
-// so the phones (on 127.0.0.1) are still identified by their SIP user.
-const url = process.env.CARILLON_TEST_ARI_URL;
-const username = process.env.CARILLON_TEST_ARI_USER;
-const password = process.env.CARILLON_TEST_ARI_PASSWORD;
-const configDir = process.env.CARILLON_TEST_ASTERISK_CONFIG_DIR;
-const cdrFile = process.env.CARILLON_TEST_ASTERISK_CDR;
-const celFile = process.env.CARILLON_TEST_ASTERISK_CEL;
-const spoolDir = process.env.CARILLON_TEST_ASTERISK_SPOOL;
-const wss = process.env.CARILLON_TEST_ASTERISK_WSS;
-const [sipHost, sipPort] = (process.env.CARILLON_TEST_SIP ?? '127.0.0.1:5060').split(':');
-const OPERATOR_HOST = '127.0.0.2';
-const log = (what: string) => process.env.CARILLON_TEST_DEBUG && process.stdout.write(`    ${new Date().toISOString()} ${what}\n`);
-
-/** A CEL record as cel_custom's JSON format writes it (Asterisk 22.9: lower-case keys, epoch eventtime, eventextra a JSON string). */
-type CelLine = { eventtype: string; eventtime: string; linkedid: string; uniqueid: string; channame: string; eventextra: string };
-
-/** The CEL records of one call (linkedid) in cel_custom's file. */
-function celOf(linkedid: string): CelLine[] {
-  return fs
-    .readFileSync(celFile!, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as CelLine)
-    .filter((r) => r.linkedid === linkedid);
-}
+const { celFile, spoolDir, wss, configDir, operatorHost: OPERATOR_HOST } = realAsterisk;
+const celOf = (linkedid: string) => readCel([linkedid]);
 
 describe('Real Asterisk (opt-in): CEL, route recording, WSS and phone reboot', function () {
   this.timeout(90_000);
-  let t: TestApp;
-  let admin: ApiClient;
-  const phones: LoopbackPhone[] = [];
-  const extensions: Array<{ id: number; number: string; sipUsername: string }> = [];
-  /** API paths to delete at the end, in this order (devices, then routes, then the trunk: what refers to something goes first). */
-  const cleanup: string[] = [];
+  let lab: Lab | undefined;
   const since = new Date(Date.now() - 1000);
   // Numbers and SIP users unlikely to exist on the Asterisk under test.
   const [callee, caller, target] = ['881', '882', '883'];
   const did = '+33100000881';
-  let operator: LoopbackPhone;
-
-  const skipUnless = (ctx: Mocha.Context, value: string | undefined, variable: string) => {
-    if (value) return;
-    process.stdout.write(`  skipped: set ${variable} to run it\n`);
-    ctx.skip();
-  };
-  const ari = async (method: string, resource: string): Promise<{ status: number; body: any }> => {
-    const res = await fetch(`${url!.replace(/\/$/, '')}/ari${resource}`, { method, headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` } });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
-  const poll = async <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  };
-  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  const phoneOf = (number: string) => phones[[callee, caller, target].indexOf(number)]!;
+  const phoneOf = (number: string) => lab!.phoneOf(number);
   /** This run's call-log rows (database: the API does not show seenCel) for a destination, started after `after`. */
   const rowsTo = (destination: string, after: Date) => CallRecord.findAll({ where: { destination, startAt: { [Op.gte]: after } }, order: [['startAt', 'ASC']] });
-  /** Asterisk's clock has a one-second resolution in CEL/CDR: a call starts no earlier than the second it was made in. */
-  const secondOf = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000);
+  let t: Lab['t'];
+  let admin: Lab['admin'];
+  let extensions: Lab['extensions'];
+  let operator: LoopbackPhone;
+  let cleanup: string[];
 
   before(async function () {
-    if (!url || !username || !password || !configDir || !cdrFile) {
-      process.stdout.write(
-        '  real-asterisk CEL, recording, WSS and reboot scenarios skipped: set CARILLON_TEST_ARI_URL, CARILLON_TEST_ARI_USER, CARILLON_TEST_ARI_PASSWORD, CARILLON_TEST_ASTERISK_CONFIG_DIR and CARILLON_TEST_ASTERISK_CDR to run them\n',
-      );
-      this.skip();
-    }
-    const dataDir = tempDir('carillon-real-asterisk-3-');
-    t = await startTestApp({
-      dataDir,
-      overrides: {
-        log: { level: 'info' },
-        provisioning: { tftp: { host: '127.0.0.1', port: 0 } },
-        telephony: {
-          configDir,
-          cdrFile,
-          ...(celFile ? { celFile } : {}),
-          recordingsSpoolDir: spoolDir ?? path.join(dataDir, 'spool'),
-          ari: { url, username, password, requestTimeoutMs: 5000 },
-        },
-      },
-    });
-    admin = await t.adminClient();
-    await poll('ARI connected', async () => t.app.cradle.telephony.connected);
-    const settings = await admin.patch('/api/telephony/settings', { transports: { bindAddress: sipHost, udpPort: Number(sipPort), tcpPort: Number(sipPort) } });
-    expect(settings.status, settings.text).to.equal(200);
-    for (const number of [callee, caller, target]) {
-      const res = await admin.post('/api/telephony/extensions', { number, name: `Carillon test ${number}`, codecs: ['alaw', 'ulaw'], webrtc: number === target });
-      expect(res.status, res.text).to.equal(201);
-      extensions.push(res.body);
-    }
-    for (const e of extensions) await poll(`endpoint ${e.number} in Asterisk`, async () => (await ari('GET', `/endpoints/PJSIP/${e.sipUsername}`)).status === 200);
-    for (const e of extensions) {
-      const secret = (await admin.post(`/api/telephony/extensions/${e.id}/sip-secret/reveal`, {})).body as { sipUsername: string; sipPassword: string };
-      const phone = new LoopbackPhone(secret.sipUsername, secret.sipPassword, { host: sipHost, port: Number(sipPort) });
-      await phone.start();
-      phones.push(phone);
-      // Retried: ARI still lists an endpoint of an earlier run (offline) until Asterisk restarts, so
-      // its presence does not prove that res_pjsip was reloaded with this run's password yet.
-      await poll(`REGISTER ${e.number} answered 200`, async () => (await phone.register(300)) === 200, 10_000);
-    }
-    // The operator: answers every call (on 127.0.0.2, so that identify-by-address picks only it).
-    operator = new LoopbackPhone('operator', 'unused', { host: sipHost, port: Number(sipPort) }, { host: OPERATOR_HOST });
-    await operator.start();
-    const trunk = await admin.post('/api/telephony/trunks', { kind: 'operator', name: 'Carillon test operator 3', host: OPERATOR_HOST, port: operator.localPort, transport: 'udp', username: 'carillon-test-3', password: 'carillon-test-secret', register: false });
-    expect(trunk.status, trunk.text).to.equal(201);
-    cleanup.push(`/api/telephony/trunks/${trunk.body.id}`);
-    const inbound = await admin.post('/api/telephony/inbound-routes', { did, destination: { type: 'extension', extensionId: extensions[0]!.id }, recording: 'always' });
-    expect(inbound.status, inbound.text).to.equal(201);
-    cleanup.unshift(`/api/telephony/inbound-routes/${inbound.body.id}`);
-    const dialplan = path.join(configDir!, 'extensions-carillon.conf');
-    await poll('the inbound route in the dialplan', async () => fs.readFileSync(dialplan, 'utf8').includes(`carillon-inbound-${inbound.body.id}]`));
-    await poll('the trunk in the PJSIP configuration', async () => fs.readFileSync(path.join(configDir!, 'pjsip-trunks.conf'), 'utf8').includes(`match=${OPERATOR_HOST}`));
-    // The files are written before res_pjsip and pbx_config are reloaded through ARI.
-    await pause(2000);
+    await startLab(this, { name: 'cel-recording-wss', numbers: [callee, caller, target], webrtc: [target], did, inboundRecording: 'always', spoolDir }, (started) => (lab = started));
+    ({ t, admin, extensions, operator, cleanup } = lab!);
   });
 
   afterEach(function () {
-    // With CARILLON_TEST_DEBUG, a failed case shows what Carillon logged at warn and above.
-    if (this.currentTest?.state !== 'failed' || !t) return;
-    for (const entry of t.logs.filter((l) => Number(l.level) >= 40)) log(JSON.stringify(entry).slice(0, 1500));
+    showLogsOfFailure(this, lab);
   });
 
-  after(async () => {
-    if (admin) for (const resource of cleanup) await admin.delete(resource);
-    for (const phone of phones) {
-      await phone.register(0).catch(() => 0);
-      await phone.stop();
-    }
-    await operator?.stop();
-    if (admin) for (const e of extensions) await admin.delete(`/api/telephony/extensions/${e.id}`);
-    if (t) {
-      await pause(1500);
-      await t.stop();
-    }
-  });
+  after(() => stopLab(lab));
 
   it('CEL: an answered call is logged from cel_custom with the bridged time as talk time', async function () {
     skipUnless(this, celFile, 'CARILLON_TEST_ASTERISK_CEL');
@@ -292,7 +177,7 @@ describe('Real Asterisk (opt-in): CEL, route recording, WSS and phone reboot', f
 
   it('an outbound route with recording=always: the call through the trunk is recorded and attached to its row', async function () {
     skipUnless(this, spoolDir, 'CARILLON_TEST_ASTERISK_SPOOL');
-    const trunkId = Number(cleanup.find((c) => c.startsWith('/api/telephony/trunks/'))!.split('/').pop());
+    const { trunkId } = lab!;
     const route = await admin.post('/api/telephony/outbound-routes', { name: 'Carillon test out 3', priority: 1, patterns: ['_0X.'], trunkIds: [trunkId], recording: 'always' });
     expect(route.status, route.text).to.equal(201);
     cleanup.unshift(`/api/telephony/outbound-routes/${route.body.id}`);

@@ -4,9 +4,8 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { Op } from 'sequelize';
 import { CallRecord } from '../../core/calls/call-models';
-import type { ApiClient } from '../support/api-client';
-import { startTestApp, tempDir, type TestApp } from '../support/test-app';
 import { LoopbackPhone } from './config/loopback-phone';
+import { ari, log, pause, poll, readCel, realAsterisk, secondOf, showLogsOfFailure, skipUnless, startLab, stopLab, type CelLine, type Lab } from './real-asterisk-lab';
 
 // Opt-in, second round against a real Asterisk 22 (appliance/asterisk/README.md, "Running the
 // opt-in suite"): attended transfers (REFER with Replaces, as a desk phone's transfer key sends
@@ -15,29 +14,10 @@ import { LoopbackPhone } from './config/loopback-phone';
 // cases need CARILLON_TEST_ASTERISK_CEL. The operator trunk's far end listens on 127.0.0.2 (a
 // trunk is identified by address), so the second phone of the reboot case is on 127.0.0.3: a
 // REGISTER from 127.0.0.2 would be taken for the trunk's.
-const url = process.env.CARILLON_TEST_ARI_URL;
-const username = process.env.CARILLON_TEST_ARI_USER;
-const password = process.env.CARILLON_TEST_ARI_PASSWORD;
-const configDir = process.env.CARILLON_TEST_ASTERISK_CONFIG_DIR;
-const cdrFile = process.env.CARILLON_TEST_ASTERISK_CDR;
-const celFile = process.env.CARILLON_TEST_ASTERISK_CEL;
-const [sipHost, sipPort] = (process.env.CARILLON_TEST_SIP ?? '127.0.0.1:5060').split(':');
-const OPERATOR_HOST = '127.0.0.2';
+const { celFile, operatorHost: OPERATOR_HOST } = realAsterisk;
+const sipHost = realAsterisk.sip.host;
 const SECOND_PHONE_HOST = '127.0.0.3';
-const log = (what: string) => process.env.CARILLON_TEST_DEBUG && process.stdout.write(`    ${new Date().toISOString()} ${what}\n`);
-
-/** A CEL record as cel_custom's JSON format writes it. */
-type CelLine = { eventtype: string; eventtime: string; linkedid: string; uniqueid: string; channame: string; eventextra: string };
-
-/** CEL records of the given linkedids, in file order. */
-function celOf(linkedids: string[]): CelLine[] {
-  return fs
-    .readFileSync(celFile!, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as CelLine)
-    .filter((r) => linkedids.includes(r.linkedid));
-}
+const celOf = readCel;
 
 /** Seconds during which some bridge held two channels of the call, from its CEL records. */
 function bridgedSeconds(cel: CelLine[]): number {
@@ -71,41 +51,18 @@ function phoneFetch(base: string, file: string, from: string, userAgent: string)
 
 describe('Real Asterisk (opt-in): attended transfer and the reboot of one phone among several', function () {
   this.timeout(90_000);
-  let t: TestApp;
-  let admin: ApiClient;
-  const phones: LoopbackPhone[] = [];
-  const extensions: Array<{ id: number; number: string; sipUsername: string }> = [];
-  const cleanup: string[] = [];
+  let lab: Lab | undefined;
   const [transferer, transferee, target] = ['891', '892', '893'];
   const did = '+33100000891';
-  let operator: LoopbackPhone;
   let secondPhone: LoopbackPhone | undefined;
-  let trunkId = 0;
+  let t: Lab['t'];
+  let admin: Lab['admin'];
+  let extensions: Lab['extensions'];
+  let operator: LoopbackPhone;
+  let trunkId: number;
 
-  const skipUnless = (ctx: Mocha.Context, value: string | undefined, variable: string) => {
-    if (value) return;
-    process.stdout.write(`  skipped: set ${variable} to run it\n`);
-    ctx.skip();
-  };
-  const ari = async (method: string, resource: string): Promise<{ status: number; body: any }> => {
-    const res = await fetch(`${url!.replace(/\/$/, '')}/ari${resource}`, { method, headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` } });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
-  const poll = async <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  };
-  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  const phoneOf = (number: string) => phones[[transferer, transferee, target].indexOf(number)]!;
+  const phoneOf = (number: string) => lab!.phoneOf(number);
   const sipUserOf = (number: string) => extensions.find((e) => e.number === number)!.sipUsername;
-  /** Asterisk's clock has a one-second resolution in CEL/CDR: a call starts no earlier than the second it was made in. */
-  const secondOf = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000);
   /**
    * This run's call-log rows since `after`, once a transferred row was seen in CEL and `count`
    * rows exist, read again after a few more reading rounds (CDR, then CEL, every few seconds):
@@ -135,72 +92,15 @@ describe('Real Asterisk (opt-in): attended transfer and the reboot of one phone 
   };
 
   before(async function () {
-    if (!url || !username || !password || !configDir || !cdrFile) {
-      process.stdout.write(
-        '  real-asterisk transfer and reboot scenarios skipped: set CARILLON_TEST_ARI_URL, CARILLON_TEST_ARI_USER, CARILLON_TEST_ARI_PASSWORD, CARILLON_TEST_ASTERISK_CONFIG_DIR and CARILLON_TEST_ASTERISK_CDR to run them\n',
-      );
-      this.skip();
-    }
-    const dataDir = tempDir('carillon-real-asterisk-4-');
-    t = await startTestApp({
-      dataDir,
-      overrides: {
-        log: { level: 'info' },
-        provisioning: { tftp: { host: '127.0.0.1', port: 0 } },
-        telephony: { configDir, cdrFile, ...(celFile ? { celFile } : {}), recordingsSpoolDir: path.join(dataDir, 'spool'), ari: { url, username, password, requestTimeoutMs: 5000 } },
-      },
-    });
-    admin = await t.adminClient();
-    await poll('ARI connected', async () => t.app.cradle.telephony.connected);
-    const settings = await admin.patch('/api/telephony/settings', { transports: { bindAddress: sipHost, udpPort: Number(sipPort), tcpPort: Number(sipPort) } });
-    expect(settings.status, settings.text).to.equal(200);
-    for (const number of [transferer, transferee, target]) {
-      const res = await admin.post('/api/telephony/extensions', { number, name: `Carillon test ${number}`, codecs: ['alaw', 'ulaw'] });
-      expect(res.status, res.text).to.equal(201);
-      extensions.push(res.body);
-    }
-    for (const e of extensions) await poll(`endpoint ${e.number} in Asterisk`, async () => (await ari('GET', `/endpoints/PJSIP/${e.sipUsername}`)).status === 200);
-    for (const e of extensions) {
-      const secret = (await admin.post(`/api/telephony/extensions/${e.id}/sip-secret/reveal`, {})).body as { sipUsername: string; sipPassword: string };
-      const phone = new LoopbackPhone(secret.sipUsername, secret.sipPassword, { host: sipHost, port: Number(sipPort) });
-      await phone.start();
-      phones.push(phone);
-      // Retried: an endpoint of an earlier run stays listed until Asterisk restarts.
-      await poll(`REGISTER ${e.number} answered 200`, async () => (await phone.register(300)) === 200, 10_000);
-    }
-    operator = new LoopbackPhone('operator', 'unused', { host: sipHost, port: Number(sipPort) }, { host: OPERATOR_HOST });
-    await operator.start();
-    const trunk = await admin.post('/api/telephony/trunks', { kind: 'operator', name: 'Carillon test operator 4', host: OPERATOR_HOST, port: operator.localPort, transport: 'udp', username: 'carillon-test-4', password: 'carillon-test-secret', register: false });
-    expect(trunk.status, trunk.text).to.equal(201);
-    trunkId = trunk.body.id;
-    cleanup.push(`/api/telephony/trunks/${trunk.body.id}`);
-    const inbound = await admin.post('/api/telephony/inbound-routes', { did, destination: { type: 'extension', extensionId: extensions[0]!.id } });
-    expect(inbound.status, inbound.text).to.equal(201);
-    cleanup.unshift(`/api/telephony/inbound-routes/${inbound.body.id}`);
-    await poll('the inbound route in the dialplan', async () => fs.readFileSync(path.join(configDir!, 'extensions-carillon.conf'), 'utf8').includes(`carillon-inbound-${inbound.body.id}]`));
-    await poll('the trunk in the PJSIP configuration', async () => fs.readFileSync(path.join(configDir!, 'pjsip-trunks.conf'), 'utf8').includes(`match=${OPERATOR_HOST}`));
-    // The files are written before res_pjsip and pbx_config are reloaded through ARI.
-    await pause(2000);
+    await startLab(this, { name: 'transfer-reboot', numbers: [transferer, transferee, target], did }, (started) => (lab = started));
+    ({ t, admin, extensions, operator, trunkId } = lab!);
   });
 
   afterEach(function () {
-    if (this.currentTest?.state !== 'failed' || !t) return;
-    for (const entry of t.logs.filter((l) => Number(l.level) >= 40)) log(JSON.stringify(entry).slice(0, 1500));
+    showLogsOfFailure(this, lab);
   });
 
-  after(async () => {
-    if (admin) for (const resource of cleanup) await admin.delete(resource);
-    for (const phone of [...phones, ...(secondPhone ? [secondPhone] : [])]) {
-      await phone.register(0).catch(() => 0);
-      await phone.stop();
-    }
-    await operator?.stop();
-    if (admin) for (const e of extensions) await admin.delete(`/api/telephony/extensions/${e.id}`);
-    if (t) {
-      await pause(1500);
-      await t.stop();
-    }
-  });
+  after(() => stopLab(lab, secondPhone ? [secondPhone] : []));
 
   it('attended transfer: 891 calls 892, consults 893, transfers; 892 and 893 are bridged, each call logged once', async function () {
     skipUnless(this, celFile, 'CARILLON_TEST_ASTERISK_CEL');
@@ -277,10 +177,10 @@ describe('Real Asterisk (opt-in): attended transfer and the reboot of one phone 
     const userAgent = `Grandstream Model HW GRP2614 SW 1.0.9.103 DevId ${mac}`;
     const created = await admin.post('/api/provisioning/devices', { mac: 'c0:74:ad:00:08:91', model: 'GRP2614', extensionIds: [ext.id] });
     expect(created.status, created.text).to.equal(201);
-    cleanup.unshift(`/api/provisioning/devices/${created.body.id}`);
+    lab!.cleanup.unshift(`/api/provisioning/devices/${created.body.id}`);
     // A second phone registered on 891 from another address (the desk phone; the first one stands for a softphone).
     const secret = (await admin.post(`/api/telephony/extensions/${ext.id}/sip-secret/reveal`, {})).body as { sipUsername: string; sipPassword: string };
-    secondPhone = new LoopbackPhone(secret.sipUsername, secret.sipPassword, { host: sipHost, port: Number(sipPort) }, { host: SECOND_PHONE_HOST });
+    secondPhone = new LoopbackPhone(secret.sipUsername, secret.sipPassword, realAsterisk.sip, { host: SECOND_PHONE_HOST });
     await secondPhone.start();
     expect(await secondPhone.register(300)).to.equal(200);
     const registrations = (await admin.get('/api/telephony/registrations')).body.items as Array<{ endpoint: string; contacts: Array<{ ip: string }> }>;
