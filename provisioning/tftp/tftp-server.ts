@@ -35,6 +35,9 @@ export class ProvisioningTftpServer {
       { host: this.options.host, port: this.options.port, root: os.tmpdir(), denyPUT: true, blockSize: MAX_BLOCK_SIZE },
       (req, res) => void this.onRequest(req, res),
     );
+    // The tftp package reads port 0 as "default" and binds 69; 0 must mean an ephemeral port,
+    // as everywhere else, so tests and a second Carillon never fight over 69.
+    if (this.options.port === 0) server.port = 0;
     this.server = server;
     await new Promise<void>((resolve) => {
       server.once('listening', () => {

@@ -82,6 +82,10 @@ describe('Provisioning files over HTTP and TFTP', () => {
     expect((await phoneGet(app.t.url, 'cfg.xml')).status).to.equal(404);
   });
 
+  it('binds an ephemeral TFTP port when configured with port 0 (never 69)', () => {
+    expect(app.tftpPort).to.be.greaterThan(1023);
+  });
+
   it('serves the same bytes over TFTP, negotiating the block size, before the phone has used its credentials', async () => {
     const http = await phoneGet(app.t.url, `cfg${MAC}.xml`);
     const small = await tftpGet(app.tftpPort, `cfg${MAC}.xml`, 512);
