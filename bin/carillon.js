@@ -7,9 +7,13 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const source = path.join(root, 'core', 'cli', 'main.ts');
+// The entry point calls main() itself: npx runs this file through node_modules/.bin/carillon, so
+// the CLI module cannot tell from process.argv[1] that it is being run.
+let cli;
 if (fs.existsSync(source)) {
   require('tsx/cjs');
-  require(source);
+  cli = require(source);
 } else {
-  require(path.join(root, 'dist', 'core', 'cli', 'main.js'));
+  cli = require(path.join(root, 'dist', 'core', 'cli', 'main.js'));
 }
+void cli.main(process.argv);

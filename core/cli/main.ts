@@ -52,4 +52,4 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-if (require.main === module || process.argv[1]?.endsWith('carillon.js')) void main(process.argv);
+if (require.main === module) void main(process.argv);

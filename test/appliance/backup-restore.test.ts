@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,12 +6,10 @@ import * as tar from 'tar';
 import { VERSION } from '../../core/version';
 import { createTestDatabase, testDatabaseTarget, type TestDatabase } from '../support/database';
 import { ADMIN, startTestApp, tempDir } from '../support/test-app';
-
-const BIN = path.resolve(__dirname, '..', '..', 'bin', 'carillon.js');
+import { carillonSync } from '../support/cli';
 
 function carillon(args: string[], configFile: string) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, CARILLON_CONFIG: configFile, CARILLON_LOG_LEVEL: 'silent' }, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return carillonSync(args, { env: { ...process.env, CARILLON_CONFIG: configFile, CARILLON_LOG_LEVEL: 'silent' } });
 }
 
 /** One Carillon as an appliance has it: a configuration file, a data folder, a database. */

@@ -1,18 +1,11 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { ApiClient } from '../support/api-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { expectProblem, strongPassword } from './auth-fixtures';
+import { carillonAsync, type CliResult } from '../support/cli';
 
-const CLI = path.resolve(__dirname, '..', '..', 'bin', 'carillon.js');
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 describe('CLI: user add and reset-password against a running Carillon', function () {
   // Each command starts a Node process that compiles TypeScript on the fly.
@@ -36,20 +29,10 @@ describe('CLI: user add and reset-password against a running Carillon', function
   });
   after(() => t.stop());
 
-  function cli(args: string[], stdin: string): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, ...args], { env, cwd: t.dataDir, stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => {
-        outputs.push(stdout, stderr);
-        resolve({ code, stdout, stderr });
-      });
-      child.stdin.end(stdin);
-    });
+  async function cli(args: string[], stdin: string): Promise<CliResult> {
+    const result = await carillonAsync(args, { env, input: stdin });
+    outputs.push(result.stdout, result.stderr);
+    return result;
   }
 
   it('user add creates a user (password from stdin) who can then log in over HTTP', async () => {

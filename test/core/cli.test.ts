@@ -1,16 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { EXAMPLE_PLUGIN, installPluginPackage } from '../support/plugins';
 import { tempDir } from '../support/test-app';
-
-const BIN = path.resolve(__dirname, '..', '..', 'bin', 'carillon.js');
+import { carillonSync, spawnCarillon } from '../support/cli';
 
 function carillon(args: string[], env: Record<string, string>, input?: string) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env, CARILLON_LOG_LEVEL: 'silent' }, input, encoding: 'utf8' });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return carillonSync(args, { env: { ...process.env, ...env, CARILLON_LOG_LEVEL: 'silent' }, input });
 }
 
 describe('CLI', function () {
@@ -74,9 +71,7 @@ describe('CLI', function () {
   it('starts on the embedded SQLite default, prints the setup link and stops cleanly on SIGTERM', async function () {
     this.timeout(30_000);
     const dataDir = tempDir();
-    const child = spawn(process.execPath, [BIN, 'start'], {
-      env: { ...process.env, CARILLON_DATA_DIR: dataDir, CARILLON_HTTP_PORT: '0', CARILLON_DATABASE_URL: '', CARILLON_LOG_LEVEL: 'info', CARILLON_CONFIG: '' },
-    });
+    const { child, stop } = spawnCarillon(['start'], { ...process.env, CARILLON_DATA_DIR: dataDir, CARILLON_HTTP_PORT: '0', CARILLON_DATABASE_URL: '', CARILLON_LOG_LEVEL: 'info', CARILLON_CONFIG: '' });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const link = await new Promise<string>((resolve, reject) => {
@@ -91,9 +86,12 @@ describe('CLI', function () {
     });
     const health = (await (await fetch(`${link}/api/health`)).json()) as { database: { dialect: string } };
     expect(health.database.dialect).to.equal('sqlite');
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).to.equal(0);
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+    stop('SIGTERM');
+    // npm exec ends itself by the signal it got; Carillon, signalled with it, stops cleanly, and
+    // 'close' waits for its output too.
+    const { code, signal } = await exited;
+    expect(code === 0 || signal === 'SIGTERM', `exit ${code} ${signal}`).to.equal(true);
     expect(stdout).to.include('Carillon stopped');
     // The setup token is printed for a person, never written to the JSON logs.
     const token = /token=([\w-]+)/.exec(stdout)![1];
