@@ -7,7 +7,10 @@
 #
 # Settings (environment):
 #   CARILLON_DEB            the .deb to install (default: build it with npm run package)
-#   CARILLON_DEBIAN_MIRROR  Debian mirror (default http://deb.debian.org/debian)
+#   CARILLON_DEBIAN_MIRROR  Debian mirror to build from (default: the one this machine's apt sources
+#                           use for bookworm, see appliance/debian-mirror.sh)
+#   CARILLON_IMAGE_DEBIAN_MIRROR  the mirror the installed appliance's apt uses (default
+#                           http://deb.debian.org/debian: a build machine's local mirror is not the site's)
 #   CARILLON_IMAGE_SIZE     disk size (default 8G; the root file system grows to the disk at first boot)
 #   CARILLON_ROOT_PASSWORD  console password for root (default: root login locked)
 #   ASTERISK_APT_SOURCE     an APT line for a repository with Asterisk 20 or 22, e.g.
@@ -20,7 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT_DIR=$(pwd)
 VERSION=$(node -p 'require("./package.json").version')
-MIRROR=${CARILLON_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+MIRROR=$(sh appliance/debian-mirror.sh)
 SIZE=${CARILLON_IMAGE_SIZE:-8G}
 OUT_DIR=${CARILLON_IMAGE_OUT:-$ROOT_DIR/build}
 CACHE=${CARILLON_CI_CACHE:-/var/cache/carillon-ci}
@@ -114,9 +117,10 @@ mount --bind /dev "$MNT/dev"
 mount -t devpts devpts "$MNT/dev/pts"
 in_root() { chroot "$MNT" env DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
 
+IMAGE_MIRROR=${CARILLON_IMAGE_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 cat > "$MNT/etc/apt/sources.list" <<SOURCES
-deb $MIRROR bookworm main
-deb $MIRROR bookworm-updates main
+deb $IMAGE_MIRROR bookworm main
+deb $IMAGE_MIRROR bookworm-updates main
 deb http://security.debian.org/debian-security bookworm-security main
 SOURCES
 

@@ -11,12 +11,13 @@
 # add a second build system for the same result. The installer itself is a small live Debian
 # (debootstrap + live-boot) that writes the image with qemu-img.
 #
-# Settings: CARILLON_IMAGE (an image built before; default: build one), CARILLON_DEBIAN_MIRROR.
+# Settings: CARILLON_IMAGE (an image built before; default: build one), CARILLON_DEBIAN_MIRROR
+# (default: the mirror this machine's apt sources use, see appliance/debian-mirror.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT_DIR=$(pwd)
 VERSION=$(node -p 'require("./package.json").version')
-MIRROR=${CARILLON_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+MIRROR=$(sh appliance/debian-mirror.sh)
 OUT_DIR=${CARILLON_IMAGE_OUT:-$ROOT_DIR/build}
 CACHE=${CARILLON_CI_CACHE:-/var/cache/carillon-ci}
 ISO="$OUT_DIR/carillon-$VERSION-installer-amd64.iso"

@@ -14,7 +14,10 @@ import path from 'node:path';
  */
 
 export const CACHE_DIR = process.env.CARILLON_CI_CACHE ?? '/var/cache/carillon-ci';
-const MIRROR = process.env.CARILLON_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
+/** The build machine's own Debian mirror (or CARILLON_DEBIAN_MIRROR), as the image builder uses. */
+function debianMirror(): string {
+  return execFileSync('sh', [path.resolve(__dirname, '..', '..', 'appliance', 'debian-mirror.sh')], { encoding: 'utf8' }).trim();
+}
 
 /** Why this machine cannot run the chroot tests, or null when it can. */
 export function chrootUnavailableReason(): string | null {
@@ -40,9 +43,10 @@ export function baseTarball(packages: string[], log: (line: string) => void): st
   fs.mkdirSync(CACHE_DIR, { recursive: true });
   const work = fs.mkdtempSync(path.join(CACHE_DIR, 'debootstrap-'));
   const started = Date.now();
-  log(`building the Debian 12 base (${packages.length} packages) with debootstrap from ${MIRROR}…`);
+  const mirror = debianMirror();
+  log(`building the Debian 12 base (${packages.length} packages) with debootstrap from ${mirror}…`);
   try {
-    execFileSync('debootstrap', ['--variant=minbase', `--include=${packages.join(',')}`, 'bookworm', path.join(work, 'root'), MIRROR], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync('debootstrap', ['--variant=minbase', `--include=${packages.join(',')}`, 'bookworm', path.join(work, 'root'), mirror], { stdio: ['ignore', 'ignore', 'pipe'] });
     execFileSync('chroot', [path.join(work, 'root'), 'apt-get', 'clean']);
     execFileSync('tar', ['-C', path.join(work, 'root'), '-cf', `${tarball}.partial`, '.']);
     fs.renameSync(`${tarball}.partial`, tarball);
