@@ -123,7 +123,7 @@ export class Carillon {
     }
     const url = this.baseUrl();
     this.logger.info({ url }, 'Carillon is listening');
-    const token = await c.setupService.issueToken();
+    const token = await c.setupService.currentToken();
     if (token) {
       // Printed, not logged: the link is a secret for whoever reads this console once.
       this.announce(`\nNo administrator exists yet. Open this one-time link to create the first one:\n  ${url}/setup?token=${token}\n\n`);

@@ -72,7 +72,7 @@ export function buildContainer(base: { config: CarillonConfig; logger: Logger; s
     loginService: asFunction(
       (c: CoreCradle) => new LoginService(c.config, c.userService, c.passwordHasher, c.sessionService, c.totpService, c.auditService),
     ).singleton(),
-    setupService: asFunction((c: CoreCradle) => new SetupService(c.userService, c.settingsService, c.auditService)).singleton(),
+    setupService: asFunction((c: CoreCradle) => new SetupService(c.userService, c.settingsService, c.auditService, c.secretBox)).singleton(),
     auditService: asFunction(({ logger }: CoreCradle) => new AuditService(logger)).singleton(),
     settingsService: asFunction(() => new SettingsService()).singleton(),
     authenticator: asFunction((c: CoreCradle) => new Authenticator(c.sessionService, c.apiTokenService, c.roleService)).singleton(),
