@@ -177,19 +177,7 @@ awk -v rules="$asterisk_rules" '{ if ($0 == "@ASTERISK_RULES@") { if (rules != "
 printf '[sshd]\nenabled = false\n' > "$MNT/etc/fail2ban/jail.d/defaults-debian.conf"
 printf '[DEFAULT]\nbanaction = nftables-multiport\nbanaction_allports = nftables-allports\n' > "$MNT/etc/fail2ban/jail.d/00-nftables.conf"
 # The root file system grows to the whole disk at first boot (a VM disk resized, the ISO's target disk).
-cat > "$MNT/etc/systemd/system/carillon-grow-root.service" <<'UNIT'
-[Unit]
-Description=Grow the root file system to the whole disk (first boot)
-ConditionPathExists=!/var/lib/carillon/.root-grown
-Before=carillon.service
-
-[Service]
-Type=oneshot
-ExecStart=/bin/sh -c 'dev=$(findmnt -no SOURCE /); disk=/dev/$(lsblk -no PKNAME "$dev"); part=$(cat /sys/class/block/$(basename "$dev")/partition); growpart "$disk" "$part" || true; resize2fs "$dev"; touch /var/lib/carillon/.root-grown'
-
-[Install]
-WantedBy=multi-user.target
-UNIT
+install -m 0644 appliance/image/carillon-grow-root.service "$MNT/etc/systemd/system/carillon-grow-root.service"
 in_root systemctl enable systemd-networkd systemd-resolved nftables chrony fail2ban carillon-grow-root carillon-firstboot carillon carillon-console >/dev/null 2>&1
 if [ -n "${CARILLON_ROOT_PASSWORD:-}" ]; then
   echo "root:$CARILLON_ROOT_PASSWORD" | in_root chpasswd
