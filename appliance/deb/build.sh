@@ -71,6 +71,9 @@ rm -rf "$REL/node_modules/sqlite3/build/Release/obj" "$REL/node_modules/sqlite3/
   "$REL/node_modules/sqlite3/build/Release/"*.a "$REL/node_modules/sqlite3/deps" "$REL/node_modules/sqlite3/src"
 find "$REL/node_modules" -name '*.map' -delete
 find "$REL/node_modules/argon2/prebuilds" -mindepth 1 -maxdepth 1 ! -name 'linux-x64' -exec rm -rf {} + 2>/dev/null || true
+# What npm keeps as "production" but never runs here: install-time tools, other libcs' builds,
+# tests, lint configuration, documentation pages.
+say "$(node appliance/deb/prune-release.mjs "$REL")"
 
 mkdir -p "$REL/node/bin"
 cp "$(readlink -f "$(command -v node)")" "$REL/node/bin/node"
@@ -81,6 +84,8 @@ install -D -m 0755 appliance/deb/update-console-issue "$PKG/usr/lib/carillon/upd
 install -D -m 0644 appliance/deb/carillon.service "$PKG/lib/systemd/system/carillon.service"
 install -D -m 0644 appliance/deb/carillon-console.service "$PKG/lib/systemd/system/carillon-console.service"
 install -D -m 0640 appliance/deb/carillon.json "$PKG/etc/carillon/carillon.json"
+install -D -m 0644 appliance/mariadb/60-carillon.cnf "$PKG/etc/mysql/mariadb.conf.d/60-carillon.cnf"
+install -D -m 0644 appliance/mariadb/mariadb-socket-loopback.conf "$PKG/lib/systemd/system/mariadb.socket.d/carillon-loopback.conf"
 install -D -m 0644 appliance/fail2ban/filter.d/carillon.conf "$PKG/etc/fail2ban/filter.d/carillon.conf"
 install -D -m 0644 appliance/fail2ban/jail.d/carillon.conf "$PKG/etc/fail2ban/jail.d/carillon.conf"
 mkdir -p "$PKG/usr/share/carillon/asterisk"

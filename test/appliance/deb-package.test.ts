@@ -106,7 +106,12 @@ describe('appliance .deb package (build, lintian, install in a fresh Debian 12 c
       expect(contents, file).to.include(file);
     }
     if (fs.existsSync(path.join(REPO, 'ui', 'dist', 'index.html'))) expect(contents).to.include(`${rel}/ui/dist/index.html`);
-    for (const devOnly of ['typescript', 'mocha', 'vite', 'tsx']) expect(contents, devOnly).not.to.include(`${rel}/node_modules/${devOnly}/package.json`);
+    for (const devOnly of ['typescript', 'mocha', 'vite', 'tsx', 'node-gyp', 'prebuild-install', 'node-addon-api', 'uglify-js']) {
+      expect(contents, devOnly).not.to.include(`${rel}/node_modules/${devOnly}/package.json`);
+    }
+    // Development leftovers: another libc's build, lint and CI configuration, tests, pages that load scripts from a CDN.
+    expect(contents).not.to.include('argon2.musl.node');
+    expect(contents).not.to.match(/node_modules\/(@[^/\s]+\/)?[^/\s]+\/(\.eslintrc[^/\s]*|eslint\.config\.[a-z]+|\.jshintrc|\.travis\.yml|\.github\/|test\/|[^/\s]+\.html)\n/);
     expect(contents, 'no TypeScript sources').not.to.match(/releases\/[^/]+\/core\/.*\.ts\n/);
   });
 
