@@ -154,6 +154,16 @@ describe('appliance .deb package (build, lintian, install in a fresh Debian 12 c
     expect(c.must('ls -ld /var/lib/carillon /var/lib/carillon/recordings | cut -c1-10,15-40')).to.include('carillon');
   });
 
+  it('keeps MariaDB on loopback: bind-address, and the socket unit (which would override it) limited to 127.0.0.1', () => {
+    const c = chroot!;
+    // Restarted as the appliance's next boot would start it, with the package's configuration.
+    c.must('mariadb-admin --protocol=socket -u root shutdown && (setsid /usr/sbin/mariadbd --user=mysql </dev/null >>/var/log/mariadbd-test.log 2>&1 &) && for i in $(seq 1 60); do mariadb-admin --protocol=socket -u root ping >/dev/null 2>&1 && exit 0; sleep 1; done; exit 1', { timeoutMs: 90_000 });
+    expect(c.must('mariadb -N -u root -e "SELECT @@bind_address"').trim()).to.equal('127.0.0.1');
+    const streams = c.must('grep ^ListenStream= /lib/systemd/system/mariadb.socket.d/carillon-loopback.conf').trim().split('\n');
+    expect(streams[0], 'the drop-in first clears Debian\'s list').to.equal('ListenStream=');
+    expect(streams.filter((line) => /:?\d+$/.test(line))).to.deep.equal(['ListenStream=127.0.0.1:3306']);
+  });
+
   it('its systemd units pass systemd-analyze verify', function () {
     if (spawnSync('sh', ['-c', 'command -v systemd-analyze']).status !== 0) {
       log('skipped: systemd-analyze is not installed');
