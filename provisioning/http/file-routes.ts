@@ -68,51 +68,63 @@ function ask(files: ProvisioningFiles, call: RouteCall, path: string): Promise<F
     ip: call.ip,
     userAgent: koa.get('user-agent'),
     method: koa.method,
+    uri: koa.originalUrl,
     authorization: koa.get('authorization') || undefined,
     host: koa.get('host') || null,
     localPort: koa.req.socket.localPort,
   });
 }
 
-/** What phones fetch under /provisioning/ (public: checked by network, MAC and device credentials). */
+/**
+ * What phones fetch under /provisioning/ (public: checked by network, MAC, claim window and
+ * device credentials), at the top and under the site's secret path `/s/:key/`, which the
+ * checks read from the path.
+ */
 export function fileRoutes(files: ProvisioningFiles): RouteDefinition[] {
-  return [
-    defineRoute({
-      id: 'provisioning.files.config',
-      method: 'GET',
-      path: '/:file',
-      summary: "A phone's configuration file (cfg<mac>.xml, cfg<mac>, upper-case forms)",
-      description: 'Served to allowed networks only; once the phone has used its config-server credentials, they are required (HTTP Digest or Basic).',
-      permission: 'public',
-      input: { params: fileParam },
-      handler: async (call) => respond(call, await ask(files, call, call.params.file)),
-    }),
-    defineRoute({
-      id: 'provisioning.files.phonebook',
-      method: 'GET',
-      path: '/phonebook/:file',
-      summary: "An assigned phone's phonebook (<mac>.xml), from the phonebook sources plugins register",
-      permission: 'public',
-      input: { params: fileParam },
-      handler: async (call) => respond(call, await ask(files, call, `phonebook/${call.params.file}`)),
-    }),
-    defineRoute({
-      id: 'provisioning.files.phonebookFolder',
-      method: 'GET',
-      path: '/phonebook/:mac/phonebook.xml',
-      summary: 'The same phonebook where Grandstream phones look for it (<phonebook path>/phonebook.xml)',
-      permission: 'public',
-      input: { params: z.object({ mac: z.string().min(1).max(40) }) },
-      handler: async (call) => respond(call, await ask(files, call, `phonebook/${call.params.mac}/phonebook.xml`)),
-    }),
-    defineRoute({
-      id: 'provisioning.files.firmware',
-      method: 'GET',
-      path: '/firmware/:file',
-      summary: 'A firmware file from the configured firmware folder',
-      permission: 'public',
-      input: { params: fileParam },
-      handler: async (call) => respond(call, await ask(files, call, `firmware/${call.params.file}`)),
-    }),
-  ];
+  const secret = z.object({ key: z.string().min(1).max(64) });
+  return ['', '/s/:key'].flatMap((prefix) => {
+    const under = (call: RouteCall, path: string) => (prefix ? `s/${(call.params as { key: string }).key}/${path}` : path);
+    const onSecretPath = prefix ? ' (on the site secret path)' : '';
+    const idSuffix = prefix ? 'OnSecretPath' : '';
+    return [
+      defineRoute({
+        id: `provisioning.files.config${idSuffix}`,
+        method: 'GET',
+        path: `${prefix}/:file`,
+        summary: `A phone's configuration file (cfg<mac>.xml, cfg<mac>, upper-case forms)${onSecretPath}`,
+        description:
+          "Served to allowed networks only. An assigned phone's secrets go to the first fetch on the secret path within its claim window, then only with its config-server credentials (HTTP Digest, challenged).",
+        permission: 'public',
+        input: { params: prefix ? fileParam.extend(secret.shape) : fileParam },
+        handler: async (call) => respond(call, await ask(files, call, under(call, call.params.file))),
+      }),
+      defineRoute({
+        id: `provisioning.files.phonebook${idSuffix}`,
+        method: 'GET',
+        path: `${prefix}/phonebook/:file`,
+        summary: `A claimed phone's phonebook (<mac>.xml), from the phonebook sources plugins register; its credentials are required${onSecretPath}`,
+        permission: 'public',
+        input: { params: prefix ? fileParam.extend(secret.shape) : fileParam },
+        handler: async (call) => respond(call, await ask(files, call, under(call, `phonebook/${call.params.file}`))),
+      }),
+      defineRoute({
+        id: `provisioning.files.phonebookFolder${idSuffix}`,
+        method: 'GET',
+        path: `${prefix}/phonebook/:mac/phonebook.xml`,
+        summary: `The same phonebook where Grandstream phones look for it (<phonebook path>/phonebook.xml)${onSecretPath}`,
+        permission: 'public',
+        input: { params: z.object({ mac: z.string().min(1).max(40), ...(prefix ? secret.shape : {}) }) },
+        handler: async (call) => respond(call, await ask(files, call, under(call, `phonebook/${call.params.mac}/phonebook.xml`))),
+      }),
+      defineRoute({
+        id: `provisioning.files.firmware${idSuffix}`,
+        method: 'GET',
+        path: `${prefix}/firmware/:file`,
+        summary: `A firmware file from the configured firmware folder${onSecretPath}`,
+        permission: 'public',
+        input: { params: prefix ? fileParam.extend(secret.shape) : fileParam },
+        handler: async (call) => respond(call, await ask(files, call, under(call, `firmware/${call.params.file}`))),
+      }),
+    ];
+  });
 }
