@@ -9,6 +9,7 @@ import { useEvents } from '../../lib/socket';
 import { can } from '../../shell/session';
 import { whole } from '../telephony/resource';
 import { AssignForm, modelOptions } from './AssignForm';
+import { ClaimBadge } from './ClaimState';
 import { DEVICE_EVENTS, LANGUAGES, modelName, PROVISIONING_API, useModels, type Device, type VendorModels } from './devices';
 import { extraValuesError, formatExtraValues, parseExtraValues } from './extra-values';
 import { KeysEditor } from './KeysEditor';
@@ -184,6 +185,10 @@ export default function PhoneDetailPage(props: { params?: { id?: string } }) {
               </dd>
               <dt>{t('phones.lastReboot')}</dt>
               <dd>{device.lastRebootAt ? formatDate(device.lastRebootAt) : '—'}</dd>
+              <dt>{t('phones.claim')}</dt>
+              <dd>
+                <ClaimBadge device={device} />
+              </dd>
               <dt>{t('phones.credentials')}</dt>
               <dd>{device.credentialsConfirmed ? t('phones.credentialsConfirmed') : t('phones.credentialsPending')}</dd>
             </dl>
@@ -197,9 +202,14 @@ export default function PhoneDetailPage(props: { params?: { id?: string } }) {
                     {t('phones.reboot')}
                   </button>
                   {device.status === 'assigned' && (
-                    <button type="button" onClick={() => setConfirming('dissociate')}>
-                      {t('phones.dissociate')}
-                    </button>
+                    <>
+                      <button type="button" onClick={() => act(() => http.post(`${PROVISIONING_API}/devices/${id}/claim-window`), t('phones.claim.reopened'))}>
+                        {t('phones.claim.reopen')}
+                      </button>
+                      <button type="button" onClick={() => setConfirming('dissociate')}>
+                        {t('phones.dissociate')}
+                      </button>
+                    </>
                   )}
                   <button type="button" onClick={() => setConfirming('reset')}>
                     {t('phones.reset')}
