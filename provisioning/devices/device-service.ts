@@ -463,7 +463,6 @@ export class DeviceService {
     return new Date(Date.now() + this.deps.claimWindowMinutes * 60_000);
   }
 
-
   private checkModel(vendorId: string, model: string | null): ModelCapabilities | null {
     if (model === null) return null;
     const capabilities = this.deps.vendors.capabilities(vendorId, model);

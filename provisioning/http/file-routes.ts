@@ -60,11 +60,15 @@ export function notModified(ifNoneMatch: string, ifModifiedSince: string, etag: 
   return false;
 }
 
+/** The site's secret path segment, on the routes under `/s/:key/` (checked with the rest in ProvisioningFiles). */
+const secretKey = z.object({ key: z.string().min(1).max(64) });
+
 function ask(files: ProvisioningFiles, call: RouteCall, path: string): Promise<FileAnswer> {
   const { koa } = call;
+  const key = (call.params as { key?: string }).key;
   return files.answer({
     protocol: 'http',
-    path,
+    path: key === undefined ? path : `s/${key}/${path}`,
     ip: call.ip,
     userAgent: koa.get('user-agent'),
     method: koa.method,
@@ -77,54 +81,55 @@ function ask(files: ProvisioningFiles, call: RouteCall, path: string): Promise<F
 
 /**
  * What phones fetch under /provisioning/ (public: checked by network, MAC, claim window and
- * device credentials), at the top and under the site's secret path `/s/:key/`, which the
- * checks read from the path.
+ * device credentials), at the top and again under the site's secret path `/s/:key/`.
  */
 export function fileRoutes(files: ProvisioningFiles): RouteDefinition[] {
-  const secret = z.object({ key: z.string().min(1).max(64) });
-  return ['', '/s/:key'].flatMap((prefix) => {
-    const under = (call: RouteCall, path: string) => (prefix ? `s/${(call.params as { key: string }).key}/${path}` : path);
-    const onSecretPath = prefix ? ' (on the site secret path)' : '';
-    const idSuffix = prefix ? 'OnSecretPath' : '';
-    return [
-      defineRoute({
-        id: `provisioning.files.config${idSuffix}`,
-        method: 'GET',
-        path: `${prefix}/:file`,
-        summary: `A phone's configuration file (cfg<mac>.xml, cfg<mac>, upper-case forms)${onSecretPath}`,
-        description:
-          "Served to allowed networks only. An assigned phone's secrets go to the first fetch on the secret path within its claim window, then only with its config-server credentials (HTTP Digest, challenged).",
-        permission: 'public',
-        input: { params: prefix ? fileParam.extend(secret.shape) : fileParam },
-        handler: async (call) => respond(call, await ask(files, call, under(call, call.params.file))),
-      }),
-      defineRoute({
-        id: `provisioning.files.phonebook${idSuffix}`,
-        method: 'GET',
-        path: `${prefix}/phonebook/:file`,
-        summary: `A claimed phone's phonebook (<mac>.xml), from the phonebook sources plugins register; its credentials are required${onSecretPath}`,
-        permission: 'public',
-        input: { params: prefix ? fileParam.extend(secret.shape) : fileParam },
-        handler: async (call) => respond(call, await ask(files, call, under(call, `phonebook/${call.params.file}`))),
-      }),
-      defineRoute({
-        id: `provisioning.files.phonebookFolder${idSuffix}`,
-        method: 'GET',
-        path: `${prefix}/phonebook/:mac/phonebook.xml`,
-        summary: `The same phonebook where Grandstream phones look for it (<phonebook path>/phonebook.xml)${onSecretPath}`,
-        permission: 'public',
-        input: { params: z.object({ mac: z.string().min(1).max(40), ...(prefix ? secret.shape : {}) }) },
-        handler: async (call) => respond(call, await ask(files, call, under(call, `phonebook/${call.params.mac}/phonebook.xml`))),
-      }),
-      defineRoute({
-        id: `provisioning.files.firmware${idSuffix}`,
-        method: 'GET',
-        path: `${prefix}/firmware/:file`,
-        summary: `A firmware file from the configured firmware folder${onSecretPath}`,
-        permission: 'public',
-        input: { params: prefix ? fileParam.extend(secret.shape) : fileParam },
-        handler: async (call) => respond(call, await ask(files, call, under(call, `firmware/${call.params.file}`))),
-      }),
-    ];
+  const routes: RouteDefinition[] = [
+    defineRoute({
+      id: 'provisioning.files.config',
+      method: 'GET',
+      path: '/:file',
+      summary: "A phone's configuration file (cfg<mac>.xml, cfg<mac>, upper-case forms)",
+      description:
+        "Served to allowed networks only. An assigned phone's secrets go to the first fetch on the secret path within its claim window, then only with its config-server credentials (HTTP Digest, challenged).",
+      permission: 'public',
+      input: { params: fileParam },
+      handler: async (call) => respond(call, await ask(files, call, call.params.file)),
+    }),
+    defineRoute({
+      id: 'provisioning.files.phonebook',
+      method: 'GET',
+      path: '/phonebook/:file',
+      summary: "A claimed phone's phonebook (<mac>.xml), from the phonebook sources plugins register; its credentials are required",
+      permission: 'public',
+      input: { params: fileParam },
+      handler: async (call) => respond(call, await ask(files, call, `phonebook/${call.params.file}`)),
+    }),
+    defineRoute({
+      id: 'provisioning.files.phonebookFolder',
+      method: 'GET',
+      path: '/phonebook/:mac/phonebook.xml',
+      summary: 'The same phonebook where Grandstream phones look for it (<phonebook path>/phonebook.xml)',
+      permission: 'public',
+      input: { params: z.object({ mac: z.string().min(1).max(40) }) },
+      handler: async (call) => respond(call, await ask(files, call, `phonebook/${call.params.mac}/phonebook.xml`)),
+    }),
+    defineRoute({
+      id: 'provisioning.files.firmware',
+      method: 'GET',
+      path: '/firmware/:file',
+      summary: 'A firmware file from the configured firmware folder',
+      permission: 'public',
+      input: { params: fileParam },
+      handler: async (call) => respond(call, await ask(files, call, `firmware/${call.params.file}`)),
+    }),
+  ];
+  const onSecretPath = (route: RouteDefinition): RouteDefinition => ({
+    ...route,
+    id: `${route.id}OnSecretPath`,
+    path: `/s/:key${route.path}`,
+    summary: `${route.summary}, under the site secret path`,
+    input: { params: (route.input!.params as z.ZodObject).extend(secretKey.shape) },
   });
+  return [...routes, ...routes.map(onSecretPath)];
 }
