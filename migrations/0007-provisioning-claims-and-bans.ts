@@ -10,8 +10,11 @@ type Params = { context: MigrationContext };
  *
  * - `provisioning_devices.claim_window_until`: until when the first fetch on the secret path may
  *   claim the phone (null: no window); `claimed_at` / `claimed_from_ip`: which fetch took it.
- *   Phones that had already used their credentials count as claimed; other assigned phones get
- *   no window (the admin reopens it: nothing secret went out to a bare MAC since).
+ *   An assigned phone that has fetched its file holds its current credentials (the old rules
+ *   served them to any fetch, and phones that answer only challenges never showed them): it
+ *   counts as claimed, is challenged from now on, and moves to the secret path with its next
+ *   file (its config path was the public one, which DHCP may not override). Assigned phones
+ *   that never fetched get no window (the admin opens one when plugging them in).
  * - `provisioning_secret_paths`: the site's secret path segment (handed out by DHCP option 66),
  *   kept as a SHA-256 for the lookup and sealed for showing it again (one row; rotating replaces it).
  * - `provisioning_bans`: banned client addresses and until when.
@@ -21,7 +24,8 @@ export async function up({ context: { queryInterface: qi, DataTypes, sequelize, 
   await qi.addColumn('provisioning_devices', 'claimed_at', { type: DataTypes.DATE, allowNull: true }, { transaction });
   await qi.addColumn('provisioning_devices', 'claimed_from_ip', { type: DataTypes.STRING(45), allowNull: true }, { transaction });
   await sequelize.query(
-    "UPDATE provisioning_devices SET claimed_at = credentials_confirmed_at, claimed_from_ip = last_ip WHERE status = 'assigned' AND credentials_confirmed_at IS NOT NULL",
+    `UPDATE provisioning_devices SET claimed_at = COALESCE(credentials_confirmed_at, last_fetch_at), claimed_from_ip = last_ip
+      WHERE status = 'assigned' AND (credentials_confirmed_at IS NOT NULL OR last_fetch_at IS NOT NULL)`,
     { transaction },
   );
 

@@ -5,7 +5,7 @@ import type { ModelCapabilities } from '../vendors/vendor';
 
 export type ClaimState = 'waiting_for_phone' | 'claimed' | 'window_closed';
 
-export function claimState(device: Device, now = Date.now()): ClaimState {
+function claimState(device: Device, now = Date.now()): ClaimState {
   if (device.claimedAt) return 'claimed';
   return device.claimWindowUntil && device.claimWindowUntil.getTime() > now ? 'waiting_for_phone' : 'window_closed';
 }

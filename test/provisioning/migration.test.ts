@@ -8,9 +8,9 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { tempDir } from '../support/test-app';
 
 /**
- * Upgrading a site whose phones were provisioned the old way: a phone that had used its
- * credentials is claimed (it holds them and keeps working), any other assigned phone gets no
- * claim window (nothing secret went to a bare MAC since; the admin reopens it).
+ * Upgrading a site whose phones were provisioned the old way: an assigned phone that fetched its
+ * file holds its credentials (whether it ever showed them or only answers challenges): it is
+ * claimed and keeps working; an assigned phone that never fetched gets no claim window.
  */
 describe('Provisioning migration 0007 on existing phones', () => {
   let database: TestDatabase;
@@ -28,18 +28,19 @@ describe('Provisioning migration 0007 on existing phones', () => {
     await database?.drop();
   });
 
-  it('counts phones that used their credentials as claimed, and opens no window for the others', async () => {
+  it('counts assigned phones that fetched their file as claimed, and opens no window for the others', async () => {
     const sequelize = app.cradle.sequelize;
     const context = () => ({ queryInterface: sequelize.getQueryInterface(), sequelize, DataTypes, tablePrefix: '' });
     await sequelize.transaction((transaction) => claims.down({ context: { ...context(), transaction } }));
     const confirmedAt = new Date('2026-11-02T08:00:00Z');
     const now = new Date();
-    const row = (id: number, status: string, confirmed: Date | null) =>
-      `(${id}, 'c074ad00000${id}', 'grandstream', '${status}', '', '[]', '{}', 'sealed', 'phone-${id}', 'sealed', ${confirmed ? ':confirmed' : 'NULL'}, '192.0.2.${id}', :now, :now)`;
+    const fetchedAt = new Date('2026-11-03T09:00:00Z');
+    const row = (id: number, status: string, confirmed: boolean, fetched: boolean) =>
+      `(${id}, 'c074ad00000${id}', 'grandstream', '${status}', '', '[]', '{}', 'sealed', 'phone-${id}', 'sealed', ${confirmed ? ':confirmed' : 'NULL'}, ${fetched ? ':fetched' : 'NULL'}, ${fetched ? `'192.0.2.${id}'` : 'NULL'}, :now, :now)`;
     await sequelize.query(
-      `INSERT INTO provisioning_devices (id, mac, vendor, status, label, programmable_keys, extra_values, admin_password_sealed, http_username, http_password_sealed, credentials_confirmed_at, last_ip, created_at, updated_at)
-       VALUES ${[row(1, 'assigned', confirmedAt), row(2, 'assigned', null), row(3, 'unassigned', null)].join(', ')}`,
-      { replacements: { confirmed: confirmedAt, now } },
+      `INSERT INTO provisioning_devices (id, mac, vendor, status, label, programmable_keys, extra_values, admin_password_sealed, http_username, http_password_sealed, credentials_confirmed_at, last_fetch_at, last_ip, created_at, updated_at)
+       VALUES ${[row(1, 'assigned', true, true), row(2, 'assigned', false, true), row(3, 'assigned', false, false), row(4, 'unassigned', false, true)].join(', ')}`,
+      { replacements: { confirmed: confirmedAt, fetched: fetchedAt, now } },
     );
     await sequelize.transaction((transaction) => claims.up({ context: { ...context(), transaction } }));
     const [rows] = await sequelize.query('SELECT id, claimed_at, claimed_from_ip, claim_window_until FROM provisioning_devices ORDER BY id');
@@ -51,8 +52,10 @@ describe('Provisioning migration 0007 on existing phones', () => {
     }));
     expect(byId).to.deep.equal([
       { id: 1, claimedAt: confirmedAt.toISOString(), claimedFromIp: '192.0.2.1', window: null },
-      { id: 2, claimedAt: null, claimedFromIp: null, window: null },
+      // Fetched without ever showing its credentials (it answers challenges only): it holds them.
+      { id: 2, claimedAt: fetchedAt.toISOString(), claimedFromIp: '192.0.2.2', window: null },
       { id: 3, claimedAt: null, claimedFromIp: null, window: null },
+      { id: 4, claimedAt: null, claimedFromIp: null, window: null },
     ]);
   });
 });
