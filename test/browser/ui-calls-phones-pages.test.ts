@@ -189,6 +189,7 @@ describe('Admin UI: call log, registrations and phones pages (browser)', functio
     // The claim window is shown, and reopened with new credentials.
     const before = (await admin.post(`/api/provisioning/devices/${saved.id}/secrets/reveal`)).body.httpPassword;
     await page.getByRole('button', { name: 'Reopen the claim window' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Reopen the claim window' }).click();
     await page.getByText(/Window open with new credentials/).waitFor();
     expect(await page.getByTestId('claim-state').getAttribute('data-state')).to.equal('waiting_for_phone');
     expect((await admin.post(`/api/provisioning/devices/${saved.id}/secrets/reveal`)).body.httpPassword).not.to.equal(before);

@@ -92,6 +92,11 @@ describe('Provisioning building blocks', () => {
     const late = answer('p4ss');
     now += 10 * 60_000;
     expect(auth.verify(late, expected, 'GET', uri), 'expired nonce').to.equal('stale');
+    // Outstanding challenges are bounded: a flood of unauthenticated requests evicts the oldest.
+    const first = auth.challenge(uri);
+    for (let i = 0; i < 10_000; i++) auth.challenge(uri);
+    expect(auth.verify(answer('p4ss', uri, first), expected, 'GET', uri), 'evicted').to.equal('stale');
+    expect(auth.verify(answer('p4ss'), expected, 'GET', uri)).to.equal('ok');
     expect(parseAuthorization(`Basic ${Buffer.from('phone-abc:p4ss').toString('base64')}`)).to.equal(null);
     expect(parseAuthorization('Bearer x')).to.equal(null);
   });

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { http } from '../../lib/api';
-import { Dialog, Notice } from '../../lib/components';
+import { ConfirmDialog, Dialog, Notice } from '../../lib/components';
 import { errorMessage } from '../../lib/forms';
 import { formatDate, t } from '../../lib/i18n';
 import { can } from '../../shell/session';
@@ -37,6 +37,7 @@ export function SecretPathCard() {
   const [shown, setShown] = useState<SecretPathView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [rotated, setRotated] = useState(false);
+  const [confirmingRotation, setConfirmingRotation] = useState(false);
   if (!can('provisioning.secrets')) return null;
   const run = async (action: 'reveal' | 'rotate') => {
     setError(null);
@@ -75,7 +76,14 @@ export function SecretPathCard() {
             </dl>
             <p class="hint">{t('phones.secretPathRotateHint')}</p>
             <div class="form-actions">
-              <button type="button" class="danger" onClick={() => run('rotate')}>
+              <button
+                type="button"
+                class="danger"
+                onClick={() => {
+                  setShown(null);
+                  setConfirmingRotation(true);
+                }}
+              >
                 {t('phones.secretPathRotate')}
               </button>
             </div>
@@ -83,6 +91,13 @@ export function SecretPathCard() {
         )}
         <p class="hint">{t('tel.secretAudited')}</p>
       </Dialog>
+      <ConfirmDialog
+        open={confirmingRotation}
+        message={t('phones.secretPathRotateConfirm')}
+        confirmLabel={t('phones.secretPathRotate')}
+        onClose={() => setConfirmingRotation(false)}
+        onConfirm={() => run('rotate')}
+      />
     </section>
   );
 }

@@ -131,7 +131,7 @@ function PhoneSecrets(props: { device: Device }) {
   );
 }
 
-type Confirming = 'dissociate' | 'reset' | 'forget' | null;
+type Confirming = 'dissociate' | 'reset' | 'forget' | 'reopen' | null;
 
 /** One phone: what it reported, its accounts, its settings and keys, and the actions on it. */
 export default function PhoneDetailPage(props: { params?: { id?: string } }) {
@@ -152,6 +152,7 @@ export default function PhoneDetailPage(props: { params?: { id?: string } }) {
   const confirmations: Record<Exclude<Confirming, null>, { message: string; label: string; run: () => Promise<unknown> }> = {
     dissociate: { message: t('phones.dissociateConfirm'), label: t('phones.dissociate'), run: () => http.post(`${PROVISIONING_API}/devices/${id}/dissociate`).then(() => setNotice(t('phones.dissociated'))) },
     reset: { message: t('phones.resetConfirm'), label: t('phones.reset'), run: () => http.post(`${PROVISIONING_API}/devices/${id}/reset`).then(() => setNotice(t('phones.resetDone'))) },
+    reopen: { message: t('phones.claim.reopenConfirm'), label: t('phones.claim.reopen'), run: () => http.post(`${PROVISIONING_API}/devices/${id}/claim-window`).then(() => setNotice(t('phones.claim.reopened'))) },
     forget: { message: t('phones.forgetConfirm', { mac: device?.macAddress ?? '' }), label: t('phones.forget'), run: () => http.delete(`${PROVISIONING_API}/devices/${id}`).then(() => location.route('/phones')) },
   };
 
@@ -203,7 +204,7 @@ export default function PhoneDetailPage(props: { params?: { id?: string } }) {
                   </button>
                   {device.status === 'assigned' && (
                     <>
-                      <button type="button" onClick={() => act(() => http.post(`${PROVISIONING_API}/devices/${id}/claim-window`), t('phones.claim.reopened'))}>
+                      <button type="button" onClick={() => setConfirming('reopen')}>
                         {t('phones.claim.reopen')}
                       </button>
                       <button type="button" onClick={() => setConfirming('dissociate')}>

@@ -104,6 +104,7 @@ const en = {
   'phones.claim.by': 'on {time} from {ip}',
   'phones.claim.closedHint': 'nothing secret is sent: reopen the window, then reboot the phone',
   'phones.claim.reopen': 'Reopen the claim window',
+  'phones.claim.reopenConfirm': 'Give this phone new configuration-server credentials and a new admin password, to be taken by its next fetch on the secret address within the window? Until then it gets nothing secret.',
   'phones.claim.reopened': 'Window open with new credentials: the phone’s next fetch on the secret path takes them (reboot it now).',
   'phones.secretPath': 'Provisioning address (DHCP option 66)',
   'phones.secretPathHint': 'Phones get their passwords only through this secret address, and only within the window after assignment. Give it to the phones through DHCP option 66.',
@@ -114,6 +115,7 @@ const en = {
   'phones.secretPathRotate': 'Replace the address',
   'phones.secretPathRotateHint': 'Replacing it closes the current address at once: set the new one in DHCP. Phones that already have their credentials move to it by themselves.',
   'phones.secretPathRotated': 'New address: set it in DHCP option 66.',
+  'phones.secretPathRotateConfirm': 'Replace the provisioning address? The current one stops working at once; phones not yet claimed need the new one from DHCP.',
 };
 
 const fr: Record<keyof typeof en, string> = {
@@ -221,6 +223,7 @@ const fr: Record<keyof typeof en, string> = {
   'phones.claim.by': 'le {time} depuis {ip}',
   'phones.claim.closedHint': 'rien de secret n’est envoyé : rouvrez la fenêtre, puis redémarrez le téléphone',
   'phones.claim.reopen': 'Rouvrir la fenêtre de récupération',
+  'phones.claim.reopenConfirm': 'Donner à ce téléphone de nouveaux identifiants de serveur de configuration et un nouveau mot de passe admin, que sa prochaine demande sur l’adresse secrète recevra dans la fenêtre ? D’ici là, il ne reçoit rien de secret.',
   'phones.claim.reopened': 'Fenêtre ouverte avec de nouveaux identifiants : la prochaine demande du téléphone sur l’adresse secrète les reçoit (redémarrez-le maintenant).',
   'phones.secretPath': 'Adresse de provisionnement (option DHCP 66)',
   'phones.secretPathHint': 'Les téléphones ne reçoivent leurs mots de passe que par cette adresse secrète, et seulement dans la fenêtre qui suit leur attribution. Donnez-la aux téléphones par l’option DHCP 66.',
@@ -231,6 +234,7 @@ const fr: Record<keyof typeof en, string> = {
   'phones.secretPathRotate': 'Remplacer l’adresse',
   'phones.secretPathRotateHint': 'La remplacer ferme l’adresse actuelle aussitôt : mettez la nouvelle dans le DHCP. Les téléphones qui ont déjà leurs identifiants la suivent d’eux-mêmes.',
   'phones.secretPathRotated': 'Nouvelle adresse : mettez-la dans l’option DHCP 66.',
+  'phones.secretPathRotateConfirm': 'Remplacer l’adresse de provisionnement ? L’actuelle cesse aussitôt de fonctionner ; les téléphones qui n’ont pas encore récupéré leurs secrets ont besoin de la nouvelle par le DHCP.',
 };
 
 export const strings = { en, fr };
