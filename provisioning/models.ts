@@ -48,6 +48,9 @@ export class Device extends Model<InferAttributes<Device>, InferCreationAttribut
   declare httpUsername: string;
   declare httpPasswordSealed: string;
   declare credentialsConfirmedAt: Date | null;
+  declare claimWindowUntil: Date | null;
+  declare claimedAt: Date | null;
+  declare claimedFromIp: string | null;
   declare lastIp: string | null;
   declare lastUserAgent: string | null;
   declare lastFile: string | null;
@@ -61,6 +64,22 @@ export class DeviceAccount extends Model<InferAttributes<DeviceAccount>> {
   declare deviceId: number;
   declare position: number;
   declare extensionId: number;
+}
+
+/** The site's secret provisioning path segment (one row). */
+export class SecretPath extends Model<InferAttributes<SecretPath>, InferCreationAttributes<SecretPath>> {
+  declare id: CreationOptional<number>;
+  declare keyHash: string;
+  declare keySealed: string;
+  declare createdAt: CreationOptional<Date>;
+}
+
+/** A client refused every provisioning file until `bannedUntil` (kept across restarts). */
+export class ProvisioningBan extends Model<InferAttributes<ProvisioningBan>, InferCreationAttributes<ProvisioningBan>> {
+  declare ip: string;
+  declare reason: string;
+  declare bannedUntil: Date;
+  declare createdAt: CreationOptional<Date>;
 }
 
 export class ModelOverride extends Model<InferAttributes<ModelOverride>, InferCreationAttributes<ModelOverride>> {
@@ -97,6 +116,9 @@ export function initProvisioningModels(sequelize: Sequelize): void {
       httpUsername: str(32),
       httpPasswordSealed: { type: DataTypes.TEXT, allowNull: false },
       credentialsConfirmedAt: date(),
+      claimWindowUntil: date(),
+      claimedAt: date(),
+      claimedFromIp: str(45, true),
       lastIp: str(45, true),
       lastUserAgent: str(255, true),
       lastFile: str(128, true),
@@ -124,5 +146,23 @@ export function initProvisioningModels(sequelize: Sequelize): void {
       updatedAt: { type: DataTypes.DATE },
     },
     { sequelize, tableName: 'provisioning_model_overrides', timestamps: true },
+  );
+  SecretPath.init(
+    {
+      id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+      keyHash: str(64),
+      keySealed: { type: DataTypes.TEXT, allowNull: false },
+      createdAt: { type: DataTypes.DATE },
+    },
+    { sequelize, tableName: 'provisioning_secret_paths', timestamps: true, updatedAt: false },
+  );
+  ProvisioningBan.init(
+    {
+      ip: { type: DataTypes.STRING(45), primaryKey: true },
+      reason: str(32),
+      bannedUntil: { type: DataTypes.DATE, allowNull: false },
+      createdAt: { type: DataTypes.DATE },
+    },
+    { sequelize, tableName: 'provisioning_bans', timestamps: true, updatedAt: false },
   );
 }

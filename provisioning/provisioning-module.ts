@@ -2,6 +2,7 @@ import path from 'node:path';
 import { asFunction, type AwilixContainer } from 'awilix';
 import type { CoreCradle } from '../core/container';
 import type { CoreModule } from '../core/core-module';
+import type { RouteCall } from '../core/http/routes';
 import { generatedConfigDir } from '../core/telephony/config/config-paths';
 import { PhoneNotifier } from '../core/telephony/phone-notify';
 import { DEVICE_ASSIGNED, DEVICE_DISSOCIATED, DEVICE_SEEN, DeviceService } from './devices/device-service';
@@ -11,8 +12,10 @@ import { adminRoutes } from './http/admin-routes';
 import { fileRoutes } from './http/file-routes';
 import { initProvisioningModels } from './models';
 import { PhonebookService } from './phonebook/phonebook-service';
-import { BanList } from './security/ban-list';
+import { hostPort } from './files/server-address';
+import { BanList, databaseBanStore } from './security/ban-list';
 import { NetworkPolicy } from './security/network-policy';
+import { SecretPathService } from './security/secret-path';
 import { ProvisioningTftpServer } from './tftp/tftp-server';
 import { grandstreamVendor } from './vendors/grandstream';
 import { PROVISIONING_VENDORS } from './vendors/vendor';
@@ -24,6 +27,8 @@ declare module '../core/container' {
     provisioningDevices: DeviceService;
     provisioningPhonebook: PhonebookService;
     provisioningFiles: ProvisioningFiles;
+    provisioningSecretPath: SecretPathService;
+    provisioningBans: BanList;
     provisioningTftp: ProvisioningTftpServer;
     phoneNotifier: PhoneNotifier;
     provisioningReboots: PhoneReboots;
@@ -69,8 +74,17 @@ export const provisioningModule: CoreModule = {
     container.register({
       provisioningVendors: asFunction((c: CoreCradle) => new VendorRegistry(c.collections)).singleton(),
       provisioningDevices: asFunction(
-        (c: CoreCradle) => new DeviceService({ sequelize: c.sequelize, secretBox: c.secretBox, vendors: c.provisioningVendors, events: c.events, logger: c.logger.child(COMPONENT) }),
+        (c: CoreCradle) => new DeviceService({
+            sequelize: c.sequelize,
+            secretBox: c.secretBox,
+            vendors: c.provisioningVendors,
+            events: c.events,
+            logger: c.logger.child(COMPONENT),
+            claimWindowMinutes: c.config.provisioning.claimWindowMinutes,
+          }),
       ).singleton(),
+      provisioningSecretPath: asFunction((c: CoreCradle) => new SecretPathService({ sequelize: c.sequelize, secretBox: c.secretBox })).singleton(),
+      provisioningBans: asFunction((c: CoreCradle) => new BanList(c.config.provisioning.ban, c.logger.child(COMPONENT), databaseBanStore)).singleton(),
       provisioningPhonebook: asFunction((c: CoreCradle) => new PhonebookService(c.collections, c.logger.child(COMPONENT))).singleton(),
       provisioningFiles: asFunction((c: CoreCradle) => {
         const config = c.config.provisioning;
@@ -80,7 +94,8 @@ export const provisioningModule: CoreModule = {
           vendors: c.provisioningVendors,
           phonebook: c.provisioningPhonebook,
           policy: new NetworkPolicy(config.allowedNetworks),
-          bans: new BanList(config.ban, logger),
+          bans: c.provisioningBans,
+          secretPath: c.provisioningSecretPath,
           secretBox: c.secretBox,
           logger,
           firmwareDir: path.resolve(config.firmwareDir ?? path.join(c.config.resolved.dataDir, 'firmware')),
@@ -101,7 +116,10 @@ export const provisioningModule: CoreModule = {
   },
   routes(container) {
     const c = container.cradle;
-    const groups = [{ prefix: '/api/provisioning', routes: adminRoutes({ devices: c.provisioningDevices, reboots: c.provisioningReboots, vendors: c.provisioningVendors }) }];
+    const phoneServer = (call: RouteCall) =>
+      c.config.provisioning.serverHost ?? hostPort(call.koa.hostname, c.config.http.plainPort ?? (c.config.http.port || call.koa.req.socket.localPort || null));
+    const admin = adminRoutes({ devices: c.provisioningDevices, reboots: c.provisioningReboots, vendors: c.provisioningVendors, secretPath: c.provisioningSecretPath, phoneServer });
+    const groups = [{ prefix: '/api/provisioning', routes: admin }];
     if (c.config.provisioning.enabled) groups.push({ prefix: '/provisioning', routes: fileRoutes(c.provisioningFiles) });
     return groups;
   },
@@ -110,6 +128,8 @@ export const provisioningModule: CoreModule = {
     // Written now for an Asterisk that starts later, and again after every (re)connection.
     c.telephony.onReady(() => c.phoneNotifier.ensureConfig());
     await c.phoneNotifier.ensureConfig().catch((err: unknown) => c.logger.error({ err }, 'cannot write the phone notification configuration'));
+    // Bans from before a restart hold before the first request is answered.
+    await c.provisioningBans.load();
     if (c.config.provisioning.enabled && c.config.provisioning.tftp.enabled) await c.provisioningTftp.start();
   },
   async stop(container) {

@@ -121,6 +121,8 @@ export const configSchema = z.strictObject({
           durationSeconds: z.number().int().min(1).max(7 * 86_400).default(3600),
         })
         .prefault({}),
+      // How long after assignment (or the admin reopening it) a phone may claim its secrets by its first fetch on the secret path.
+      claimWindowMinutes: z.number().int().min(1).max(7 * 24 * 60).default(30),
       // Firmware files served under /provisioning/firmware/; default `<dataDir>/firmware`.
       firmwareDir: z.string().min(1).optional(),
       // host[:port] phones reach Carillon's HTTP at; default: the Host header phones send (HTTP), the LAN address (TFTP).

@@ -15,6 +15,9 @@ import { uiStatic } from './ui-static';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
+/** Paths as logged: the provisioning secret path's key (`/provisioning/s/<key>/…`, a site secret) never reaches a log. */
+const loggedPath = (path: string) => path.replace(/^\/provisioning\/s\/[^/]*/, '/provisioning/s/…');
+
 export interface HttpAppDeps {
   config: CarillonConfig;
   logger: Logger;
@@ -78,7 +81,7 @@ export function createHttpApp(deps: HttpAppDeps): { app: Koa; router: Router } {
       if (problem.status >= 500) {
         // Only name, message and stack: errors from parsers carry the raw body, which may hold a password.
         const { name, message, stack } = err as Error;
-        logger.error({ err: { name, message, stack }, requestId, method: ctx.method, path: ctx.path }, 'request failed');
+        logger.error({ err: { name, message, stack }, requestId, method: ctx.method, path: loggedPath(ctx.path) }, 'request failed');
       }
       ctx.status = problem.status;
       ctx.type = 'application/problem+json';
@@ -90,7 +93,7 @@ export function createHttpApp(deps: HttpAppDeps): { app: Koa; router: Router } {
         {
           requestId,
           method: ctx.method,
-          path: ctx.path,
+          path: loggedPath(ctx.path),
           status: ctx.status,
           ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
           ip: ctx.ip,

@@ -81,6 +81,8 @@ export class DeviceService {
       vendors: VendorRegistry;
       events: EventBus;
       logger: Logger;
+      /** `provisioning.claimWindowMinutes`. */
+      claimWindowMinutes: number;
     },
   ) {}
 
@@ -253,6 +255,35 @@ export class DeviceService {
     if (!device.credentialsConfirmedAt) await device.update({ credentialsConfirmedAt: new Date() });
   }
 
+  /**
+   * The first fetch on the secret path within the window takes the phone's secrets: one
+   * conditional write, so of two requests at once (the phone and a scanner, or the phone's two
+   * file names) exactly one wins, and after it every secret needs the phone's credentials.
+   */
+  async claim(device: Device, ip: string): Promise<boolean> {
+    const now = new Date();
+    const [count] = await Device.update(
+      { claimedAt: now, claimedFromIp: ip },
+      { where: { id: device.id, status: 'assigned', claimedAt: null, claimWindowUntil: { [Op.gt]: now } } },
+    );
+    if (count !== 1) return false;
+    device.set({ claimedAt: now, claimedFromIp: ip });
+    this.deps.logger.info({ mac: device.mac, client: ip }, 'provisioning: phone claimed its configuration');
+    return true;
+  }
+
+  /**
+   * Opens the claim window again (the phone was reset, replaced, or someone else claimed it):
+   * new config-server credentials and admin password, so whatever the previous claimer holds
+   * opens nothing, and the phone's next fetch on the secret path takes the new ones.
+   */
+  async reopenClaim(id: number): Promise<DeviceView> {
+    const device = await this.find(id);
+    if (device.status !== 'assigned') throw HttpError.conflict('device_not_assigned', 'Assign the phone first: an unassigned phone gets nothing secret to claim.');
+    await device.update({ ...this.newSecrets(), claimWindowUntil: this.windowEnd() });
+    return this.get(id);
+  }
+
   // ---- changes ----------------------------------------------------------------------------
 
   /** Records a phone before it is plugged in (pre-provisioning), optionally assigned at once. */
@@ -294,7 +325,8 @@ export class DeviceService {
         extensionIds.map((extensionId, n) => ({ deviceId: id, position: n + 1, extensionId })),
         { transaction },
       );
-      await this.applySettings(device, { ...input, model }, extensionIds.length, transaction, { status: 'assigned' });
+      // A phone that already holds its credentials keeps them; any other gets a claim window.
+      await this.applySettings(device, { ...input, model }, extensionIds.length, transaction, { status: 'assigned', ...(device.claimedAt ? {} : { claimWindowUntil: this.windowEnd() }) });
     });
     const view = await this.get(id);
     this.deps.events.publish(DEVICE_ASSIGNED, { id, mac: device.mac, model: view.model, extensions: view.accounts.map((a) => a.number) });
@@ -314,8 +346,8 @@ export class DeviceService {
 
   /**
    * Back to defaults: keys, language, time zone, VLAN, modules and overrides cleared; a new
-   * admin password and new config-server credentials, which the phone takes at its next fetch
-   * (its old credentials are accepted until then: the confirmation starts over). Accounts stay.
+   * admin password and new config-server credentials, which the phone claims at its next fetch
+   * on the secret path (a new claim window opens). Accounts stay.
    */
   async reset(id: number): Promise<DeviceView> {
     const device = await this.find(id);
@@ -332,7 +364,7 @@ export class DeviceService {
       programmableKeys: [],
       extraValues: {},
       ...this.newSecrets(),
-      credentialsConfirmedAt: null,
+      ...(device.status === 'assigned' ? { claimWindowUntil: this.windowEnd() } : {}),
     });
     return this.get(id);
   }
@@ -345,7 +377,7 @@ export class DeviceService {
     const device = await this.find(id);
     await this.deps.sequelize.transaction(async (transaction) => {
       await DeviceAccount.destroy({ where: { deviceId: id }, transaction });
-      await device.update({ status: 'unassigned', programmableKeys: [], ...this.newSecrets(), credentialsConfirmedAt: null }, { transaction });
+      await device.update({ status: 'unassigned', programmableKeys: [], ...this.newSecrets(), claimWindowUntil: null }, { transaction });
     });
     this.deps.events.publish(DEVICE_DISSOCIATED, { id, mac: device.mac });
     return this.get(id);
@@ -405,7 +437,7 @@ export class DeviceService {
       programmableKeys: [],
       extraValues: {},
       ...this.newSecrets(),
-      credentialsConfirmedAt: null,
+      claimWindowUntil: null,
       lastIp: null,
       lastUserAgent: null,
       lastFile: null,
@@ -414,13 +446,21 @@ export class DeviceService {
     };
   }
 
+  /** New secrets are unclaimed: nobody holds them until a claim. */
   private newSecrets() {
     return {
       adminPasswordSealed: this.deps.secretBox.encrypt(generateSipSecret(16)),
       // About 60 random bits: unique in practice; the column's unique index has the last word.
       httpUsername: httpUsername(),
       httpPasswordSealed: this.deps.secretBox.encrypt(generateSipSecret(24)),
+      credentialsConfirmedAt: null,
+      claimedAt: null,
+      claimedFromIp: null,
     };
+  }
+
+  private windowEnd(): Date {
+    return new Date(Date.now() + this.deps.claimWindowMinutes * 60_000);
   }
 
   private checkModel(vendorId: string, model: string | null): ModelCapabilities | null {
@@ -441,7 +481,7 @@ export class DeviceService {
     if (errors.length) throw HttpError.validation(errors);
   }
 
-  private async applySettings(device: Device, input: DeviceSettingsInput, accountCount: number, transaction: Transaction, also: Partial<{ status: 'assigned' }>): Promise<void> {
+  private async applySettings(device: Device, input: DeviceSettingsInput, accountCount: number, transaction: Transaction, also: Partial<{ status: 'assigned'; claimWindowUntil: Date }>): Promise<void> {
     const model = input.model !== undefined ? input.model : device.model;
     const capabilities = this.checkModel(device.vendor, model);
     const vendor = this.deps.vendors.get(device.vendor);

@@ -3,6 +3,13 @@ import { formatMac } from '../mac';
 import type { Device, DeviceAccount, ExtraValues, LcdDisplay, ProgrammableKey } from '../models';
 import type { ModelCapabilities } from '../vendors/vendor';
 
+export type ClaimState = 'waiting_for_phone' | 'claimed' | 'window_closed';
+
+function claimState(device: Device, now = Date.now()): ClaimState {
+  if (device.claimedAt) return 'claimed';
+  return device.claimWindowUntil && device.claimWindowUntil.getTime() > now ? 'waiting_for_phone' : 'window_closed';
+}
+
 export interface DeviceView {
   id: number;
   mac: string;
@@ -23,8 +30,15 @@ export interface DeviceView {
   accounts: Array<{ position: number; extensionId: number; number: string; name: string }>;
   keys: ProgrammableKey[];
   extraValues: ExtraValues;
-  /** True once the phone fetched its file with its config-server credentials (they are then required). */
+  /** True once the phone fetched its file with its config-server credentials. */
   credentialsConfirmed: boolean;
+  /**
+   * How an assigned phone takes its secrets (null for unassigned phones): `waiting_for_phone`
+   * until `windowUntil` (its first fetch on the secret path claims it), `claimed` (by the fetch
+   * from `claimedFromIp` at `claimedAt`; from then on only its credentials open its files), or
+   * `window_closed` (nothing secret is served; reopen the window).
+   */
+  claim: { state: ClaimState; windowUntil: string | null; claimedAt: string | null; claimedFromIp: string | null } | null;
   lastIp: string | null;
   lastUserAgent: string | null;
   lastFile: string | null;
@@ -57,6 +71,10 @@ export function deviceView(device: Device, accounts: Array<{ account: DeviceAcco
     keys: device.programmableKeys,
     extraValues: device.extraValues,
     credentialsConfirmed: device.credentialsConfirmedAt !== null,
+    claim:
+      device.status === 'assigned'
+        ? { state: claimState(device), windowUntil: device.claimWindowUntil?.toISOString() ?? null, claimedAt: device.claimedAt?.toISOString() ?? null, claimedFromIp: device.claimedFromIp }
+        : null,
     lastIp: device.lastIp,
     lastUserAgent: device.lastUserAgent,
     lastFile: device.lastFile,

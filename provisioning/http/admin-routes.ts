@@ -4,6 +4,7 @@ import { defineRoute, type RouteCall, type RouteDefinition } from '../../core/ht
 import { idParam, pagination, timeZone } from '../../core/http/schemas';
 import type { DeviceService } from '../devices/device-service';
 import type { PhoneReboots } from '../devices/phone-reboots';
+import type { SecretPathService } from '../security/secret-path';
 import type { VendorRegistry } from '../vendors/vendor-registry';
 
 /** Display languages of Grandstream GRP firmware (P1362); `auto` follows the phone. */
@@ -46,8 +47,21 @@ const modelParams = z.object({ vendor: z.string().min(1).max(32), model: z.strin
 const target = (call: RouteCall, result: unknown) => `device:${(call.params as { id?: number } | undefined)?.id ?? (result as { id?: number } | undefined)?.id ?? '?'}`;
 
 /** `/api/provisioning`: the device registry, for people with the provisioning permissions. */
-export function adminRoutes(deps: { devices: DeviceService; reboots: PhoneReboots; vendors: VendorRegistry }): RouteDefinition[] {
-  const { devices, reboots, vendors } = deps;
+export function adminRoutes(deps: {
+  devices: DeviceService;
+  reboots: PhoneReboots;
+  vendors: VendorRegistry;
+  secretPath: SecretPathService;
+  /** host[:port] phones reach Carillon's HTTP at, as seen from an admin's request. */
+  phoneServer: (call: RouteCall) => string;
+}): RouteDefinition[] {
+  const { devices, reboots, vendors, secretPath } = deps;
+  /** The secret path with the DHCP option 66 values that hand it to phones. */
+  const secretPathView = (call: RouteCall, found: { key: string; createdAt: Date }) => {
+    const host = deps.phoneServer(call);
+    const path = `/provisioning/s/${found.key}`;
+    return { path, option66: `http://${host}${path}`, option66Tftp: `tftp://${host.replace(/:\d+$/, '')}${path}`, createdAt: found.createdAt.toISOString() };
+  };
   return [
     defineRoute({
       id: 'provisioning.devices.list',
@@ -158,6 +172,34 @@ export function adminRoutes(deps: { devices: DeviceService; reboots: PhoneReboot
       input: { params: idParam },
       audit: { target },
       handler: ({ params }) => devices.revealSecrets(params.id),
+    }),
+    defineRoute({
+      id: 'provisioning.devices.reopenClaim',
+      method: 'POST',
+      path: '/devices/:id/claim-window',
+      summary: "Reopen a phone's claim window: new config-server credentials and admin password, which its next fetch on the secret path takes (provisioning.claimWindowMinutes)",
+      permission: 'provisioning.manage',
+      input: { params: idParam },
+      audit: { target },
+      handler: ({ params }) => devices.reopenClaim(params.id),
+    }),
+    defineRoute({
+      id: 'provisioning.secretPath.reveal',
+      method: 'POST',
+      path: '/secret-path/reveal',
+      summary: "Show the site's secret provisioning path and the DHCP option 66 values that give it to phones (audited)",
+      permission: 'provisioning.secrets',
+      audit: { target: () => 'provisioning:secret-path' },
+      handler: async (call) => secretPathView(call, await secretPath.reveal()),
+    }),
+    defineRoute({
+      id: 'provisioning.secretPath.rotate',
+      method: 'POST',
+      path: '/secret-path/rotate',
+      summary: 'Replace the secret provisioning path (set the new DHCP option 66 value; claimed phones move to it at their next authenticated fetch)',
+      permission: 'provisioning.secrets',
+      audit: { target: () => 'provisioning:secret-path' },
+      handler: async (call) => secretPathView(call, await secretPath.rotate()),
     }),
     defineRoute({
       id: 'provisioning.models.list',

@@ -60,29 +60,38 @@ export function notModified(ifNoneMatch: string, ifModifiedSince: string, etag: 
   return false;
 }
 
+/** The site's secret path segment, on the routes under `/s/:key/` (checked with the rest in ProvisioningFiles). */
+const secretKey = z.object({ key: z.string().min(1).max(64) });
+
 function ask(files: ProvisioningFiles, call: RouteCall, path: string): Promise<FileAnswer> {
   const { koa } = call;
+  const key = (call.params as { key?: string }).key;
   return files.answer({
     protocol: 'http',
-    path,
+    path: key === undefined ? path : `s/${key}/${path}`,
     ip: call.ip,
     userAgent: koa.get('user-agent'),
     method: koa.method,
+    uri: koa.originalUrl,
     authorization: koa.get('authorization') || undefined,
     host: koa.get('host') || null,
     localPort: koa.req.socket.localPort,
   });
 }
 
-/** What phones fetch under /provisioning/ (public: checked by network, MAC and device credentials). */
+/**
+ * What phones fetch under /provisioning/ (public: checked by network, MAC, claim window and
+ * device credentials), at the top and again under the site's secret path `/s/:key/`.
+ */
 export function fileRoutes(files: ProvisioningFiles): RouteDefinition[] {
-  return [
+  const routes: RouteDefinition[] = [
     defineRoute({
       id: 'provisioning.files.config',
       method: 'GET',
       path: '/:file',
       summary: "A phone's configuration file (cfg<mac>.xml, cfg<mac>, upper-case forms)",
-      description: 'Served to allowed networks only; once the phone has used its config-server credentials, they are required (HTTP Digest or Basic).',
+      description:
+        "Served to allowed networks only. An assigned phone's secrets go to the first fetch on the secret path within its claim window, then only with its config-server credentials (HTTP Digest, challenged).",
       permission: 'public',
       input: { params: fileParam },
       handler: async (call) => respond(call, await ask(files, call, call.params.file)),
@@ -91,7 +100,7 @@ export function fileRoutes(files: ProvisioningFiles): RouteDefinition[] {
       id: 'provisioning.files.phonebook',
       method: 'GET',
       path: '/phonebook/:file',
-      summary: "An assigned phone's phonebook (<mac>.xml), from the phonebook sources plugins register",
+      summary: "A claimed phone's phonebook (<mac>.xml), from the phonebook sources plugins register; its credentials are required",
       permission: 'public',
       input: { params: fileParam },
       handler: async (call) => respond(call, await ask(files, call, `phonebook/${call.params.file}`)),
@@ -115,4 +124,12 @@ export function fileRoutes(files: ProvisioningFiles): RouteDefinition[] {
       handler: async (call) => respond(call, await ask(files, call, `firmware/${call.params.file}`)),
     }),
   ];
+  const onSecretPath = (route: RouteDefinition): RouteDefinition => ({
+    ...route,
+    id: `${route.id}OnSecretPath`,
+    path: `/s/:key${route.path}`,
+    summary: `${route.summary}, under the site secret path`,
+    input: { params: (route.input!.params as z.ZodObject).extend(secretKey.shape) },
+  });
+  return [...routes, ...routes.map(onSecretPath)];
 }

@@ -1,6 +1,9 @@
+import { Op } from 'sequelize';
 import type { Logger } from '../../core/logging/logger';
+import { ProvisioningBan } from '../models';
 
-export type BanReason = 'unknown_mac' | 'bad_credentials';
+/** Guessing MACs, config-server credentials, or the site's secret path. */
+export type BanReason = 'unknown_mac' | 'bad_credentials' | 'bad_path';
 
 export interface BanSettings {
   threshold: number;
@@ -13,12 +16,31 @@ export function banLine(ip: string, reason: BanReason, settings: BanSettings, co
   return `carillon provisioning ban: client=${ip} reason=${reason} count=${count} window=${settings.windowSeconds}s duration=${settings.durationSeconds}s`;
 }
 
+/** Where bans are kept so that a restart (or a crash) does not lift them. */
+export interface BanStore {
+  /** Bans still running at `now`. */
+  load(now: Date): Promise<Array<{ ip: string; until: Date }>>;
+  save(ip: string, reason: BanReason, until: Date): Promise<void>;
+}
+
+/** Bans in `provisioning_bans`; expired rows are dropped when loading. */
+export const databaseBanStore: BanStore = {
+  async load(now) {
+    await ProvisioningBan.destroy({ where: { bannedUntil: { [Op.lte]: now } } });
+    return (await ProvisioningBan.findAll()).map((ban) => ({ ip: ban.ip, until: ban.bannedUntil }));
+  },
+  async save(ip, reason, until) {
+    await ProvisioningBan.upsert({ ip, reason, bannedUntil: until });
+  },
+};
+
 /**
  * Clients that ask for many unknown MACs (someone walking the MAC space to harvest SIP
  * passwords) or keep failing the config-server credentials: after `threshold` distinct
  * unknown MACs or failures within the window, every provisioning request from that address is
  * refused for the ban duration, and one line says so in the log for fail2ban to act on the
- * firewall too. State is in memory: a restart lifts bans, which fail2ban keeps anyway.
+ * firewall too. Strikes are counted in memory; bans are read from memory on every request and
+ * written to the store before the ban is answered, so they outlive a restart.
  */
 export class BanList {
   private readonly strikes = new Map<string, Array<{ at: number; subject: string }>>();
@@ -27,8 +49,14 @@ export class BanList {
   constructor(
     private readonly settings: BanSettings,
     private readonly logger: Logger,
+    private readonly store: BanStore,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** Takes up the bans that were running when Carillon stopped. */
+  async load(): Promise<void> {
+    for (const ban of await this.store.load(new Date(this.now()))) this.bannedUntil.set(ban.ip, ban.until.getTime());
+  }
 
   isBanned(ip: string): boolean {
     const until = this.bannedUntil.get(ip);
@@ -39,7 +67,7 @@ export class BanList {
   }
 
   /** Records one strike; the same subject (MAC) counted once per window. Returns true when this strike bans the client. */
-  strike(ip: string, reason: BanReason, subject: string): boolean {
+  async strike(ip: string, reason: BanReason, subject: string): Promise<boolean> {
     const now = this.now();
     const since = now - this.settings.windowSeconds * 1000;
     const list = (this.strikes.get(ip) ?? []).filter((s) => s.at > since);
@@ -47,8 +75,11 @@ export class BanList {
     this.strikes.set(ip, list);
     this.prune(since);
     if (list.length < this.settings.threshold || this.isBanned(ip)) return false;
-    this.bannedUntil.set(ip, now + this.settings.durationSeconds * 1000);
+    const until = now + this.settings.durationSeconds * 1000;
+    this.bannedUntil.set(ip, until);
     this.strikes.delete(ip);
+    // A database that cannot take the write leaves the ban in memory (and with fail2ban): still answered as a ban.
+    await this.store.save(ip, reason, new Date(until)).catch((err: unknown) => this.logger.error({ err, client: ip }, 'cannot record the provisioning ban; it holds until Carillon stops'));
     this.logger.warn({ component: 'provisioning', client: ip, reason, count: list.length }, banLine(ip, reason, this.settings, list.length));
     return true;
   }

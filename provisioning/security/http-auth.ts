@@ -1,16 +1,21 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { safeEqual } from '../../core/security/secret-box';
 
 export const REALM = 'Carillon provisioning';
 const NONCE_TTL_MS = 5 * 60_000;
+/** Outstanding challenges kept at most (a flood of unauthenticated requests evicts the oldest, never grows memory). */
+const MAX_NONCES = 10_000;
 
 export interface Credentials {
   username: string;
   password: string;
 }
 
-/** What the Authorization header claims, before it is checked. */
-export type Presented = { scheme: 'basic'; username: string; password: string } | { scheme: 'digest'; username: string; params: Record<string, string> } | null;
+/** The Digest parameters an Authorization header claims, before they are checked (other schemes are not accepted). */
+export type Presented = { username: string; params: Record<string, string> } | null;
+
+/** `ok`: the right answer to a live challenge; `stale`: the right password on a nonce that is used up or expired (ask again); `bad`: anything else. */
+export type Verdict = 'ok' | 'stale' | 'bad';
 
 const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
@@ -21,58 +26,53 @@ function parseDigestParams(text: string): Record<string, string> {
   return params;
 }
 
+/** Digest only: Basic would hand the password to anyone on the wire and could be replayed for ever. */
 export function parseAuthorization(header: string | undefined): Presented {
   if (!header) return null;
   const space = header.indexOf(' ');
-  if (space < 0) return null;
-  const scheme = header.slice(0, space).toLowerCase();
-  const rest = header.slice(space + 1).trim();
-  if (scheme === 'basic') {
-    const decoded = Buffer.from(rest, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 0) return null;
-    return { scheme: 'basic', username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-  }
-  if (scheme === 'digest') {
-    const params = parseDigestParams(rest);
-    return params.username ? { scheme: 'digest', username: params.username, params } : null;
-  }
-  return null;
+  if (space < 0 || header.slice(0, space).toLowerCase() !== 'digest') return null;
+  const params = parseDigestParams(header.slice(space + 1).trim());
+  return params.username ? { username: params.username, params } : null;
 }
 
 /**
- * HTTP authentication as Grandstream's config client does it (RFC 7616 Digest with MD5 and
- * qop=auth, or Basic). Nonces are stateless: a timestamp signed with a per-process key.
+ * HTTP Digest as Grandstream's config client does it (RFC 7616, MD5, qop=auth). Every nonce is
+ * issued for one request URI, answers one request only, and expires: an answer seen on the
+ * wire can be replayed neither later nor for another file. A right answer on a used or expired
+ * nonce gets a fresh challenge marked `stale=true`, which clients answer without counting it
+ * as a wrong password.
  */
 export class HttpAuth {
-  private readonly key = randomBytes(32);
+  private readonly nonces = new Map<string, { uri: string; expires: number }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  challenges(): string[] {
-    const stamp = this.now().toString(36);
-    const nonce = `${stamp}.${createHmac('sha256', this.key).update(stamp).digest('base64url')}`;
-    return [`Digest realm="${REALM}", qop="auth", algorithm=MD5, nonce="${nonce}"`, `Basic realm="${REALM}", charset="UTF-8"`];
+  challenge(uri: string, stale = false): string {
+    const now = this.now();
+    for (const [nonce, issued] of this.nonces) {
+      if (issued.expires > now && this.nonces.size < MAX_NONCES) break;
+      this.nonces.delete(nonce);
+    }
+    const nonce = randomBytes(18).toString('base64url');
+    this.nonces.set(nonce, { uri, expires: now + NONCE_TTL_MS });
+    return `Digest realm="${REALM}", qop="auth", algorithm=MD5, nonce="${nonce}"${stale ? ', stale=true' : ''}`;
   }
 
-  verify(presented: Presented, expected: Credentials, method: string): boolean {
-    if (!presented || !safeEqual(presented.username, expected.username)) return false;
-    if (presented.scheme === 'basic') return safeEqual(presented.password, expected.password);
+  /** `uri` is the request's own target: an answer computed for another URI is refused. */
+  verify(presented: Presented, expected: Credentials, method: string, uri: string): Verdict {
+    if (!presented || !safeEqual(presented.username, expected.username)) return 'bad';
     const { params } = presented;
-    if (!this.validNonce(params.nonce ?? '')) return false;
-    if (params.algorithm && params.algorithm.toUpperCase() !== 'MD5') return false;
-    const ha1 = md5(`${expected.username}:${params.realm ?? REALM}:${expected.password}`);
-    const ha2 = md5(`${method}:${params.uri ?? ''}`);
-    const response =
-      params.qop === 'auth' ? md5(`${ha1}:${params.nonce}:${params.nc ?? ''}:${params.cnonce ?? ''}:auth:${ha2}`) : md5(`${ha1}:${params.nonce}:${ha2}`);
-    return (params.realm ?? '') === REALM && safeEqual(response, (params.response ?? '').toLowerCase());
-  }
-
-  private validNonce(nonce: string): boolean {
-    const [stamp, signature] = nonce.split('.');
-    if (!stamp || !signature) return false;
-    if (!safeEqual(signature, createHmac('sha256', this.key).update(stamp).digest('base64url'))) return false;
-    const issued = parseInt(stamp, 36);
-    return Number.isFinite(issued) && this.now() - issued < NONCE_TTL_MS && issued <= this.now();
+    if ((params.realm ?? '') !== REALM || params.uri !== uri) return 'bad';
+    if (params.algorithm && params.algorithm.toUpperCase() !== 'MD5') return 'bad';
+    const nonce = params.nonce ?? '';
+    // Used once, whatever the answer: a wrong guess does not leave the nonce for the next one.
+    const issued = this.nonces.get(nonce);
+    this.nonces.delete(nonce);
+    const ha1 = md5(`${expected.username}:${REALM}:${expected.password}`);
+    const ha2 = md5(`${method}:${uri}`);
+    const response = params.qop === 'auth' ? md5(`${ha1}:${nonce}:${params.nc ?? ''}:${params.cnonce ?? ''}:auth:${ha2}`) : md5(`${ha1}:${nonce}:${ha2}`);
+    if (!safeEqual(response, (params.response ?? '').toLowerCase())) return 'bad';
+    if (!issued || issued.uri !== uri || issued.expires <= this.now()) return 'stale';
+    return 'ok';
   }
 }

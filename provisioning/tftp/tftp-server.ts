@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:dgram';
 import * as tftp from 'tftp';
 import type { Logger } from '../../core/logging/logger';
-import type { ProvisioningFiles } from '../files/provisioning-files';
+import { redactSecretPath, type ProvisioningFiles } from '../files/provisioning-files';
 
 /** Phones ask for at most a config file over TFTP; larger blocks than Ethernet's MTU would fragment. */
 const MAX_BLOCK_SIZE = 1468;
@@ -68,7 +68,7 @@ export class ProvisioningTftpServer {
   }
 
   private async onRequest(req: tftp.TftpGetStream, res: tftp.TftpPutStream): Promise<void> {
-    req.on('error', (err: Error) => this.logger.debug({ err, file: req.file }, 'TFTP transfer ended with an error'));
+    req.on('error', (err: Error) => this.logger.debug({ err, file: redactSecretPath(req.file) }, 'TFTP transfer ended with an error'));
     try {
       const answer = await this.files.answer({
         protocol: 'tftp',
@@ -85,7 +85,7 @@ export class ProvisioningTftpServer {
         createReadStream(answer.file).on('error', () => req.abort(tftp.EIO)).pipe(res);
       }
     } catch (err) {
-      this.logger.error({ err, file: req.file }, 'TFTP request failed');
+      this.logger.error({ err, file: redactSecretPath(req.file) }, 'TFTP request failed');
       req.abort(tftp.EIO);
     }
   }

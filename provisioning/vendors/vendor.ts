@@ -39,12 +39,18 @@ export interface PhoneConfigContext {
   withSecrets: boolean;
   /**
    * `full`: the whole configuration. `redirect`: only where to fetch the configuration (HTTP),
-   * for TFTP requests of a phone that already has its credentials: it then gets the rest over
-   * HTTP, authenticated, and nothing it has is overwritten with blanks.
+   * for an assigned phone that gets no secret from this request (TFTP after its claim, or no
+   * claim possible): it gets the rest over HTTP, authenticated, and nothing it has is
+   * overwritten with blanks.
    */
   scope: 'full' | 'redirect';
-  /** host[:port] of Carillon's HTTP for phones, and the paths under it (no scheme, as Grandstream wants them). */
-  server: { httpHost: string; configPath: string; firmwarePath: string; phonebookPath: string; sipHost: string; sipPort: number; ntpServer: string };
+  /**
+   * host[:port] of Carillon's HTTP for phones, and the paths under it (no scheme, as Grandstream
+   * wants them). `configPath` (and `phonebookPath`) are the site's secret path, or null when the
+   * request did not show it: the phone's own path (from DHCP) must then be left alone, and no
+   * file may tell the secret path to a request that did not know it.
+   */
+  server: { httpHost: string; configPath: string | null; firmwarePath: string; phonebookPath: string | null; sipHost: string; sipPort: number; ntpServer: string };
   device: {
     label: string;
     language: string;

@@ -132,6 +132,12 @@ describe('Admin UI: call log, registrations and phones pages (browser)', functio
     await page.locator('a[data-nav="phones"]').click();
     await page.getByRole('heading', { name: 'Phones', level: 1 }).waitFor();
     await page.getByText(/No new phone/).waitFor();
+    // The address to give phones through DHCP option 66 (the site's secret path), shown on demand.
+    await page.getByTestId('secret-path').getByRole('button', { name: 'Show the address' }).click();
+    const option66 = page.getByTestId('option66');
+    await option66.waitFor();
+    expect(await option66.textContent()).to.match(/^http:\/\/[^/]+\/provisioning\/s\/[A-Za-z0-9_-]{32}$/);
+    await page.getByRole('dialog').getByRole('button', { name: /close/i }).first().click();
     // The phone is plugged in: it shows up live.
     await devices.sighted({ mac: 'c074ad123456', ip: '192.0.2.50', userAgent: 'Grandstream GRP2614 1.0.5.67', file: 'cfgc074ad123456.xml' });
     const waiting = page.getByTestId('unassigned-phones').locator('tr[data-mac="c074ad123456"]');
@@ -146,6 +152,7 @@ describe('Admin UI: call log, registrations and phones pages (browser)', functio
     const assigned = page.getByTestId('phones-table').locator('tr[data-mac="c074ad123456"]');
     await assigned.waitFor();
     expect(await assigned.textContent()).to.include('201 Reception');
+    expect(await assigned.getByTestId('claim-state').getAttribute('data-state')).to.equal('waiting_for_phone');
     expect(await page.getByTestId('unassigned-phones').locator('tr[data-mac]').count()).to.equal(0);
 
     await assigned.getByRole('link', { name: 'Reception desk', exact: true }).click();
@@ -179,6 +186,13 @@ describe('Admin UI: call log, registrations and phones pages (browser)', functio
     await page.getByTestId('phone-settings').getByRole('button', { name: 'Save' }).click();
     await page.getByTestId('phone-settings').getByText('Saved.').waitFor();
     expect((await admin.get(`/api/provisioning/devices/${saved.id}`)).body.extraValues).to.deep.equal({ P1362: 'fr' });
+    // The claim window is shown, and reopened with new credentials.
+    const before = (await admin.post(`/api/provisioning/devices/${saved.id}/secrets/reveal`)).body.httpPassword;
+    await page.getByRole('button', { name: 'Reopen the claim window' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Reopen the claim window' }).click();
+    await page.getByText(/Window open with new credentials/).waitFor();
+    expect(await page.getByTestId('claim-state').getAttribute('data-state')).to.equal('waiting_for_phone');
+    expect((await admin.post(`/api/provisioning/devices/${saved.id}/secrets/reveal`)).body.httpPassword).not.to.equal(before);
     await b.screenshot('page-phone-detail');
   });
 

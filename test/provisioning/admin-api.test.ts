@@ -6,7 +6,7 @@ import { AriSimulator } from '../ari-simulator/ari-simulator';
 import { eventually } from '../calls/calls-harness';
 import { createUser, expectProblem } from '../core/auth-fixtures';
 import { NotifyDialplanSim } from './notify-dialplan-sim';
-import { createExtension, grandstreamValues, phoneGet, startProvisioningApp, type ProvisioningApp } from './provisioning-harness';
+import { createExtension, grandstreamValues, phoneGet, phoneGetChallenged, secretPath, startProvisioningApp, type ProvisioningApp } from './provisioning-harness';
 
 const API = '/api/provisioning';
 const UA_GRP2615 = 'Grandstream Model HW GRP2615 SW 1.0.9.103 DevId c074ad000010';
@@ -17,6 +17,7 @@ describe('Provisioning admin API', () => {
   let app: ProvisioningApp;
   let reception: { id: number; number: string; sipUsername: string };
   let sales: { id: number; number: string; sipUsername: string };
+  let site: string;
   const sockets: Socket[] = [];
 
   before(async () => {
@@ -27,6 +28,7 @@ describe('Provisioning admin API', () => {
     reception = await createExtension(app.admin, '201', 'Accueil');
     sales = await createExtension(app.admin, '202', 'Ventes');
     sim.addEndpoint(reception.sipUsername, { registered: true });
+    site = await secretPath(app.admin);
     await eventually('ARI connected', async () => app.t.app.cradle.telephony.connected);
   });
   after(async () => {
@@ -56,7 +58,7 @@ describe('Provisioning admin API', () => {
     expect(created.body).to.deep.include({ mac: 'c074ad000010', status: 'assigned', model: 'GRP2615', vlan: { id: 20, priority: 5 }, expansionModules: 1 });
     expect(created.body.accounts.map((a: { number: string }) => a.number)).to.deep.equal(['201', '202']);
     expect(created.body.capabilities).to.deep.include({ accounts: 5, phoneKeys: 40, maxModules: 4, keysPerModule: 40 });
-    const file = grandstreamValues((await phoneGet(app.t.url, 'cfgc074ad000010.xml', { 'user-agent': UA_GRP2615 })).body);
+    const file = grandstreamValues((await phoneGet(app.t.url, `${site}/cfgc074ad000010.xml`, { 'user-agent': UA_GRP2615 })).body);
     expect(file.get('P404')).to.equal(sales.sipUsername);
     expect(file.get('P270')).to.equal('201');
     expect(file.get('P51')).to.equal('20');
@@ -137,6 +139,8 @@ describe('Provisioning admin API', () => {
     const reset = await app.admin.post(`${API}/devices/${device.id}/reset`);
     expect(reset.status, reset.text).to.equal(200);
     expect(reset.body).to.deep.include({ keys: [], vlan: null, expansionModules: 0, language: 'auto', credentialsConfirmed: false, status: 'assigned' });
+    // New credentials wait for the phone's next claim on the secret path.
+    expect(reset.body.claim).to.include({ state: 'waiting_for_phone', claimedAt: null });
     const after = (await app.admin.post(`${API}/devices/${device.id}/secrets/reveal`)).body;
     expect(after.adminPassword).not.to.equal(before.adminPassword);
     expect(after.httpPassword).not.to.equal(before.httpPassword);
@@ -144,7 +148,7 @@ describe('Provisioning admin API', () => {
     const sent = notify.sent.length;
     const dissociated = await app.admin.post(`${API}/devices/${device.id}/dissociate`);
     expect(dissociated.status, dissociated.text).to.equal(200);
-    expect(dissociated.body).to.deep.include({ status: 'unassigned', accounts: [] });
+    expect(dissociated.body).to.deep.include({ status: 'unassigned', accounts: [], claim: null });
     await eventually('the phone told to fetch its file', async () => notify.sent.length === sent + 1);
     const file = grandstreamValues((await phoneGet(app.t.url, 'cfgc074ad000010.xml', { 'user-agent': UA_GRP2615 })).body);
     expect([file.get('P271'), file.get('P401'), file.get('P34'), file.get('P406')]).to.deep.equal(['0', '0', '', '']);
@@ -157,10 +161,61 @@ describe('Provisioning admin API', () => {
     expectProblem(bad, 422, 'validation_failed');
     const created = await app.admin.post(`${API}/devices`, { mac: 'c074ad000020', model: 'GRP2614', extensionIds: [sales.id], extraValues: { P122: '0' } });
     expect(created.status, created.text).to.equal(201);
-    const file = grandstreamValues((await phoneGet(app.t.url, 'cfgc074ad000020.xml')).body);
+    const file = grandstreamValues((await phoneGet(app.t.url, `${site}/cfgc074ad000020.xml`)).body);
     expect([file.get('P1376'), file.get('P122')]).to.deep.equal(['0', '0']);
     const models = await app.admin.get(`${API}/models`);
     expect(models.body.items[0].models.map((m: { model: string }) => m.model)).to.include.members(['GRP2601', 'GRP2612', 'GRP2614', 'GRP2616', 'GRP2624', 'GRP2634', 'GRP2636', 'GRP2650', 'GRP2670']);
+  });
+
+  it('reopens a claim window with new credentials: what the previous claimer holds opens nothing, the next fetch on the secret path claims', async () => {
+    const created = await app.admin.post(`${API}/devices`, { mac: 'c074ad000040', model: 'GRP2614', extensionIds: [reception.id] });
+    expect(created.status, created.text).to.equal(201);
+    const id = created.body.id as number;
+    // Someone else claimed it first (a scanner that learnt the path from DHCP): the admin sees from where.
+    expect(grandstreamValues((await phoneGet(app.t.url, `${site}/cfgc074ad000040.xml`)).body).has('P34')).to.equal(true);
+    const claimed = (await app.admin.get(`${API}/devices/${id}`)).body;
+    expect(claimed.claim).to.include({ state: 'claimed', claimedFromIp: '127.0.0.1' });
+    const stolen = (await app.admin.post(`${API}/devices/${id}/secrets/reveal`)).body;
+
+    const reopened = await app.admin.post(`${API}/devices/${id}/claim-window`);
+    expect(reopened.status, reopened.text).to.equal(200);
+    expect(reopened.body.claim).to.include({ state: 'waiting_for_phone', claimedAt: null, claimedFromIp: null });
+    expect(Date.parse(reopened.body.claim.windowUntil) - Date.now()).to.be.within(29 * 60_000, 30 * 60_000);
+    const stale = await phoneGetChallenged(app.t.url, `cfgc074ad000040.xml`, { username: stolen.httpUsername, password: stolen.httpPassword });
+    expect(grandstreamValues(stale.body).has('P34'), 'old credentials open nothing').to.equal(false);
+    const fresh = (await app.admin.post(`${API}/devices/${id}/secrets/reveal`)).body;
+    expect(fresh.httpPassword).not.to.equal(stolen.httpPassword);
+    const reclaimed = grandstreamValues((await phoneGet(app.t.url, `${site}/cfgc074ad000040.xml`)).body);
+    expect(reclaimed.get('P1361')).to.equal(fresh.httpPassword);
+
+    const unassigned = (await app.admin.get(`${API}/devices?status=unassigned`)).body.items[0];
+    expectProblem(await app.admin.post(`${API}/devices/${unassigned.id}/claim-window`), 409, 'device_not_assigned');
+    expectProblem(await app.admin.post(`${API}/devices/999999/claim-window`), 404, 'not_found');
+  });
+
+  it('shows the secret path with the DHCP option 66 values, and rotates it: the old path then serves nothing, claimed phones move with their credentials', async () => {
+    const shown = await app.admin.post(`${API}/secret-path/reveal`);
+    expect(shown.status, shown.text).to.equal(200);
+    const host = new URL(app.t.url).host;
+    expect(shown.body.path).to.match(/^\/provisioning\/s\/[A-Za-z0-9_-]{32}$/);
+    expect(shown.body.option66).to.equal(`http://${host}${shown.body.path}`);
+    expect(shown.body.option66Tftp).to.equal(`tftp://127.0.0.1${shown.body.path}`);
+
+    const created = await app.admin.post(`${API}/devices`, { mac: 'c074ad000050', model: 'GRP2614', extensionIds: [sales.id] });
+    expect(created.status, created.text).to.equal(201);
+    expect((await phoneGet(app.t.url, `${site}/cfgc074ad000050.xml`)).status).to.equal(200);
+    const credentials = (await app.admin.post(`${API}/devices/${created.body.id}/secrets/reveal`)).body;
+
+    const rotated = await app.admin.post(`${API}/secret-path/rotate`);
+    expect(rotated.status, rotated.text).to.equal(200);
+    expect(rotated.body.path).not.to.equal(shown.body.path);
+    const newSite = (rotated.body.path as string).replace('/provisioning/', '');
+    expect((await phoneGet(app.t.url, `${site}/cfgc074ad000050.xml`)).status).to.equal(404);
+    const moved = await phoneGetChallenged(app.t.url, 'cfgc074ad000050.xml', { username: credentials.httpUsername, password: credentials.httpPassword });
+    expect(moved.status).to.equal(200);
+    expect(grandstreamValues(moved.body).get('P237')).to.equal(`${host}/provisioning/${newSite}`);
+    expect((await app.admin.post(`${API}/secret-path/reveal`)).body.path).to.equal(rotated.body.path);
+    site = newSite;
   });
 
   it('checks permissions: technicians manage, managers read, agents see nothing, secrets need provisioning.secrets', async () => {
@@ -174,6 +229,9 @@ describe('Provisioning admin API', () => {
     expect((await manager.client.get(`${API}/devices/${device.id}`)).status).to.equal(200);
     expectProblem(await manager.client.patch(`${API}/devices/${device.id}`, { label: 'x' }), 403, 'forbidden');
     expectProblem(await manager.client.post(`${API}/devices/${device.id}/secrets/reveal`), 403, 'forbidden');
+    expectProblem(await manager.client.post(`${API}/secret-path/reveal`), 403, 'forbidden');
+    expectProblem(await manager.client.post(`${API}/devices/${device.id}/claim-window`), 403, 'forbidden');
+    expect((await technician.client.post(`${API}/secret-path/reveal`)).status).to.equal(200);
     expectProblem(await agent.client.get(`${API}/devices`), 403, 'forbidden');
     expectProblem(await app.t.client().get(`${API}/devices`), 401, 'unauthenticated');
     // The listing never carries secrets.

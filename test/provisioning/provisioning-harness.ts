@@ -6,6 +6,7 @@ import { create } from 'xmlbuilder2';
 import type { CarillonConfigInput } from '../../core/config/schema';
 import { deepMerge } from '../../core/config/load';
 import type { ApiClient } from '../support/api-client';
+import type { TestDatabase } from '../support/database';
 import { startTestApp, tempDir, type TestApp } from '../support/test-app';
 
 export const UA_GRP2614 = 'Grandstream Model HW GRP2614 SW 1.0.9.103 DevId c074ad000001';
@@ -17,8 +18,8 @@ export interface ProvisioningApp {
 }
 
 /** A real Carillon with TFTP on a free port (and, when given, an ARI simulator's URL). */
-export async function startProvisioningApp(options: { overrides?: CarillonConfigInput; ariUrl?: string; bundledDir?: string } = {}): Promise<ProvisioningApp> {
-  const dataDir = tempDir('carillon-provisioning-');
+export async function startProvisioningApp(options: { overrides?: CarillonConfigInput; ariUrl?: string; bundledDir?: string; database?: TestDatabase; dataDir?: string } = {}): Promise<ProvisioningApp> {
+  const dataDir = options.dataDir ?? tempDir('carillon-provisioning-');
   const base: CarillonConfigInput = {
     log: { level: 'debug' },
     provisioning: { tftp: { host: '127.0.0.1', port: 0 } },
@@ -28,7 +29,7 @@ export async function startProvisioningApp(options: { overrides?: CarillonConfig
       ...(options.ariUrl ? { ari: { url: options.ariUrl, username: 'carillon', password: 'carillon', requestTimeoutMs: 1000, reconnect: { initialDelayMs: 20, maxDelayMs: 200 } } } : {}),
     },
   };
-  const t = await startTestApp({ dataDir, bundledDir: options.bundledDir, overrides: deepMerge(base, options.overrides ?? {}) });
+  const t = await startTestApp({ dataDir, bundledDir: options.bundledDir, database: options.database, overrides: deepMerge(base, options.overrides ?? {}) });
   const admin = await t.adminClient();
   return { t, admin, tftpPort: t.app.cradle.provisioningTftp.port ?? 0 };
 }
@@ -49,6 +50,29 @@ export async function sipPassword(admin: ApiClient, extensionId: number): Promis
 export async function phoneGet(url: string, file: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: Buffer }> {
   const res = await fetch(`${url}/provisioning/${file}`, { headers: { 'user-agent': UA_GRP2614, ...headers } });
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+/** The site's secret path (`s/<key>`, relative to /provisioning/), as an admin reads it. */
+export async function secretPath(admin: ApiClient): Promise<string> {
+  const res = await admin.post('/api/provisioning/secret-path/reveal');
+  if (res.status !== 200) throw new Error(`secret path reveal failed: ${res.status} ${res.text}`);
+  return (res.body.path as string).replace(/^\/provisioning\//, '');
+}
+
+/** A phone's config-server credentials, as an admin reads them. */
+export async function phoneCredentials(admin: ApiClient, deviceId: number): Promise<{ username: string; password: string }> {
+  const res = await admin.post(`/api/provisioning/devices/${deviceId}/secrets/reveal`);
+  if (res.status !== 200) throw new Error(`reveal failed: ${res.status} ${res.text}`);
+  return { username: res.body.httpUsername, password: res.body.httpPassword };
+}
+
+/** GET as a phone that sends its credentials only when challenged: a plain request, then the Digest answer to the 401. */
+export async function phoneGetChallenged(url: string, file: string, credentials: { username: string; password: string }, headers: Record<string, string> = {}) {
+  const first = await phoneGet(url, file, headers);
+  if (first.status !== 401) return { ...first, challenged: false };
+  const challenge = first.headers.get('www-authenticate') ?? '';
+  const answered = await phoneGet(url, file, { ...headers, authorization: digestAuthorization(challenge, credentials.username, credentials.password, `/provisioning/${file}`) });
+  return { ...answered, challenged: true };
 }
 
 /** The same file over TFTP with the `tftp` package's client; resolves with the bytes and the negotiated block size. */

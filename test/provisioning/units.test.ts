@@ -66,36 +66,62 @@ describe('Provisioning building blocks', () => {
     expect(['192.168.1.20', '::ffff:192.168.1.20', 'fd00::1', '10.0.0.1', '::1', 'garbage'].map((ip) => policy.allows(ip))).to.deep.equal([true, true, true, false, false, false]);
   });
 
-  it('verifies HTTP Digest (MD5, qop=auth) and Basic credentials, refusing forged nonces and wrong passwords', () => {
+  it('verifies HTTP Digest (MD5, qop=auth) with nonces that answer one request, for one URI, for a while; never Basic', () => {
     let now = 1_700_000_000_000;
     const auth = new HttpAuth(() => now);
-    const [digestChallenge] = auth.challenges();
+    const uri = '/provisioning/cfgc074ad000001.xml';
     const expected = { username: 'phone-abc', password: 'p4ss' };
-    const good = digestAuthorization(digestChallenge!, 'phone-abc', 'p4ss', '/provisioning/cfgc074ad000001.xml');
-    expect(auth.verify(parseAuthorization(good), expected, 'GET')).to.equal(true);
-    expect(auth.verify(parseAuthorization(good), expected, 'POST')).to.equal(false);
-    expect(auth.verify(parseAuthorization(digestAuthorization(digestChallenge!, 'phone-abc', 'nope', '/x')), expected, 'GET')).to.equal(false);
-    expect(auth.verify(parseAuthorization(good.replace(/nonce="[^"]+"/, 'nonce="123.forged"')), expected, 'GET')).to.equal(false);
+    const answer = (password: string, answeredUri = uri, challenge = auth.challenge(uri)) => parseAuthorization(digestAuthorization(challenge, 'phone-abc', password, answeredUri));
+    expect(auth.challenge(uri)).to.match(/^Digest realm="Carillon provisioning", qop="auth", algorithm=MD5, nonce="[A-Za-z0-9_-]{24}"$/);
+
+    const good = answer('p4ss');
+    expect(auth.verify(good, expected, 'GET', uri)).to.equal('ok');
+    // The same answer again (a replay seen on the wire): the nonce is used up.
+    expect(auth.verify(good, expected, 'GET', uri)).to.equal('stale');
+    expect(auth.challenge(uri, true)).to.match(/, stale=true$/);
+    expect(auth.verify(answer('p4ss'), expected, 'POST', uri)).to.equal('bad');
+    expect(auth.verify(answer('nope'), expected, 'GET', uri)).to.equal('bad');
+    // Answered for another file, or presented on another file than the one it was computed for.
+    expect(auth.verify(answer('p4ss', '/provisioning/phonebook/c074ad000001.xml'), expected, 'GET', uri)).to.equal('bad');
+    const forPhonebook = answer('p4ss', '/provisioning/phonebook/c074ad000001.xml', auth.challenge('/provisioning/phonebook/c074ad000001.xml'));
+    expect(auth.verify(forPhonebook, expected, 'GET', uri)).to.equal('bad');
+    // A nonce issued for the phonebook does not open the configuration, even answered for it.
+    expect(auth.verify(answer('p4ss', uri, auth.challenge('/provisioning/phonebook/c074ad000001.xml')), expected, 'GET', uri)).to.equal('stale');
+    // Forged and expired nonces.
+    expect(auth.verify(answer('p4ss', uri, 'Digest realm="Carillon provisioning", nonce="forged"'), expected, 'GET', uri)).to.equal('stale');
+    const late = answer('p4ss');
     now += 10 * 60_000;
-    expect(auth.verify(parseAuthorization(good), expected, 'GET'), 'stale nonce').to.equal(false);
-    expect(auth.verify(parseAuthorization(`Basic ${Buffer.from('phone-abc:p4ss').toString('base64')}`), expected, 'GET')).to.equal(true);
-    expect(auth.verify(parseAuthorization(`Basic ${Buffer.from('phone-abc:p4sS').toString('base64')}`), expected, 'GET')).to.equal(false);
+    expect(auth.verify(late, expected, 'GET', uri), 'expired nonce').to.equal('stale');
+    // Outstanding challenges are bounded: a flood of unauthenticated requests evicts the oldest.
+    const first = auth.challenge(uri);
+    for (let i = 0; i < 10_000; i++) auth.challenge(uri);
+    expect(auth.verify(answer('p4ss', uri, first), expected, 'GET', uri), 'evicted').to.equal('stale');
+    expect(auth.verify(answer('p4ss'), expected, 'GET', uri)).to.equal('ok');
+    expect(parseAuthorization(`Basic ${Buffer.from('phone-abc:p4ss').toString('base64')}`)).to.equal(null);
     expect(parseAuthorization('Bearer x')).to.equal(null);
   });
 
-  it('bans after the threshold of distinct subjects within the window, for the ban duration', () => {
+  it('bans after the threshold of distinct subjects within the window, for the ban duration, and keeps bans in its store', async () => {
     let now = 0;
-    const bans = new BanList({ threshold: 3, windowSeconds: 10, durationSeconds: 60 }, silent, () => now);
-    expect([bans.strike('192.0.2.7', 'unknown_mac', 'a'), bans.strike('192.0.2.7', 'unknown_mac', 'a'), bans.strike('192.0.2.7', 'unknown_mac', 'b')]).to.deep.equal([false, false, false]);
+    const saved = new Map<string, Date>();
+    const store = { load: async () => [...saved].map(([ip, until]) => ({ ip, until })), save: async (ip: string, _reason: string, until: Date) => void saved.set(ip, until) };
+    const bans = new BanList({ threshold: 3, windowSeconds: 10, durationSeconds: 60 }, silent, store, () => now);
+    expect([await bans.strike('192.0.2.7', 'unknown_mac', 'a'), await bans.strike('192.0.2.7', 'unknown_mac', 'a'), await bans.strike('192.0.2.7', 'unknown_mac', 'b')]).to.deep.equal([false, false, false]);
     now = 11_000;
     // The first strikes left the window: this is the first of a new count.
-    expect(bans.strike('192.0.2.7', 'unknown_mac', 'c')).to.equal(false);
-    expect(bans.strike('192.0.2.7', 'unknown_mac', 'd')).to.equal(false);
-    expect(bans.strike('192.0.2.7', 'unknown_mac', 'e')).to.equal(true);
+    expect(await bans.strike('192.0.2.7', 'unknown_mac', 'c')).to.equal(false);
+    expect(await bans.strike('192.0.2.7', 'unknown_mac', 'd')).to.equal(false);
+    expect(await bans.strike('192.0.2.7', 'bad_path', 'e')).to.equal(true);
     expect(bans.isBanned('192.0.2.7')).to.equal(true);
     expect(bans.isBanned('192.0.2.8')).to.equal(false);
+    expect(saved.get('192.0.2.7')?.getTime()).to.equal(71_000);
+    // A new list over the same store (a restart) holds the ban.
+    const restarted = new BanList({ threshold: 3, windowSeconds: 10, durationSeconds: 60 }, silent, store, () => now);
+    await restarted.load();
+    expect(restarted.isBanned('192.0.2.7')).to.equal(true);
     now += 61_000;
     expect(bans.isBanned('192.0.2.7')).to.equal(false);
+    expect(restarted.isBanned('192.0.2.7')).to.equal(false);
   });
 
   it('looks templates up as model, then family, then base', () => {

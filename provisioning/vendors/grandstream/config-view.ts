@@ -126,14 +126,18 @@ export function grandstreamView(context: PhoneConfigContext): GrandstreamView {
   const sipServer = server.sipPort === 5060 ? server.sipHost : `${server.sipHost}:${server.sipPort}`;
   const credentials = secrets ? device.httpCredentials : null;
 
+  // Without the secret path (a request that did not show it), the phone keeps the path DHCP gave it.
+  const configServer: Setting[] = server.configPath
+    ? [
+        p(212, 1, 'Config upgrade via: 1 = HTTP (a phone that came over TFTP moves to HTTP)'),
+        p(237, server.configPath, 'Config server path (the site secret path)'),
+        p(145, 0, 'DHCP option 43/66 may not override the path above (a phone that came over TFTP stays on HTTP)'),
+      ]
+    : [];
   const provisioning: Setting[] = [
-    p(212, 1, 'Config upgrade via: 1 = HTTP (a phone that came over TFTP moves to HTTP)'),
-    p(237, server.configPath, 'Config server path'),
-    p(145, 0, 'DHCP option 43/66 may not override the path above (a phone that came over TFTP stays on HTTP)'),
-    // A redirect leaves the credentials the phone has alone: blank ones would lock it out.
-    ...(context.scope === 'redirect'
-      ? []
-      : [p(1360, credentials?.username ?? '', 'Config server HTTP user name'), p(1361, credentials?.password ?? '', 'Config server HTTP password')]),
+    ...configServer,
+    // Only with the secrets: a file without them leaves the credentials the phone has alone (blank ones would lock it out).
+    ...(credentials ? [p(1360, credentials.username, 'Config server HTTP user name'), p(1361, credentials.password, 'Config server HTTP password')] : []),
     p(6767, 1, 'Firmware upgrade via: 1 = HTTP'),
     p(192, server.firmwarePath, 'Firmware server path'),
     p(194, 1, 'Automatic upgrade: 1 = check every P193 minutes'),
@@ -160,7 +164,7 @@ export function grandstreamView(context: PhoneConfigContext): GrandstreamView {
   }
   const keys = context.keys.flatMap((key) => phoneKeySettings(key, capabilities?.keysPerModule ?? 40));
   const phonebook: Setting[] =
-    context.phonebookIntervalMinutes > 0
+    context.phonebookIntervalMinutes > 0 && server.phonebookPath
       ? [p(330, 1, 'Phonebook XML download: 1 = HTTP'), p(331, server.phonebookPath, 'Phonebook XML server path (the phone adds phonebook.xml)'), p(332, context.phonebookIntervalMinutes, 'Phonebook download interval (minutes)')]
       : [p(330, 0, 'Phonebook XML download: disabled')];
   // Admin overrides: an override may carry secrets (a password P-value) the phone needs; it is the admin's value.

@@ -9,6 +9,7 @@ import { useEvents } from '../../lib/socket';
 import { can } from '../../shell/session';
 import { whole } from '../telephony/resource';
 import { AssignForm, modelOptions } from './AssignForm';
+import { ClaimBadge } from './ClaimState';
 import { DEVICE_EVENTS, LANGUAGES, modelName, PROVISIONING_API, useModels, type Device, type VendorModels } from './devices';
 import { extraValuesError, formatExtraValues, parseExtraValues } from './extra-values';
 import { KeysEditor } from './KeysEditor';
@@ -130,7 +131,7 @@ function PhoneSecrets(props: { device: Device }) {
   );
 }
 
-type Confirming = 'dissociate' | 'reset' | 'forget' | null;
+type Confirming = 'dissociate' | 'reset' | 'forget' | 'reopen' | null;
 
 /** One phone: what it reported, its accounts, its settings and keys, and the actions on it. */
 export default function PhoneDetailPage(props: { params?: { id?: string } }) {
@@ -151,6 +152,7 @@ export default function PhoneDetailPage(props: { params?: { id?: string } }) {
   const confirmations: Record<Exclude<Confirming, null>, { message: string; label: string; run: () => Promise<unknown> }> = {
     dissociate: { message: t('phones.dissociateConfirm'), label: t('phones.dissociate'), run: () => http.post(`${PROVISIONING_API}/devices/${id}/dissociate`).then(() => setNotice(t('phones.dissociated'))) },
     reset: { message: t('phones.resetConfirm'), label: t('phones.reset'), run: () => http.post(`${PROVISIONING_API}/devices/${id}/reset`).then(() => setNotice(t('phones.resetDone'))) },
+    reopen: { message: t('phones.claim.reopenConfirm'), label: t('phones.claim.reopen'), run: () => http.post(`${PROVISIONING_API}/devices/${id}/claim-window`).then(() => setNotice(t('phones.claim.reopened'))) },
     forget: { message: t('phones.forgetConfirm', { mac: device?.macAddress ?? '' }), label: t('phones.forget'), run: () => http.delete(`${PROVISIONING_API}/devices/${id}`).then(() => location.route('/phones')) },
   };
 
@@ -184,6 +186,10 @@ export default function PhoneDetailPage(props: { params?: { id?: string } }) {
               </dd>
               <dt>{t('phones.lastReboot')}</dt>
               <dd>{device.lastRebootAt ? formatDate(device.lastRebootAt) : '—'}</dd>
+              <dt>{t('phones.claim')}</dt>
+              <dd>
+                <ClaimBadge device={device} />
+              </dd>
               <dt>{t('phones.credentials')}</dt>
               <dd>{device.credentialsConfirmed ? t('phones.credentialsConfirmed') : t('phones.credentialsPending')}</dd>
             </dl>
@@ -197,9 +203,14 @@ export default function PhoneDetailPage(props: { params?: { id?: string } }) {
                     {t('phones.reboot')}
                   </button>
                   {device.status === 'assigned' && (
-                    <button type="button" onClick={() => setConfirming('dissociate')}>
-                      {t('phones.dissociate')}
-                    </button>
+                    <>
+                      <button type="button" onClick={() => setConfirming('reopen')}>
+                        {t('phones.claim.reopen')}
+                      </button>
+                      <button type="button" onClick={() => setConfirming('dissociate')}>
+                        {t('phones.dissociate')}
+                      </button>
+                    </>
                   )}
                   <button type="button" onClick={() => setConfirming('reset')}>
                     {t('phones.reset')}

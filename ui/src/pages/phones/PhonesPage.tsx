@@ -6,6 +6,7 @@ import { ActionNotices, DataTable, LoadStatus, RowButton, SearchToolbar, usePage
 import { useEvents } from '../../lib/socket';
 import { can } from '../../shell/session';
 import { AssignForm } from './AssignForm';
+import { ClaimBadge, SecretPathCard } from './ClaimState';
 import { DEVICE_EVENTS, modelName, PROVISIONING_API, useModels, type Device } from './devices';
 
 const LIMIT = 25;
@@ -48,6 +49,7 @@ export default function PhonesPage() {
       }
     >
       <ActionNotices notice={notice} error={actionError} />
+      <SecretPathCard />
 
       <section class="card" aria-labelledby="unassigned-title" data-testid="unassigned-phones">
         <h2 id="unassigned-title">
@@ -88,7 +90,7 @@ export default function PhonesPage() {
           <>
             <DataTable
               testId="phones-table"
-              columns={[t('phones.label'), t('phones.extensions'), t('phones.model'), t('phones.mac'), t('phones.ip'), t('phones.lastSeen')]}
+              columns={[t('phones.label'), t('phones.extensions'), t('phones.model'), t('phones.mac'), t('phones.ip'), t('phones.lastSeen'), t('phones.claim')]}
               actions
               empty={assigned.data.items.length === 0 && search ? t('tel.noMatch') : t('phones.noAssigned')}
             >
@@ -107,6 +109,9 @@ export default function PhonesPage() {
                   </td>
                   <td data-label={t('phones.ip')}>{device.lastIp ?? '—'}</td>
                   <td data-label={t('phones.lastSeen')}>{lastSeen(device)}</td>
+                  <td data-label={t('phones.claim')}>
+                    <ClaimBadge device={device} />
+                  </td>
                   <td class="actions">
                     <a class="button" href={`/phones/${device.id}`} aria-label={`${t('phones.open')} ${device.label || device.macAddress}`}>
                       {t('phones.open')}

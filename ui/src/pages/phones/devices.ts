@@ -29,6 +29,8 @@ export interface ModelCapabilities {
   keyTypes: KeyType[];
 }
 
+export type ClaimState = 'waiting_for_phone' | 'claimed' | 'window_closed';
+
 export interface Device {
   id: number;
   mac: string;
@@ -47,6 +49,8 @@ export interface Device {
   keys: ProgrammableKey[];
   extraValues: Record<string, string>;
   credentialsConfirmed: boolean;
+  /** How an assigned phone takes its secrets (null while unassigned). */
+  claim: { state: ClaimState; windowUntil: string | null; claimedAt: string | null; claimedFromIp: string | null } | null;
   lastIp: string | null;
   lastUserAgent: string | null;
   lastFile: string | null;
