@@ -5,6 +5,7 @@ import { AriRest } from './ari-rest';
 import type { AriEvent } from './ari-types';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { RequestGate } from './request-gate';
+import { swaggerLogTo } from './swagger-log';
 
 export interface AriNodeOptions {
   url: string;
@@ -138,9 +139,7 @@ export class AriConnection {
       this.setState('connecting', this.lastError);
       try {
         await this.checkReachable();
-        const client = await this.unlessStopped(
-          timeout(connectAri(this.options.url, this.options.username, this.options.password), Math.max(CONNECT_TIMEOUT_FLOOR_MS, this.options.requestTimeoutMs), 'loading the ARI Swagger listing'),
-        );
+        const client = await this.unlessStopped(timeout(this.loadSwagger(), Math.max(CONNECT_TIMEOUT_FLOOR_MS, this.options.requestTimeoutMs), 'loading the ARI Swagger listing'));
         this.adopt(client);
         await this.unlessStopped(timeout(client.start(this.options.app), WEBSOCKET_START_TIMEOUT_MS, 'opening the ARI WebSocket'));
         return;
@@ -176,6 +175,16 @@ export class AriConnection {
     const text = await response.text();
     if (response.status === 401) throw new Error(`Asterisk refused the ARI credentials of user "${this.options.username}" (401)`);
     if (response.status !== 200) throw new Error(`${listing} answered ${response.status} ${text.slice(0, 200)}`);
+  }
+
+  /** ari-client's connect, with what its Swagger loader prints sent to Carillon's log. */
+  private async loadSwagger(): Promise<AriClient> {
+    const release = swaggerLogTo(this.deps.logger);
+    try {
+      return await connectAri(this.options.url, this.options.username, this.options.password);
+    } finally {
+      release();
+    }
   }
 
   private unlessStopped<T>(promise: Promise<T>): Promise<T> {
