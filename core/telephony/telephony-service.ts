@@ -104,7 +104,7 @@ export class TelephonyService implements Telephony, TelephonyRuntime {
 
   /** Requests in flight and queued toward Asterisk (for health and tests). */
   get requestStats() {
-    return this.connection?.requestStats ?? { active: 0, queued: 0, peakActive: 0 };
+    return this.connection?.requestStats ?? { active: 0, queued: 0, peakActive: 0, window: 0 };
   }
 
   /** Channel ids in the application now. */

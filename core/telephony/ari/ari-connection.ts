@@ -4,7 +4,7 @@ import type { TelephonyState } from '../engine-status';
 import { AriRest } from './ari-rest';
 import type { AriEvent } from './ari-types';
 import { backoffDelay, type BackoffOptions } from './backoff';
-import { RequestGate } from './request-gate';
+import { RequestGate, requestsInFlightFor } from './request-gate';
 import { swaggerLogTo } from './swagger-log';
 
 export interface AriNodeOptions {
@@ -13,7 +13,10 @@ export interface AriNodeOptions {
   password: string;
   app: string;
   requestTimeoutMs: number;
-  maxSockets: number;
+  /** Asterisk's http.conf `sessionlimit`. */
+  sessionLimit: number;
+  /** Most requests in flight; default from sessionLimit. */
+  maxSockets?: number;
   reconnect: BackoffOptions;
 }
 
@@ -73,7 +76,7 @@ export class AriConnection {
     readonly options: AriNodeOptions,
     private readonly deps: AriConnectionDeps,
   ) {
-    this.gate = new RequestGate({ maxConcurrent: options.maxSockets, timeoutMs: options.requestTimeoutMs });
+    this.gate = new RequestGate({ maxConcurrent: options.maxSockets ?? requestsInFlightFor(options.sessionLimit), timeoutMs: options.requestTimeoutMs });
   }
 
   get connected(): boolean {
