@@ -63,7 +63,9 @@ async function unlessMissing<T>(request: Promise<T>): Promise<T | null> {
  * Stasis routes) settle everything: a channel found gone is destroyed (cause 0), a channel found
  * in the application unseen starts there (a lost StasisStart), a playback Asterisk no longer
  * has finished, a recording that is no longer live finished if it was stored and failed if not.
- * A re-read that fails is reported to `failed` and left for the wait's own timeout.
+ * A re-read that fails is reported to `failed` and left for the wait's own timeout. Digits and
+ * talk detection have no state to read back (ARI keeps no DTMF history): a digit collection or a
+ * wait for silence ends by its own timeout, or with its channel.
  */
 export async function missedEvents(rest: AriRest, known: KnownState, failed: (subject: string, err: unknown) => void): Promise<AriEvent[]> {
   const base: Base = { timestamp: ariTime(new Date()), application: known.app };
