@@ -77,8 +77,10 @@ export const configSchema = z.strictObject({
           password: z.string().default(''),
           app: z.string().regex(/^[A-Za-z0-9_-]+$/).default('carillon'),
           requestTimeoutMs: z.number().int().min(50).max(120_000).default(5000),
-          // Asterisk drops HTTP sessions past http.conf `sessionlimit` (100 by default).
-          maxSockets: z.number().int().min(1).max(100).default(32),
+          // Asterisk's http.conf `sessionlimit` (its default is 100): past it, Asterisk drops sessions.
+          sessionLimit: z.number().int().min(1).max(100_000).default(100),
+          // Most ARI requests in flight; default: four fifths of sessionLimit (request-gate.ts).
+          maxSockets: z.number().int().min(1).max(100_000).optional(),
           reconnect: z
             .strictObject({
               initialDelayMs: z.number().int().min(1).max(60_000).default(500),
@@ -161,7 +163,8 @@ export const EXPECTED_FORM: Record<string, string> = {
   'telephony.ari.username': 'the ARI user name from ari.conf',
   'telephony.ari.app': 'a Stasis application name (letters, digits, - and _)',
   'telephony.ari.requestTimeoutMs': 'a whole number of milliseconds from 50 to 120000',
-  'telephony.ari.maxSockets': 'an integer from 1 to 100',
+  'telephony.ari.sessionLimit': "an integer from 1 to 100000: sessionlimit in Asterisk's http.conf",
+  'telephony.ari.maxSockets': 'an integer from 1 to 100000, below telephony.ari.sessionLimit',
   'telephony.cdrFile': "the path of Asterisk's cdr_csv Master.csv",
   'telephony.celFile': "the path of the JSON file Asterisk's cel_custom writes (cel-custom/carillon.json)",
   'telephony.recordingsSpoolDir': 'a folder path where Asterisk writes call recordings (WAV)',

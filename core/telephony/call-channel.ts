@@ -104,6 +104,7 @@ export class CallChannel {
       finished.cancel();
       throw err;
     }
+    finished.watch({ kind: 'playback', id: playbackId });
     const state = await finished.promise;
     if (state !== 'done') throw new Error(`Playback of ${media} ended ${state}`);
   }
@@ -187,6 +188,7 @@ export class CallChannel {
       timeoutMs: options.timeoutMs,
       match: (e) => (e.type === 'ChannelVarset' && e.channel?.id === this.id && e.variable === 'AMDSTATUS' && e.value ? e.value : undefined),
     });
+    varset.watch({ kind: 'variable', channelId: this.id, name: 'AMDSTATUS' });
     let status = await this.getVariable('AMDSTATUS');
     if (status) varset.cancel();
     else {
@@ -245,6 +247,7 @@ export class CallChannel {
     if (!this.runtime.inApplication(this.id)) return Promise.resolve();
     return this.runtime.hub.wait({
       what: 'the end of the call',
+      channelId: this.id,
       match: (e) => ((e.type === 'StasisEnd' || e.type === 'ChannelDestroyed') && e.channel.id === this.id ? true : undefined),
     }).promise.then(() => undefined);
   }
@@ -288,6 +291,7 @@ async function recordTarget(runtime: TelephonyRuntime, options: Partial<RecordPa
     ended.cancel();
     throw err;
   }
+  ended.watch({ kind: 'recording', name: params.name });
   const event = await ended.promise;
   if (event.type === 'RecordingFailed') throw new Error(`Recording ${params.name} failed: ${event.recording.cause ?? 'unknown cause'}`);
   return { name: params.name, format: params.format, durationSeconds: event.recording.duration ?? null };

@@ -55,15 +55,9 @@ export class CallTracker {
     if (call && !call.startedAt) this.start(call, channel);
   }
 
-  /**
-   * After a reconnection: Asterisk replays nothing it sent while the socket was down, so a call
-   * whose channel no longer exists ended then. Its cause is unknown (0).
-   */
-  reconcile(existing: Set<string>, now = new Date()): void {
-    for (const call of [...this.calls.values()]) {
-      if (existing.has(call.id) || !call.startedAt) continue;
-      this.end(call, now.toISOString(), 0, 'Unknown (ended while disconnected from Asterisk)', null);
-    }
+  /** Channels of the calls in progress (those whose channel has been seen). */
+  startedIds(): string[] {
+    return [...this.calls.values()].filter((call) => call.startedAt).map((call) => call.id);
   }
 
   handle(event: AriEvent): void {

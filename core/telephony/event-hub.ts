@@ -1,10 +1,25 @@
 import type { AriEvent } from './ari/ari-types';
 import { ChannelGoneError, StepTimeoutError } from './errors';
 
+/**
+ * Something in Asterisk a wait depends on. ARI replays nothing sent while the event WebSocket was
+ * down, so after a reconnection the reconciliation re-reads each one over ARI and dispatches the
+ * event that was missed (reconciliation.ts).
+ */
+export type Watched =
+  | { kind: 'playback'; id: string }
+  | { kind: 'recording'; name: string }
+  | { kind: 'variable'; channelId: string; name: string };
+
 export interface EventWait<T> {
   promise: Promise<T>;
   /** Stops waiting without settling anything the caller still awaits. */
   cancel(): void;
+  /**
+   * The thing waited on exists in Asterisk now (its request was answered): re-read it after a
+   * reconnection. Not before: a playback whose request is still on its way reads as finished (404).
+   */
+  watch(subject: Watched): void;
 }
 
 export interface WaitOptions<T> {
@@ -16,8 +31,19 @@ export interface WaitOptions<T> {
   channelId?: string;
 }
 
+/** What the live waits depend on, for the reconciliation after a reconnection. */
+export interface WaitedOn {
+  channels: Set<string>;
+  watched: Watched[];
+}
+
 function leaves(event: AriEvent, channelId: string): boolean {
   return (event.type === 'StasisEnd' || event.type === 'ChannelDestroyed') && event.channel.id === channelId;
+}
+
+interface LiveWait {
+  channelId?: string;
+  watched: Watched[];
 }
 
 /**
@@ -26,6 +52,7 @@ function leaves(event: AriEvent, channelId: string): boolean {
  */
 export class EventHub {
   private readonly listeners = new Set<(event: AriEvent) => void>();
+  private readonly waits = new Set<LiveWait>();
 
   dispatch(event: AriEvent): void {
     for (const listener of [...this.listeners]) listener(event);
@@ -36,11 +63,23 @@ export class EventHub {
     return () => this.listeners.delete(listener);
   }
 
+  waitedOn(): WaitedOn {
+    const channels = new Set<string>();
+    const watched: Watched[] = [];
+    for (const wait of this.waits) {
+      if (wait.channelId) channels.add(wait.channelId);
+      watched.push(...wait.watched);
+    }
+    return { channels, watched };
+  }
+
   wait<T>(options: WaitOptions<T>): EventWait<T> {
+    const live: LiveWait = { channelId: options.channelId, watched: [] };
     let cancel = () => undefined as void;
     const promise = new Promise<T>((resolve, reject) => {
       const done = () => {
         off();
+        this.waits.delete(live);
         if (timer) clearTimeout(timer);
       };
       const off = this.on((event) => {
@@ -53,6 +92,7 @@ export class EventHub {
           reject(new ChannelGoneError(options.channelId, options.what));
         }
       });
+      this.waits.add(live);
       const timer = options.timeoutMs
         ? setTimeout(() => {
             done();
@@ -63,6 +103,12 @@ export class EventHub {
     });
     // A cancelled or abandoned wait must not surface as an unhandled rejection.
     promise.catch(() => undefined);
-    return { promise, cancel };
+    return {
+      promise,
+      cancel,
+      watch: (subject) => {
+        if (this.waits.has(live)) live.watched.push(subject);
+      },
+    };
   }
 }

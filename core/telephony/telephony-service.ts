@@ -11,6 +11,7 @@ import { CallTracker } from './call-tracker';
 import type { TelephonyStatus } from './engine-status';
 import { CallNotAnsweredError, TelephonyUnavailableError } from './errors';
 import { EventHub } from './event-hub';
+import { missedEvents } from './reconciliation';
 import type { CallContext, CallStep } from './steps';
 
 export interface OriginateRequest {
@@ -103,7 +104,7 @@ export class TelephonyService implements Telephony, TelephonyRuntime {
 
   /** Requests in flight and queued toward Asterisk (for health and tests). */
   get requestStats() {
-    return this.connection?.requestStats ?? { active: 0, queued: 0, peakActive: 0 };
+    return this.connection?.requestStats ?? { active: 0, queued: 0, peakActive: 0, window: 0 };
   }
 
   /** Channel ids in the application now. */
@@ -124,7 +125,7 @@ export class TelephonyService implements Telephony, TelephonyRuntime {
     this.connection.onEvent((event) => this.onAriEvent(event));
     let connectedBefore = false;
     this.connection.onReady(async () => {
-      if (connectedBefore) await this.reconcile().catch((err: unknown) => logger.warn({ err }, 'cannot reconcile calls after reconnecting'));
+      if (connectedBefore) await this.reconcile(logger).catch((err: unknown) => logger.warn({ err }, 'cannot reconcile calls after reconnecting'));
       connectedBefore = true;
       for (const hook of this.readyHooks) {
         // One failing hook (a configuration push) must not keep the others from running.
@@ -217,16 +218,43 @@ export class TelephonyService implements Telephony, TelephonyRuntime {
     return { channel: new CallChannel(channelId, this), answered, ended };
   }
 
-  /** Forgets channels that ended while the event socket was down, reporting their calls as ended. */
-  private async reconcile(): Promise<void> {
-    const existing = new Set((await this.rest().listChannels()).map((c) => c.id));
-    for (const id of [...this.inStasis.keys()]) {
-      if (existing.has(id)) continue;
-      this.inStasis.delete(id);
-      this.releasedChannels.delete(id);
-      this.digits.delete(id);
+  /**
+   * After a reconnection: Asterisk replays nothing it sent while the socket was down, so the
+   * state is re-read over ARI and the missed events go through the same path as real ones (calls
+   * end, waits settle, routes run). A channel a real event mentioned meanwhile is left to it.
+   */
+  private async reconcile(logger: Logger): Promise<void> {
+    // Real events that arrive while the state is read are newer than what the read returns.
+    const touched = new Set<string>();
+    const stopTouching = this.hub.on((event) => {
+      const id = subjectOf(event);
+      if (id) touched.add(id);
+    });
+    let missed: AriEvent[];
+    try {
+      const waitedOn = this.hub.waitedOn();
+      missed = await missedEvents(
+        this.rest(),
+        {
+          app: this.app,
+          channels: new Set([...this.inStasis.keys(), ...this.tracker.startedIds(), ...waitedOn.channels]),
+          inApplication: new Set(this.inStasis.keys()),
+          bridges: new Map([...this.bridgeMembers].map(([id, members]) => [id, new Set(members)])),
+          watched: waitedOn.watched,
+        },
+        (subject, err) => logger.warn({ err, subject }, 'cannot re-read the state of a waited-on resource after reconnecting'),
+      );
+    } finally {
+      stopTouching();
     }
-    this.tracker.reconcile(existing);
+    for (const event of missed) {
+      const id = subjectOf(event);
+      if (id && touched.has(id)) continue;
+      if (event.type === 'StasisStart' && this.inStasis.has(event.channel.id)) continue;
+      if (event.type === 'StasisEnd' && !this.inStasis.has(event.channel.id)) continue;
+      logger.info({ event: event.type, channelId: id }, 'reconciled an event missed while disconnected from Asterisk');
+      this.onAriEvent(event);
+    }
   }
 
   takeDigits(channelId: string): string {
@@ -268,7 +296,7 @@ export class TelephonyService implements Telephony, TelephonyRuntime {
   }
 
   private onAriEvent(event: AriEvent): void {
-    const subject = 'channel' in event && event.channel ? event.channel.id : event.type === 'Dial' ? event.peer.id : null;
+    const subject = subjectOf(event);
     if (subject && this.orphans.delete(subject)) {
       this.deps.logger.warn({ channelId: subject }, 'a call whose originate timed out is there; hanging it up');
       void this.channel(subject).hangup().catch(() => undefined);
@@ -278,7 +306,10 @@ export class TelephonyService implements Telephony, TelephonyRuntime {
         this.digits.set(event.channel.id, '');
         this.inStasis.set(event.channel.id, this.snoops.delete(event.channel.id) ? 'snoop' : this.pending.has(event.channel.id) ? 'originated' : 'dialplan');
         break;
+      // Asterisk sends StasisEnd before ChannelDestroyed, but a channel found gone after a
+      // reconnection gets only the ChannelDestroyed the reconciliation makes up.
       case 'StasisEnd':
+      case 'ChannelDestroyed':
         this.inStasis.delete(event.channel.id);
         // An originated channel stays known until it is destroyed.
         if (!this.pending.has(event.channel.id)) this.releasedChannels.delete(event.channel.id);
@@ -394,4 +425,10 @@ export class TelephonyService implements Telephony, TelephonyRuntime {
       this.deps.logger.error({ err, channelId }, 'cannot hang up a channel left by a failed handler');
     }
   }
+}
+
+/** The channel an event is about (the peer of a Dial). */
+function subjectOf(event: AriEvent): string | null {
+  if ('channel' in event && event.channel) return event.channel.id;
+  return event.type === 'Dial' ? event.peer.id : null;
 }

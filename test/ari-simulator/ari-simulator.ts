@@ -59,6 +59,8 @@ export class AriSimulator {
   refuseWebSockets = false;
   /** Delay before answering each REST request (ms), to make requests overlap. */
   responseDelayMs = 0;
+  /** Events are lost on their way to Carillon (cutNetwork). */
+  private networkCut = false;
   private readonly apps = new Map<string, AppRegistration>();
   private readonly server: http.Server;
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -175,6 +177,35 @@ export class AriSimulator {
     for (const client of this.wss.clients) client.terminate();
   }
 
+  /**
+   * A network cut: for `forMs`, events go into sockets that no longer reach Carillon while
+   * Asterisk still counts the application as connected (TCP has not noticed yet), so a
+   * StasisStart is sent and lost instead of Stasis() failing; then the sockets break.
+   */
+  async cutNetwork(options: { forMs: number }): Promise<void> {
+    this.networkCut = true;
+    await new Promise((resolve) => setTimeout(resolve, options.forMs));
+    this.networkCut = false;
+    this.dropWebSockets();
+  }
+
+  /**
+   * Asterisk killed (`kill -9`, OOM) and started again by systemd: every socket is cut, nothing
+   * listens for `downMs`, and the new process knows no channel, bridge, playback, live recording
+   * or application; no event and no CDR line tells of the calls it lost. Endpoints (configuration)
+   * and stored recordings (files) survive.
+   */
+  async crash(options: { downMs?: number } = {}): Promise<void> {
+    const { port } = this.server.address() as AddressInfo;
+    this.model.lose();
+    for (const client of this.wss.clients) client.terminate();
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.apps.clear();
+    await new Promise((resolve) => setTimeout(resolve, options.downMs ?? 0));
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+  }
+
   // ---- transport -------------------------------------------------------------------------
 
   private onConnection(socket: Socket): void {
@@ -206,6 +237,10 @@ export class AriSimulator {
       // Asterisk: "Inactive Stasis app '<app>' missed message"; no replay on reconnect.
       this.stats.droppedEvents++;
       return false;
+    }
+    if (this.networkCut) {
+      this.stats.droppedEvents++;
+      return true;
     }
     this.events.push({ app, event });
     socket.send(this.options.pretty === false ? JSON.stringify(event) : JSON.stringify(event, null, 2));

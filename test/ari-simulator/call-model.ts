@@ -629,6 +629,15 @@ export class CallModel {
     for (const channel of this.channels.values()) channel.clearTimers();
     this.media.clear();
   }
+
+  /** Asterisk was killed: every channel, bridge, playback and live recording is gone without an event. */
+  lose(): void {
+    this.clear();
+    this.channels.clear();
+    this.bridges.clear();
+    this.media.playbacks.clear();
+    this.media.liveRecordings.clear();
+  }
 }
 
 /** Channel ids `<epoch>.<sequence>` in creation order (the older call keeps its linkedid). */

@@ -12,6 +12,9 @@ describe('ARI connection (ari-client against the simulator)', () => {
     await sim?.stop();
   });
 
+  /** 60 requests at once, each answered (404 here) or failed. */
+  const burstOf60 = () => Promise.all(Array.from({ length: 60 }, (_, i) => t.telephony.rest().getChannel(`c${i}`).catch((err: AriRequestError) => err)));
+
   it('connects, registers the Stasis application and reports connected', async () => {
     sim = await startSimulator();
     t = startTelephony(sim.url);
@@ -135,7 +138,7 @@ describe('ARI connection (ari-client against the simulator)', () => {
     sim.responseDelayMs = 5;
     t = startTelephony(sim.url, { maxSockets: 8, requestTimeoutMs: 5000 });
     await until('connected', () => t.telephony.connected);
-    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => t.telephony.rest().getChannel(`c${i}`).catch((err: AriRequestError) => err)));
+    const answers = await burstOf60();
     expect(answers.every((a) => a instanceof AriRequestError && a.kind === 'rejected' && a.reason === 'Channel not found')).to.equal(true);
     expect(sim.stats.peakInFlight).to.be.at.most(8);
     expect(t.telephony.requestStats.peakActive).to.equal(8);
@@ -143,12 +146,43 @@ describe('ARI connection (ari-client against the simulator)', () => {
     expect(sim.stats.peakConnections).to.be.at.most(20);
   });
 
+  it('without maxSockets, bounds requests in flight from sessionLimit (four fifths of it)', async () => {
+    sim = await startSimulator({ sessionLimit: 20 });
+    sim.responseDelayMs = 5;
+    t = startTelephony(sim.url, { sessionLimit: 20, requestTimeoutMs: 5000 });
+    await until('connected', () => t.telephony.connected);
+    const answers = await burstOf60();
+    expect(answers.every((a) => a instanceof AriRequestError && a.kind === 'rejected')).to.equal(true);
+    expect(t.telephony.requestStats.peakActive).to.equal(16);
+    expect(sim.stats.droppedConnections).to.equal(0);
+  });
+
+  it('a sessionLimit set above Asterisk\'s: dropped sessions time out, the window halves until no session is dropped', async () => {
+    sim = await startSimulator({ sessionLimit: 20 });
+    sim.responseDelayMs = 5;
+    t = startTelephony(sim.url, { sessionLimit: 100, requestTimeoutMs: 300 });
+    await until('connected', () => t.telephony.connected);
+    expect(t.telephony.requestStats.window).to.equal(80);
+    const burst = async () => {
+      const dropped = sim.stats.droppedConnections;
+      const answers = await burstOf60();
+      return { dropped: sim.stats.droppedConnections - dropped, timeouts: answers.filter((a) => a instanceof AriRequestError && a.kind === 'timeout').length };
+    };
+    const first = await burst();
+    expect(first.dropped).to.be.greaterThan(0);
+    expect(first.timeouts).to.be.greaterThan(0);
+    let last = first;
+    for (let round = 0; round < 5 && (last.dropped > 0 || last.timeouts > 0); round++) last = await burst();
+    expect(last).to.deep.equal({ dropped: 0, timeouts: 0 });
+    expect(t.telephony.requestStats.window).to.be.within(4, 20);
+  });
+
   it('without the bound, the same burst overflows the session limit (the simulator enforces it)', async () => {
     sim = await startSimulator({ sessionLimit: 20 });
     sim.responseDelayMs = 5;
     t = startTelephony(sim.url, { maxSockets: 60, requestTimeoutMs: 500 });
     await until('connected', () => t.telephony.connected);
-    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => t.telephony.rest().getChannel(`c${i}`).catch((err: AriRequestError) => err)));
+    const answers = await burstOf60();
     expect(sim.stats.droppedConnections).to.be.greaterThan(0);
     expect(answers.some((a) => a instanceof AriRequestError && a.kind === 'timeout')).to.equal(true);
   });

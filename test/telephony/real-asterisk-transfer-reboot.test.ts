@@ -1,3 +1,4 @@
+import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -13,11 +14,14 @@ import { ari, log, pause, poll, readCel, realAsterisk, secondOf, showLogsOfFailu
 // the same extension. Same variables as real-asterisk-cel-recording-wss.test.ts; the transfer
 // cases need CARILLON_TEST_ASTERISK_CEL. The operator trunk's far end listens on 127.0.0.2 (a
 // trunk is identified by address), so the second phone of the reboot case is on 127.0.0.3: a
-// REGISTER from 127.0.0.2 would be taken for the trunk's.
+// REGISTER from 127.0.0.2 would be taken for the trunk's. The crash case (last) needs
+// CARILLON_TEST_ASTERISK_CRASH: a shell command that kills Asterisk with SIGKILL and has it started
+// again (e.g. `systemctl kill -s KILL asterisk` with Restart=always).
 const { celFile, operatorHost: OPERATOR_HOST } = realAsterisk;
 const sipHost = realAsterisk.sip.host;
 const SECOND_PHONE_HOST = '127.0.0.3';
 const celOf = readCel;
+const crashCommand = process.env.CARILLON_TEST_ASTERISK_CRASH;
 
 /** Seconds during which some bridge held two channels of the call, from its CEL records. */
 function bridgedSeconds(cel: CelLine[]): number {
@@ -205,5 +209,30 @@ describe('Real Asterisk (opt-in): attended transfer and the reboot of one phone 
       expect(device.notifies.slice(before.device)).to.have.length(1);
     }
     expect((await ari('GET', '/applications/carillon')).body.channel_ids).to.deep.equal([]);
+  });
+
+  it('Asterisk killed while a click-to-call is connected: Carillon reconnects and the call ends, no channel left in its application', async function () {
+    skipUnless(this, crashCommand, 'CARILLON_TEST_ASTERISK_CRASH');
+    phoneOf(transferer).behaviour = { kind: 'answer', afterMs: 200 };
+    phoneOf(target).behaviour = { kind: 'answer', afterMs: 200 };
+    const res = await admin.post('/api/telephony/click-to-call', { number: target, extension: transferer });
+    expect(res.status, res.text).to.equal(201);
+    await poll('connected', async () => (await admin.get(`/api/telephony/click-to-call/${res.body.id}`)).body.status === 'connected');
+    const telephony = t.app.cradle.telephony;
+    expect(telephony.channelsInApplication()).to.have.length(2);
+
+    execSync(crashCommand!, { stdio: 'inherit' });
+    // No event tells of the lost calls: only the reconciliation after the reconnection ends them.
+    const ended = await poll('the click-to-call ended', async () => {
+      const view = await admin.get(`/api/telephony/click-to-call/${res.body.id}`);
+      return view.body.status === 'ended' ? view.body : null;
+    }, 60_000);
+    log(`ended after the crash: ${JSON.stringify(ended)}`);
+    expect(telephony.connected).to.equal(true);
+    expect(telephony.channelsInApplication()).to.deep.equal([]);
+    expect(telephony.hub.waitedOn().channels.size, 'waits still on a channel').to.equal(0);
+    expect((await ari('GET', '/applications/carillon')).body.channel_ids).to.deep.equal([]);
+    // The phones hung up by the crash are free again (their dialogs ended with no BYE).
+    for (const number of [transferer, target]) if (phoneOf(number).inCall) await phoneOf(number).hangupIncoming().catch(() => 0);
   });
 });

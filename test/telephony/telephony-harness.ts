@@ -18,12 +18,12 @@ export interface TelephonyUnderTest {
 }
 
 /** The real TelephonyService (ari-client adapter) pointed at `url`, with small back-off delays. */
-export function startTelephony(url: string, ari: { requestTimeoutMs?: number; maxSockets?: number; username?: string; password?: string } = {}): TelephonyUnderTest {
+export function startTelephony(url: string, ari: { requestTimeoutMs?: number; sessionLimit?: number; maxSockets?: number; username?: string; password?: string } = {}): TelephonyUnderTest {
   const config = loadConfig({
     env: {},
     overrides: {
       dataDir: os.tmpdir(),
-      telephony: { ari: { url, username: 'carillon', password: 'carillon', requestTimeoutMs: 500, maxSockets: 32, reconnect: { initialDelayMs: 20, maxDelayMs: 200 }, ...ari } },
+      telephony: { ari: { url, username: 'carillon', password: 'carillon', requestTimeoutMs: 500, reconnect: { initialDelayMs: 20, maxDelayMs: 200 }, ...ari } },
     },
   });
   const logger = createLogger('silent');

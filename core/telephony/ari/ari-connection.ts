@@ -4,7 +4,8 @@ import type { TelephonyState } from '../engine-status';
 import { AriRest } from './ari-rest';
 import type { AriEvent } from './ari-types';
 import { backoffDelay, type BackoffOptions } from './backoff';
-import { RequestGate } from './request-gate';
+import { RequestGate, requestsInFlightFor } from './request-gate';
+import { swaggerLogTo } from './swagger-log';
 
 export interface AriNodeOptions {
   url: string;
@@ -12,7 +13,10 @@ export interface AriNodeOptions {
   password: string;
   app: string;
   requestTimeoutMs: number;
-  maxSockets: number;
+  /** Asterisk's http.conf `sessionlimit`. */
+  sessionLimit: number;
+  /** Most requests in flight; default from sessionLimit. */
+  maxSockets?: number;
   reconnect: BackoffOptions;
 }
 
@@ -72,7 +76,7 @@ export class AriConnection {
     readonly options: AriNodeOptions,
     private readonly deps: AriConnectionDeps,
   ) {
-    this.gate = new RequestGate({ maxConcurrent: options.maxSockets, timeoutMs: options.requestTimeoutMs });
+    this.gate = new RequestGate({ maxConcurrent: options.maxSockets ?? requestsInFlightFor(options.sessionLimit), timeoutMs: options.requestTimeoutMs });
   }
 
   get connected(): boolean {
@@ -138,9 +142,7 @@ export class AriConnection {
       this.setState('connecting', this.lastError);
       try {
         await this.checkReachable();
-        const client = await this.unlessStopped(
-          timeout(connectAri(this.options.url, this.options.username, this.options.password), Math.max(CONNECT_TIMEOUT_FLOOR_MS, this.options.requestTimeoutMs), 'loading the ARI Swagger listing'),
-        );
+        const client = await this.unlessStopped(timeout(this.loadSwagger(), Math.max(CONNECT_TIMEOUT_FLOOR_MS, this.options.requestTimeoutMs), 'loading the ARI Swagger listing'));
         this.adopt(client);
         await this.unlessStopped(timeout(client.start(this.options.app), WEBSOCKET_START_TIMEOUT_MS, 'opening the ARI WebSocket'));
         return;
@@ -176,6 +178,16 @@ export class AriConnection {
     const text = await response.text();
     if (response.status === 401) throw new Error(`Asterisk refused the ARI credentials of user "${this.options.username}" (401)`);
     if (response.status !== 200) throw new Error(`${listing} answered ${response.status} ${text.slice(0, 200)}`);
+  }
+
+  /** ari-client's connect, with what its Swagger loader prints sent to Carillon's log. */
+  private async loadSwagger(): Promise<AriClient> {
+    const release = swaggerLogTo(this.deps.logger);
+    try {
+      return await connectAri(this.options.url, this.options.username, this.options.password);
+    } finally {
+      release();
+    }
   }
 
   private unlessStopped<T>(promise: Promise<T>): Promise<T> {

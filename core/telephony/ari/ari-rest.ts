@@ -91,6 +91,9 @@ export class AriRest {
   play(channelId: string, media: string, playbackId: string): Promise<AriPlayback> {
     return this.call('channels', 'play', { channelId, media, playbackId });
   }
+  getPlayback(playbackId: string): Promise<AriPlayback> {
+    return this.call('playbacks', 'get', { playbackId });
+  }
   stopPlayback(playbackId: string): Promise<void> {
     return this.call('playbacks', 'stop', { playbackId });
   }
@@ -99,6 +102,12 @@ export class AriRest {
   }
   record(channelId: string, params: RecordParams): Promise<AriLiveRecording> {
     return this.call('channels', 'record', { channelId, ...params });
+  }
+  getLiveRecording(recordingName: string): Promise<AriLiveRecording> {
+    return this.call('recordings', 'getLive', { recordingName });
+  }
+  getStoredRecording(recordingName: string): Promise<{ name: string; format: string }> {
+    return this.call('recordings', 'getStored', { recordingName });
   }
   stopRecording(recordingName: string): Promise<void> {
     return this.call('recordings', 'stop', { recordingName });
