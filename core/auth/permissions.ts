@@ -13,6 +13,18 @@ export const PERMISSION_KEY = /^[a-z][a-z0-9-]*(\.[a-z][a-zA-Z0-9_-]*)+$/;
 /** Route access levels that are not permissions of the catalogue. */
 export const PUBLIC = 'public';
 export const AUTHENTICATED = 'authenticated';
+/** A person logged in with a session: never an API token (changing how one logs in, making tokens). */
+export const SESSION = 'session';
+
+/**
+ * Permissions over one's own account. Every user holds them (no role grants them, they are not in
+ * the catalogue); an API token holds them only when it was created with them, or with all of its
+ * owner's permissions, so a token scoped to `directory.read` cannot touch its owner's account.
+ */
+export const ACCOUNT_PERMISSIONS: readonly PermissionDefinition[] = [
+  { key: 'account.profile', description: 'Change your own profile and display preferences' },
+  { key: 'account.tokens', description: 'List and revoke your own API tokens' },
+];
 
 export const CORE_PERMISSIONS: PermissionDefinition[] = [
   { key: 'users.read', description: 'See users and their roles', defaultRoles: ['manager'] },
