@@ -61,6 +61,20 @@ export function userCommands(program: Command): void {
     });
 
   user
+    .command('unlock')
+    .description('Lift a lock caused by failed logins (the next lock is short again)')
+    .requiredOption('--email <email>', 'e-mail of the user')
+    .action(async (options: { email: string }) => {
+      await withCarillon({ migrate: true }, async (app) => {
+        const found = await app.cradle.userService.findByEmail(options.email);
+        if (!found) throw new CliError(`No user with the e-mail ${options.email}.`);
+        await app.cradle.userService.unlock(found.id);
+        await app.cradle.auditService.record({ actor: 'cli', action: 'users.unlock', target: `user:${found.id}` });
+        process.stdout.write(`${found.email} is unlocked.\n`);
+      });
+    });
+
+  user
     .command('reset-totp')
     .description("Turn off a user's second factor (lost phone); they can enrol again after logging in")
     .requiredOption('--email <email>', 'e-mail of the user')
