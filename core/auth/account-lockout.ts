@@ -48,8 +48,9 @@ export class AccountLockout {
 
   /**
    * Locks the account when all its checks are claimed: after a failure, or when a claim was
-   * refused (checks still in flight, or a count left at the maximum by a crash). Returns the lock when this call set it; concurrent
-   * callers race on one conditional UPDATE, so a lock is counted once.
+   * refused (checks still in flight, or a count left at the maximum by a crash). Returns the lock
+   * when this call set it; concurrent callers race on one conditional UPDATE, so a lock is
+   * counted once.
    */
   async lockIfSpent(userId: number): Promise<{ until: Date; lockCount: number } | null> {
     const { maxAttempts, lockMinutes, maxLockMinutes } = this.config.auth.lockout;

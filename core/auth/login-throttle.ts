@@ -24,7 +24,7 @@ export interface ThrottleRefusal {
  * X-Forwarded-For only with `http.trustProxy`), an IPv4-mapped IPv6 address as IPv4, and an IPv6
  * address as its /64, since one host commonly holds a whole /64.
  */
-export function clientKey(ip: string): string {
+function clientOf(ip: string): string {
   if (!ipaddr.isValid(ip)) return ip;
   const address = ipaddr.process(ip);
   if (address.kind() === 'ipv4') return address.toString();
@@ -54,7 +54,7 @@ export class LoginThrottle {
 
   /** Counts the attempt, or refuses it (429 `login_throttled` with Retry-After) when a budget is spent. */
   async claim(ip: string, email: string): Promise<ThrottleClaim | ThrottleRefusal> {
-    const client = clientKey(ip);
+    const client = clientOf(ip);
     const account = `${client} ${email.trim().toLowerCase()}`;
     const clientRes = await this.consume(this.byClient, client);
     if (clientRes.refused) return this.refusal('client', clientRes.res, this.byClient.points);

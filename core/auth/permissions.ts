@@ -21,10 +21,10 @@ export const SESSION = 'session';
  * the catalogue); an API token holds them only when it was created with them, or with all of its
  * owner's permissions, so a token scoped to `directory.read` cannot touch its owner's account.
  */
-export const ACCOUNT_PERMISSIONS: readonly PermissionDefinition[] = [
-  { key: 'account.profile', description: 'Change your own profile and display preferences' },
-  { key: 'account.tokens', description: 'List and revoke your own API tokens' },
-];
+export const ACCOUNT_PERMISSIONS = [
+  'account.profile', // change one's own profile and display preferences
+  'account.tokens', // list and revoke one's own API tokens
+] as const;
 
 export const CORE_PERMISSIONS: PermissionDefinition[] = [
   { key: 'users.read', description: 'See users and their roles', defaultRoles: ['manager'] },

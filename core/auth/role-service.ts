@@ -86,7 +86,7 @@ export class RoleService {
   async permissionsOfUser(userId: number): Promise<Set<string>> {
     const links = await UserRole.findAll({ where: { userId } });
     const permissions = await this.permissionsOfRoles(links.map((link) => link.roleId));
-    for (const { key } of ACCOUNT_PERMISSIONS) permissions.add(key);
+    for (const key of ACCOUNT_PERMISSIONS) permissions.add(key);
     return permissions;
   }
 
