@@ -24,6 +24,7 @@ export const SESSION = 'session';
 export const ACCOUNT_PERMISSIONS = [
   'account.profile', // change one's own profile and display preferences
   'account.tokens', // list and revoke one's own API tokens
+  'account.calls', // place calls from one's own extension (click-to-call)
 ] as const;
 
 export const CORE_PERMISSIONS: PermissionDefinition[] = [
