@@ -6,6 +6,8 @@ import { AuditService } from './audit/audit-service';
 import { ApiTokenService } from './auth/api-token-service';
 import { Authenticator } from './auth/authenticator';
 import { LoginService } from './auth/login-service';
+import { LoginThrottle } from './auth/login-throttle';
+import { AccountLockout } from './auth/account-lockout';
 import { PasswordHasher } from './auth/passwords';
 import { PermissionCatalogue } from './auth/permissions';
 import { RoleService } from './auth/role-service';
@@ -70,7 +72,7 @@ export function buildContainer(base: { config: CarillonConfig; logger: Logger; s
     apiTokenService: asFunction(() => new ApiTokenService()).singleton(),
     totpService: asFunction((c: CoreCradle) => new TotpService(c.secretBox)).singleton(),
     loginService: asFunction(
-      (c: CoreCradle) => new LoginService(c.config, c.userService, c.passwordHasher, c.sessionService, c.totpService, c.auditService),
+      (c: CoreCradle) => new LoginService(c.config, c.userService, c.passwordHasher, c.sessionService, c.totpService, c.auditService, new LoginThrottle(c.config), new AccountLockout(c.config)),
     ).singleton(),
     setupService: asFunction((c: CoreCradle) => new SetupService(c.userService, c.settingsService, c.auditService, c.secretBox)).singleton(),
     auditService: asFunction(({ logger }: CoreCradle) => new AuditService(logger)).singleton(),

@@ -4,7 +4,7 @@ import type { CarillonConfig } from '../config/schema';
 import { defineRoute, type RouteDefinition } from '../http/routes';
 import { HttpError } from '../http/problem';
 import { email, locale, numberDisplay, timeZone } from '../http/schemas';
-import { AUTHENTICATED, PUBLIC } from './permissions';
+import { AUTHENTICATED, PUBLIC, SESSION } from './permissions';
 import type { Identity } from './authenticator';
 import type { LoginService } from './login-service';
 import type { PasswordHasher } from './passwords';
@@ -31,16 +31,6 @@ export interface AuthRouteDeps {
 }
 
 const me = (identity: Identity | null): Identity => identity!;
-
-/**
- * The caller, who must have logged in: a script's API token, even one scoped to nothing, must not
- * change how its owner logs in (password, second factor), or a leaked token could lock them out.
- */
-function loggedIn(identity: Identity | null): Identity {
-  const caller = me(identity);
-  if (caller.via !== 'session') throw new HttpError(403, 'session_required', 'Not allowed', 'This needs a login session; API tokens cannot change login credentials.');
-  return caller;
-}
 
 function setSessionCookie(ctx: Context, config: CarillonConfig, value: string | null): void {
   const secure = config.auth.secureCookies === 'always' || (config.auth.secureCookies === 'auto' && ctx.secure);
@@ -88,7 +78,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       method: 'POST',
       path: '/logout',
       summary: 'End the current session',
-      permission: AUTHENTICATED,
+      permission: SESSION,
       audit: false,
       handler: async ({ identity, koa }) => {
         if (identity?.sessionId) await deps.sessionService.revoke(identity.sessionId);
@@ -100,6 +90,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       method: 'GET',
       path: '/me',
       summary: 'The current user, permissions, CSRF token and the system\'s default region (for number display)',
+      // Introspection, not an action: any credential may ask whose it is and what it may do.
       permission: AUTHENTICATED,
       handler: ({ identity }) => profile(me(identity)),
     }),
@@ -108,7 +99,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       method: 'PATCH',
       path: '/me',
       summary: 'Change your own display name, locale, time zone or number display',
-      permission: AUTHENTICATED,
+      permission: 'account.profile',
       input: { body: z.strictObject({ displayName: z.string().trim().min(1).max(120).optional(), locale: locale.optional(), timeZone: timeZone.optional(), numberDisplay: numberDisplay.optional() }) },
       audit: { target: ({ identity }) => `user:${identity!.user.id}` },
       handler: async ({ identity, body }) => {
@@ -121,7 +112,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       method: 'PATCH',
       path: '/me/preferences',
       summary: 'Change your own display preferences: locale, time zone, number display (international or national)',
-      permission: AUTHENTICATED,
+      permission: 'account.profile',
       input: { body: z.strictObject({ locale: locale.optional(), timeZone: timeZone.optional(), numberDisplay: numberDisplay.optional() }) },
       audit: { target: ({ identity }) => `user:${identity!.user.id}` },
       handler: async ({ identity, body }) => {
@@ -134,11 +125,11 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       method: 'POST',
       path: '/password',
       summary: 'Change your own password (ends your other sessions)',
-      permission: AUTHENTICATED,
+      permission: SESSION,
       input: { body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }) },
       audit: { target: ({ identity }) => `user:${identity!.user.id}` },
       handler: async ({ identity, body, koa, ip }) => {
-        const user = loggedIn(identity).user;
+        const user = me(identity).user;
         if (!(await deps.passwordHasher.verify(user.passwordHash, body.currentPassword))) {
           throw HttpError.validation([{ field: 'body.currentPassword', code: 'wrong_password', message: 'The current password is wrong.' }]);
         }
@@ -153,20 +144,20 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       method: 'POST',
       path: '/totp/setup',
       summary: 'Start two-factor enrolment: returns the secret, an otpauth URL and a QR code (SVG)',
-      permission: AUTHENTICATED,
+      permission: SESSION,
       audit: { target: ({ identity }) => `user:${identity!.user.id}` },
-      handler: ({ identity }) => deps.totpService.begin(loggedIn(identity).user),
+      handler: ({ identity }) => deps.totpService.begin(me(identity).user),
     }),
     defineRoute({
       id: 'auth.totp.enable',
       method: 'POST',
       path: '/totp/enable',
       summary: 'Confirm enrolment with a first code; the second factor is required from then on',
-      permission: AUTHENTICATED,
+      permission: SESSION,
       input: { body: z.object({ code: z.string().regex(/^\d{6}$/, 'six digits') }) },
       audit: { target: ({ identity }) => `user:${identity!.user.id}` },
       handler: async ({ identity, body }) => {
-        await deps.totpService.confirm(loggedIn(identity).user, body.code);
+        await deps.totpService.confirm(me(identity).user, body.code);
         return { totpEnabled: true };
       },
     }),
@@ -175,11 +166,11 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       method: 'POST',
       path: '/totp/disable',
       summary: 'Turn the second factor off (needs the password)',
-      permission: AUTHENTICATED,
+      permission: SESSION,
       input: { body: z.object({ password: z.string().min(1).max(1024) }) },
       audit: { target: ({ identity }) => `user:${identity!.user.id}` },
       handler: async ({ identity, body }) => {
-        const user = loggedIn(identity).user;
+        const user = me(identity).user;
         if (!(await deps.passwordHasher.verify(user.passwordHash, body.password))) {
           throw HttpError.validation([{ field: 'body.password', code: 'wrong_password', message: 'The password is wrong.' }]);
         }
@@ -192,7 +183,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       method: 'GET',
       path: '/tokens',
       summary: 'Your personal API tokens (never their values)',
-      permission: AUTHENTICATED,
+      permission: 'account.tokens',
       handler: async ({ identity }) => ({ items: await deps.apiTokenService.listOf(me(identity).user.id) }),
     }),
     defineRoute({
@@ -200,7 +191,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       method: 'POST',
       path: '/tokens',
       summary: 'Create a personal API token; its value is shown only in this response',
-      permission: AUTHENTICATED,
+      permission: SESSION,
       status: 201,
       input: {
         body: z.strictObject({
@@ -214,7 +205,6 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       handler: async ({ identity, body }) => {
         const expiresAt = body.expiresAt ? new Date(body.expiresAt) : body.expiresInDays ? new Date(Date.now() + body.expiresInDays * 86_400_000) : null;
         const caller = me(identity);
-        if (caller.via === 'token') throw new HttpError(403, 'token_cannot_create_token', 'Not allowed', 'API tokens cannot create other tokens; log in.');
         const { token, record } = await deps.apiTokenService.create(caller.user.id, { name: body.name, permissions: body.permissions, expiresAt }, caller.permissions);
         return { ...record, token };
       },
@@ -224,7 +214,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       method: 'DELETE',
       path: '/tokens/:id',
       summary: 'Revoke one of your API tokens',
-      permission: AUTHENTICATED,
+      permission: 'account.tokens',
       input: { params: z.object({ id: z.coerce.number().int().positive() }) },
       handler: async ({ identity, params }) => {
         const userId = me(identity).user.id;

@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CarillonConfig } from '../config/schema';
 import { HttpError } from '../http/problem';
 import type { AuditService } from '../audit/audit-service';
+import type { AccountLockout } from './account-lockout';
+import type { LoginThrottle } from './login-throttle';
 import { User } from './models';
 import { PasswordHasher } from './passwords';
 import { SessionService, type OpenedSession } from './session-service';
@@ -18,8 +20,11 @@ export interface LoginAttempt {
 }
 
 /**
- * Password (and second factor) login. Each failure slows the next answer down, and too many
- * in a row lock the account for a while; admins see and lift the lock.
+ * Password (and second factor) login, in the order that keeps one attacker from locking anybody
+ * out: the client's own budget first (LoginThrottle, 429), then the account's (AccountLockout,
+ * claimed before the password is checked). A wrong password, an unknown e-mail and a locked
+ * account give the same answer after the same work (an argon2 verification), so the answer never
+ * tells which e-mails exist; admins see locks in the user list and the audit log, and lift them.
  */
 export class LoginService {
   constructor(
@@ -29,63 +34,59 @@ export class LoginService {
     private readonly sessions: SessionService,
     private readonly totp: TotpService,
     private readonly audit: AuditService,
+    private readonly throttle: LoginThrottle,
+    private readonly lockout: AccountLockout,
   ) {}
 
-  private lockedError(until: Date): HttpError {
-    const seconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
-    return new HttpError(
-      423,
-      'account_locked',
-      'Account locked',
-      `Too many failed logins. Try again in ${Math.ceil(seconds / 60)} minute(s), or ask an administrator to unlock the account.`,
-      undefined,
-      { 'Retry-After': String(seconds) },
-    );
-  }
-
   async login(attempt: LoginAttempt): Promise<OpenedSession> {
-    const { lockout } = this.config.auth;
-    const user = await this.users.findByEmail(attempt.email);
-    const auditBase = { actor: attempt.email.slice(0, 191), ip: attempt.ip, requestId: attempt.requestId ?? null, target: user ? `user:${user.id}` : null };
-    if (user?.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-      await this.audit.record({ ...auditBase, userId: user.id, action: 'auth.login.refused_locked', status: 423 });
-      throw this.lockedError(user.lockedUntil);
+    const ip = attempt.ip ?? 'unknown';
+    const auditBase = { actor: attempt.email.slice(0, 191), ip: attempt.ip, requestId: attempt.requestId ?? null };
+    const budget = await this.throttle.claim(ip, attempt.email);
+    if ('error' in budget) {
+      if (budget.first) await this.audit.record({ ...auditBase, action: 'auth.login.throttled', status: 429, details: { scope: budget.scope } });
+      throw budget.error;
     }
-    const passwordOk = await this.passwords.verify(user?.passwordHash ?? null, attempt.password);
-    let failure: HttpError | null = null;
-    if (!user || !passwordOk) {
-      failure = new HttpError(401, 'invalid_credentials', 'Login failed', 'The e-mail or the password is wrong.');
-    } else if (user.totpEnabled) {
+
+    const user = await this.users.findByEmail(attempt.email);
+    const userAudit = { ...auditBase, userId: user?.id ?? null, target: user ? `user:${user.id}` : null };
+    const lockIfSpent = async (id: number) => {
+      const lock = await this.lockout.lockIfSpent(id);
+      if (lock) await this.audit.record({ ...userAudit, action: 'auth.login.locked', details: { until: lock.until.toISOString(), lockCount: lock.lockCount } });
+    };
+    // Unknown e-mails and locked accounts check the password against a dummy hash: same work, same answer.
+    const mayCheck = user ? await this.lockout.claim(user.id) : false;
+    if (user && !mayCheck) await lockIfSpent(user.id);
+    const passwordOk = await this.passwords.verify(mayCheck ? user!.passwordHash : null, attempt.password);
+    if (!passwordOk) {
+      if (mayCheck) await lockIfSpent(user!.id);
+      await this.audit.record({ ...userAudit, action: user && !mayCheck ? 'auth.login.refused_locked' : 'auth.login.failed', status: 401 });
+      // Grows with this client's attempts at this e-mail, the same whether the account exists or not.
+      await sleep(Math.min(this.config.auth.lockout.delayMs * 2 ** (budget.accountAttempts - 1), 5_000));
+      throw new HttpError(401, 'invalid_credentials', 'Login failed', 'The e-mail or the password is wrong. After too many failed attempts an account is locked for a few minutes; an administrator can unlock it.');
+    }
+
+    // The password was right: what follows may say so.
+    const known = user as User;
+    if (known.totpEnabled) {
       if (!attempt.totpCode) {
+        await this.lockout.release(known.id);
         throw new HttpError(401, 'totp_required', 'Second factor required', 'Enter the 6-digit code from your authenticator app.');
       }
-      if (!(await this.totp.check(user, attempt.totpCode))) {
-        failure = new HttpError(401, 'totp_invalid', 'Login failed', 'The 6-digit code is wrong or has expired.');
+      if (!(await this.totp.check(known, attempt.totpCode))) {
+        await lockIfSpent(known.id);
+        await this.audit.record({ ...userAudit, action: 'auth.login.failed', status: 401, details: { factor: 'totp' } });
+        throw new HttpError(401, 'totp_invalid', 'Login failed', 'The 6-digit code is wrong or has expired.');
       }
     }
-
-    if (failure) {
-      if (user) {
-        // Counted by the database, not from the row read before the slow password check: otherwise
-        // attempts sent in parallel all read the same count and the lock never comes.
-        await User.increment('failedLogins', { by: 1, where: { id: user.id } });
-        await user.reload({ attributes: ['failedLogins', 'lockedUntil'] });
-        const failedLogins = user.failedLogins;
-        const lock = failedLogins >= lockout.maxAttempts;
-        if (lock) await user.update({ failedLogins: 0, lockedUntil: new Date(Date.now() + lockout.lockMinutes * 60_000) });
-        await this.audit.record({ ...auditBase, userId: user.id, action: lock ? 'auth.login.locked' : 'auth.login.failed', status: 401 });
-        await sleep(Math.min(lockout.delayMs * 2 ** (failedLogins - 1), 5_000));
-        if (lock) throw this.lockedError(user.lockedUntil!);
-      } else {
-        await this.audit.record({ ...auditBase, action: 'auth.login.failed', status: 401 });
-        await sleep(lockout.delayMs);
-      }
-      throw failure;
+    if (!known.active) {
+      await this.lockout.release(known.id);
+      throw new HttpError(403, 'account_disabled', 'Account disabled', 'This account is disabled; ask an administrator.');
     }
 
-    if (!user!.active) throw new HttpError(403, 'account_disabled', 'Account disabled', 'This account is disabled; ask an administrator.');
-    await user!.update({ failedLogins: 0, lockedUntil: null, lastLoginAt: new Date() });
-    await this.audit.record({ ...auditBase, userId: user!.id, action: 'auth.login', status: 200 });
-    return this.sessions.open(user!.id, attempt.ip, attempt.userAgent);
+    // A static UPDATE: the instance still holds the count read before this attempt's claim.
+    await User.update({ failedLogins: 0, lockedUntil: null, lockCount: 0, lastLoginAt: new Date() }, { where: { id: known.id } });
+    await this.throttle.succeeded(budget);
+    await this.audit.record({ ...userAudit, action: 'auth.login', status: 200 });
+    return this.sessions.open(known.id, attempt.ip, attempt.userAgent);
   }
 }

@@ -19,6 +19,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare totpLastStep: CreationOptional<number | null>;
   declare failedLogins: CreationOptional<number>;
   declare lockedUntil: Date | null;
+  /** Locks in a row since the last successful login or unlock: each lock lasts twice the one before. */
+  declare lockCount: CreationOptional<number>;
   declare lastLoginAt: Date | null;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
@@ -105,6 +107,7 @@ export function initAuthModels(sequelize: Sequelize): void {
       },
       failedLogins: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       lockedUntil: { type: DataTypes.DATE, allowNull: true },
+      lockCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       lastLoginAt: { type: DataTypes.DATE, allowNull: true },
       createdAt: { type: DataTypes.DATE },
       updatedAt: { type: DataTypes.DATE },

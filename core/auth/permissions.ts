@@ -13,6 +13,19 @@ export const PERMISSION_KEY = /^[a-z][a-z0-9-]*(\.[a-z][a-zA-Z0-9_-]*)+$/;
 /** Route access levels that are not permissions of the catalogue. */
 export const PUBLIC = 'public';
 export const AUTHENTICATED = 'authenticated';
+/** A person logged in with a session: never an API token (changing how one logs in, making tokens). */
+export const SESSION = 'session';
+
+/**
+ * Permissions over one's own account. Every user holds them (no role grants them, they are not in
+ * the catalogue); an API token holds them only when it was created with them, or with all of its
+ * owner's permissions, so a token scoped to `directory.read` cannot touch its owner's account.
+ */
+export const ACCOUNT_PERMISSIONS = [
+  'account.profile', // change one's own profile and display preferences
+  'account.tokens', // list and revoke one's own API tokens
+  'account.calls', // place calls from one's own extension (click-to-call)
+] as const;
 
 export const CORE_PERMISSIONS: PermissionDefinition[] = [
   { key: 'users.read', description: 'See users and their roles', defaultRoles: ['manager'] },

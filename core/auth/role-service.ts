@@ -1,7 +1,7 @@
 import { Op, type Sequelize } from 'sequelize';
 import { HttpError } from '../http/problem';
 import type { EventBus } from '../events/bus';
-import { PermissionCatalogue } from './permissions';
+import { ACCOUNT_PERMISSIONS, PermissionCatalogue } from './permissions';
 import { Role, RoleInherit, RolePermission, UserRole } from './models';
 
 export const ADMIN_ROLE = 'admin';
@@ -85,7 +85,9 @@ export class RoleService {
 
   async permissionsOfUser(userId: number): Promise<Set<string>> {
     const links = await UserRole.findAll({ where: { userId } });
-    return this.permissionsOfRoles(links.map((link) => link.roleId));
+    const permissions = await this.permissionsOfRoles(links.map((link) => link.roleId));
+    for (const key of ACCOUNT_PERMISSIONS) permissions.add(key);
+    return permissions;
   }
 
   async list(): Promise<RoleView[]> {

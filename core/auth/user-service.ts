@@ -195,7 +195,7 @@ export class UserService {
     this.passwords.assertAcceptable(password, 'body.password', user.email);
     const passwordHash = await this.passwords.hash(password);
     const closed = await this.sequelize.transaction(async (transaction) => {
-      await user.update({ passwordHash, failedLogins: 0, lockedUntil: null }, { transaction });
+      await user.update({ passwordHash, failedLogins: 0, lockedUntil: null, lockCount: 0 }, { transaction });
       return this.closeSessions(id, transaction);
     });
     if (closed.length) this.events.publish('auth.sessionRevoked', { sessionIds: closed });
@@ -218,9 +218,13 @@ export class UserService {
     return this.view(await this.find(id));
   }
 
+  /**
+   * Lifts a lock caused by failed logins and starts the lock lengths over. Admins call it (API,
+   * UI, `carillon user unlock`); an e-mailed unlock link, once mail exists, will call it too.
+   */
   async unlock(id: number): Promise<UserView> {
-    const user = await this.find(id);
-    await user.update({ failedLogins: 0, lockedUntil: null });
+    await this.find(id);
+    await User.update({ failedLogins: 0, lockedUntil: null, lockCount: 0 }, { where: { id } });
     return this.view(await this.find(id));
   }
 }

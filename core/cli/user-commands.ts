@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { read } from 'read';
+import type { Carillon } from '../app';
+import type { User } from '../auth/models';
 import type { HttpError } from '../http/problem';
 import { CliError, withCarillon } from './cli-context';
 
@@ -51,12 +53,20 @@ export function userCommands(program: Command): void {
     .requiredOption('--email <email>', 'e-mail of the user')
     .action(async (options: { email: string }) => {
       const password = await readPassword();
-      await withCarillon({ migrate: true }, async (app) => {
-        const found = await app.cradle.userService.findByEmail(options.email);
-        if (!found) throw new CliError(`No user with the e-mail ${options.email}.`);
+      await onUser(options.email, 'users.resetPassword', async (app, found) => {
         await app.cradle.userService.setPassword(found.id, password).catch(explain);
-        await app.cradle.auditService.record({ actor: 'cli', action: 'users.resetPassword', target: `user:${found.id}` });
-        process.stdout.write(`Password of ${found.email} changed; their sessions were closed.\n`);
+        return `Password of ${found.email} changed; their sessions were closed.`;
+      });
+    });
+
+  user
+    .command('unlock')
+    .description('Lift a lock caused by failed logins (the next lock is short again)')
+    .requiredOption('--email <email>', 'e-mail of the user')
+    .action(async (options: { email: string }) => {
+      await onUser(options.email, 'users.unlock', async (app, found) => {
+        await app.cradle.userService.unlock(found.id);
+        return `${found.email} is unlocked.`;
       });
     });
 
@@ -65,12 +75,20 @@ export function userCommands(program: Command): void {
     .description("Turn off a user's second factor (lost phone); they can enrol again after logging in")
     .requiredOption('--email <email>', 'e-mail of the user')
     .action(async (options: { email: string }) => {
-      await withCarillon({ migrate: true }, async (app) => {
-        const found = await app.cradle.userService.findByEmail(options.email);
-        if (!found) throw new CliError(`No user with the e-mail ${options.email}.`);
+      await onUser(options.email, 'users.resetTotp', async (app, found) => {
         await app.cradle.userService.resetTotp(found.id);
-        await app.cradle.auditService.record({ actor: 'cli', action: 'users.resetTotp', target: `user:${found.id}` });
-        process.stdout.write(`Two-factor login of ${found.email} is off; their sessions were closed.\n`);
+        return `Two-factor login of ${found.email} is off; their sessions were closed.`;
       });
     });
+}
+
+/** Runs `work` on the user with this e-mail, audits it as done from the CLI and prints what it says. */
+function onUser(email: string, action: string, work: (app: Carillon, user: User) => Promise<string>): Promise<void> {
+  return withCarillon({ migrate: true }, async (app) => {
+    const found = await app.cradle.userService.findByEmail(email);
+    if (!found) throw new CliError(`No user with the e-mail ${email}.`);
+    const said = await work(app, found);
+    await app.cradle.auditService.record({ actor: 'cli', action, target: `user:${found.id}` });
+    process.stdout.write(`${said}\n`);
+  });
 }

@@ -55,11 +55,25 @@ export const configSchema = z.strictObject({
       sessionIdleMinutes: z.number().int().min(5).max(60 * 24 * 30).default(12 * 60),
       sessionMaxHours: z.number().int().min(1).max(24 * 90).default(7 * 24),
       secureCookies: z.enum(['auto', 'always', 'never']).default('auto'),
+      // Per account: at most `maxAttempts` passwords are ever checked before the account locks; the
+      // lock lasts `lockMinutes`, doubling at each lock in a row up to `maxLockMinutes`.
       lockout: z
         .strictObject({
           maxAttempts: z.number().int().min(1).max(100).default(5),
-          lockMinutes: z.number().min(0.01).max(24 * 60).default(15),
+          lockMinutes: z.number().min(0.01).max(24 * 60).default(1),
+          maxLockMinutes: z.number().min(0.01).max(7 * 24 * 60).default(60),
           delayMs: z.number().int().min(0).max(10_000).default(300),
+        })
+        .prefault({}),
+      // Per client (IP address, an IPv6 /64; X-Forwarded-For only with http.trustProxy), checked before
+      // the account's lockout: `accountAttempts` per window at one e-mail (keep it under
+      // lockout.maxAttempts, so one client is stopped before it can lock anybody out) and
+      // `clientAttempts` failures per window over all e-mails. See docs/authentication.md.
+      throttle: z
+        .strictObject({
+          accountAttempts: z.number().int().min(1).max(1000).default(3),
+          clientAttempts: z.number().int().min(1).max(100_000).default(20),
+          windowMinutes: z.number().min(0.01).max(24 * 60).default(15),
         })
         .prefault({}),
     })
@@ -158,6 +172,13 @@ export const EXPECTED_FORM: Record<string, string> = {
   'log.level': `one of ${LOG_LEVELS.join(', ')}`,
   'plugins.dir': 'a folder path',
   'auth.secureCookies': 'one of auto, always, never',
+  'auth.lockout.maxAttempts': 'a whole number of password checks from 1 to 100',
+  'auth.lockout.lockMinutes': 'a number of minutes from 0.01 to 1440 (the first lock)',
+  'auth.lockout.maxLockMinutes': 'a number of minutes from 0.01 to 10080 (the longest lock)',
+  'auth.lockout.delayMs': 'a whole number of milliseconds from 0 to 10000',
+  'auth.throttle.accountAttempts': 'a whole number of login attempts from 1 to 1000',
+  'auth.throttle.clientAttempts': 'a whole number of login attempts from 1 to 100000',
+  'auth.throttle.windowMinutes': 'a number of minutes from 0.01 to 1440',
   'telephony.engine': 'asterisk, or none when no telephony engine is installed',
   'telephony.ari.url': "the http:// or https:// URL of Asterisk's HTTP server, such as http://127.0.0.1:8088",
   'telephony.ari.username': 'the ARI user name from ari.conf',

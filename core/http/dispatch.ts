@@ -3,7 +3,7 @@ import type Router from '@koa/router';
 import type { z } from 'zod';
 import type { AuditService } from '../audit/audit-service';
 import type { Authenticator, Identity } from '../auth/authenticator';
-import { AUTHENTICATED, PUBLIC } from '../auth/permissions';
+import { AUTHENTICATED, PUBLIC, SESSION } from '../auth/permissions';
 import { safeEqual } from '../security/secret-box';
 import { HttpError, type FieldError } from './problem';
 import type { MountedRoute, RouteCall } from './routes';
@@ -30,6 +30,10 @@ function authorise(route: MountedRoute, identity: Identity | null, ctx: Context)
     if (!sent || !identity.csrfToken || !safeEqual(sent, identity.csrfToken)) {
       throw new HttpError(403, 'csrf_token_invalid', 'Missing or invalid CSRF token', `Send the session's CSRF token in the ${CSRF_HEADER} header.`);
     }
+  }
+  if (permission === SESSION) {
+    if (identity.via !== 'session') throw new HttpError(403, 'session_required', 'Not allowed', 'This needs a login session; API tokens cannot change login credentials or make tokens.');
+    return;
   }
   if (permission !== AUTHENTICATED && !identity.permissions.has(permission)) throw HttpError.forbidden(permission);
 }

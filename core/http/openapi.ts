@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AUTHENTICATED, PUBLIC } from '../auth/permissions';
+import { AUTHENTICATED, PUBLIC, SESSION } from '../auth/permissions';
 import type { RouteTable } from './routes';
 
 const PROBLEM_SCHEMA = {
@@ -55,7 +55,7 @@ export function buildOpenApi(table: RouteTable, info: { version: string }): Reco
       ...(def.description ? { description: def.description } : {}),
       tags: [route.owner],
       'x-permission': def.permission,
-      security: def.permission === PUBLIC ? [] : [{ session: [] }, { bearer: [] }],
+      security: def.permission === PUBLIC ? [] : def.permission === SESSION ? [{ session: [] }] : [{ session: [] }, { bearer: [] }],
       parameters: [...parameters(def.input?.params, 'path'), ...parameters(def.input?.query, 'query')],
       ...(def.input?.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(def.input.body, 'input') } } } } : {}),
       responses,
@@ -66,7 +66,7 @@ export function buildOpenApi(table: RouteTable, info: { version: string }): Reco
     info: {
       title: 'Carillon API',
       version: info.version,
-      description: `Routes marked x-permission "${AUTHENTICATED}" need any login; "${PUBLIC}" needs none. Session calls that change state need the X-CSRF-Token header.`,
+      description: `Routes marked x-permission "${AUTHENTICATED}" need any login; "${SESSION}" a login session (never an API token); "${PUBLIC}" none. "account.*" permissions cover one's own account: every user holds them, an API token only when created with them. Session calls that change state need the X-CSRF-Token header.`,
     },
     paths,
     components: {

@@ -76,13 +76,87 @@ describe('Auth: personal API tokens over HTTP', () => {
     const all = await admin.post('/api/auth/tokens', { name: 'all of mine' });
     issued.push(all.body.token);
     const script = bearer(all.body.token);
-    expectProblem(await script.post('/api/auth/tokens', { name: 'child' }), 403, 'token_cannot_create_token');
+    expectProblem(await script.post('/api/auth/tokens', { name: 'child' }), 403, 'session_required');
     // Nor may a token change how its owner logs in.
     expectProblem(await script.post('/api/auth/totp/setup'), 403, 'session_required');
     expectProblem(await script.post('/api/auth/totp/enable', { code: '123456' }), 403, 'session_required');
     expectProblem(await script.post('/api/auth/totp/disable', { password: 'whatever it is' }), 403, 'session_required');
     expectProblem(await script.post('/api/auth/password', { currentPassword: 'x', newPassword: 'y' }), 403, 'session_required');
     expect((await admin.get('/api/auth/me')).body.user.totpEnabled).to.equal(false);
+  });
+
+  describe('self-service routes (issue 12: a token acts only within its permissions)', () => {
+    let owner: Awaited<ReturnType<typeof createUser>>;
+    let other: { id: number; token: string };
+
+    before(async () => {
+      owner = await createUser(t, admin, ['manager'], 'tok-scope');
+      const created = await owner.client.post('/api/auth/tokens', { name: 'other script' });
+      expect(created.status, created.text).to.equal(201);
+      other = { id: created.body.id, token: created.body.token };
+      issued.push(other.token);
+    });
+
+    const mint = async (name: string, permissions?: string[]) => {
+      const created = await owner.client.post('/api/auth/tokens', { name, ...(permissions ? { permissions } : {}) });
+      expect(created.status, created.text).to.equal(201);
+      issued.push(created.body.token);
+      return bearer(created.body.token);
+    };
+
+    it('refuses every self-service route to a token scoped to another permission', async () => {
+      const script = await mint('users reader', ['users.read']);
+      const before = (await owner.client.get('/api/auth/me')).body.user;
+      // Introspection stays open: whose token this is and what it may do.
+      const me = await script.get('/api/auth/me');
+      expect(me.status, me.text).to.equal(200);
+      expect(me.body.permissions).to.deep.equal(['users.read']);
+
+      expectProblem(await script.patch('/api/auth/me', { displayName: 'Hijacked' }), 403, 'forbidden');
+      expectProblem(await script.patch('/api/auth/me/preferences', { locale: 'en' }), 403, 'forbidden');
+      expectProblem(await script.get('/api/auth/tokens'), 403, 'forbidden');
+      expectProblem(await script.delete(`/api/auth/tokens/${other.id}`), 403, 'forbidden');
+      expectProblem(await script.post('/api/auth/tokens', { name: 'child', permissions: ['users.read'] }), 403, 'session_required');
+      expectProblem(await script.post('/api/auth/password', { currentPassword: owner.password, newPassword: 'Another-strong-password-1' }), 403, 'session_required');
+      expectProblem(await script.post('/api/auth/totp/setup'), 403, 'session_required');
+      expectProblem(await script.post('/api/auth/totp/enable', { code: '123456' }), 403, 'session_required');
+      expectProblem(await script.post('/api/auth/totp/disable', { password: owner.password }), 403, 'session_required');
+      expectProblem(await script.post('/api/auth/logout'), 403, 'session_required');
+
+      const after = (await owner.client.get('/api/auth/me')).body.user;
+      expect(after).to.deep.equal(before);
+      expect((await bearer(other.token).get('/api/users')).status, 'the other token still works').to.equal(200);
+      const listed = (await owner.client.get('/api/auth/tokens')).body.items as Array<{ id: number; active: boolean }>;
+      expect(listed.find((i) => i.id === other.id)!.active).to.equal(true);
+    });
+
+    it('lets a token granted account.profile and account.tokens use exactly those routes', async () => {
+      const script = await mint('account keeper', ['account.profile', 'account.tokens']);
+      const edited = await script.patch('/api/auth/me', { displayName: 'Renamed by script' });
+      expect(edited.status, edited.text).to.equal(200);
+      expect(edited.body.user.displayName).to.equal('Renamed by script');
+      expect((await script.patch('/api/auth/me/preferences', { numberDisplay: 'international' })).status).to.equal(200);
+      expect((await script.get('/api/auth/tokens')).status).to.equal(200);
+      // Still no credential changes nor new tokens, and nothing beyond its grant.
+      expectProblem(await script.post('/api/auth/tokens', { name: 'child' }), 403, 'session_required');
+      expectProblem(await script.post('/api/auth/totp/setup'), 403, 'session_required');
+      expectProblem(await script.get('/api/users'), 403, 'forbidden');
+      const revoked = await script.delete(`/api/auth/tokens/${other.id}`);
+      expect(revoked.status, revoked.text).to.equal(200);
+      expectProblem(await bearer(other.token).get('/api/users'), 401, 'token_invalid');
+    });
+
+    it('gives a token with all of its owner\'s permissions the account ones too, and sessions always hold them', async () => {
+      const script = await mint('everything');
+      const me = await script.get('/api/auth/me');
+      expect(me.body.permissions).to.include.members(['account.profile', 'account.tokens', 'users.read']);
+      expect((await script.patch('/api/auth/me', { displayName: 'tok-scope' })).status).to.equal(200);
+      expect((await owner.client.get('/api/auth/me')).body.permissions).to.include.members(['account.profile', 'account.tokens']);
+      // Not role permissions: the catalogue and the role editor do not offer them.
+      const catalogue = (await admin.get('/api/permissions')).body.items.map((p: { key: string }) => p.key);
+      expect(catalogue).not.to.include('account.profile');
+      expectProblem(await admin.post('/api/roles', { name: 'self-only', permissions: ['account.profile'] }), 422, 'validation_failed');
+    });
   });
 
   it('follows its owner: permissions taken from the owner leave the token too', async () => {

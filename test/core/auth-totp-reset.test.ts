@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { expect } from 'chai';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -47,11 +48,12 @@ describe('Auth: one-use TOTP codes across restarts, lost-device reset, refused c
     const again = (await client.post('/api/auth/totp/setup')).body.secret as string;
     expect((await client.post('/api/auth/totp/enable', { code: totpCode(again) })).status).to.equal(200);
     const bin = path.resolve(__dirname, '..', '..', 'bin', 'carillon.js');
-    const res = spawnSync(process.execPath, [bin, 'user', 'reset-totp', '--email', user.email], {
+    // Not spawnSync: the server runs in this process, and a blocked event loop for the CLI's
+    // seconds let its keep-alive timer close the socket the next request was about to reuse.
+    const res = await promisify(execFile)(process.execPath, [bin, 'user', 'reset-totp', '--email', user.email], {
       env: { ...process.env, CARILLON_DATA_DIR: t.dataDir, CARILLON_DATABASE_URL: t.database.url, CARILLON_LOG_LEVEL: 'silent' },
       encoding: 'utf8',
     });
-    expect(res.status, res.stderr).to.equal(0);
     expect(res.stdout).to.include(`Two-factor login of ${user.email} is off`);
     expect((await t.client().login(user.email, user.password)).status).to.equal(200);
   });

@@ -17,7 +17,8 @@ describe('CLI: user add and reset-password against a running Carillon', function
   const passwords: string[] = [];
 
   before(async () => {
-    t = await startTestApp({ overrides: { auth: { lockout: { delayMs: 5, maxAttempts: 2 } } } });
+    // One client (loopback) makes every attempt here: its own budget must not run out before the account's.
+    t = await startTestApp({ overrides: { auth: { lockout: { delayMs: 5, maxAttempts: 2 }, throttle: { accountAttempts: 10 } } } });
     admin = await t.adminClient();
     // The same database and data folder as the server (so the same secret key), and no plugins.
     const empty = path.join(t.dataDir, 'no-plugins');
@@ -75,7 +76,8 @@ describe('CLI: user add and reset-password against a running Carillon', function
     const session = t.client();
     expect((await session.login('forgetful@example.test', oldPassword)).status).to.equal(200);
     expectProblem(await t.client().login('forgetful@example.test', 'wrong password one'), 401, 'invalid_credentials');
-    expectProblem(await t.client().login('forgetful@example.test', 'wrong password two'), 423, 'account_locked');
+    expectProblem(await t.client().login('forgetful@example.test', 'wrong password two'), 401, 'invalid_credentials');
+    expect((await admin.get('/api/users?search=forgetful')).body.items[0].locked).to.equal(true);
 
     const res = await cli(['user', 'reset-password', '--email', 'FORGETFUL@example.test'], `${newPassword}\r\n`);
     expect(res.code, res.stderr).to.equal(0);
@@ -86,6 +88,23 @@ describe('CLI: user add and reset-password against a running Carillon', function
     expect((await t.client().login('forgetful@example.test', newPassword)).status).to.equal(200);
     const audit = await admin.get('/api/audit?action=users.resetPassword');
     expect(audit.body.items[0]).to.include({ actor: 'cli' });
+  });
+
+  it('user unlock lifts a lock caused by failed logins', async () => {
+    const password = strongPassword();
+    passwords.push(password);
+    const created = await admin.post('/api/users', { email: 'locked-out@example.test', displayName: 'Locked out', password, roles: ['agent'] });
+    expect(created.status).to.equal(201);
+    for (const guess of ['wrong guess one', 'wrong guess two']) expectProblem(await t.client().login('locked-out@example.test', guess), 401, 'invalid_credentials');
+    expectProblem(await t.client().login('locked-out@example.test', password), 401, 'invalid_credentials');
+
+    const res = await cli(['user', 'unlock', '--email', 'Locked-Out@example.test'], '');
+    expect(res.code, res.stderr).to.equal(0);
+    expect(res.stdout).to.include('locked-out@example.test is unlocked');
+    expect((await admin.get(`/api/users/${created.body.id}`)).body).to.include({ locked: false, failedLogins: 0 });
+    expect((await t.client().login('locked-out@example.test', password)).status).to.equal(200);
+    const [audit] = (await admin.get('/api/audit?action=users.unlock')).body.items;
+    expect(audit).to.include({ actor: 'cli', target: `user:${created.body.id}` });
   });
 
   it('never prints or logs the passwords it was given', () => {

@@ -51,7 +51,8 @@ export function clickToCallRoutes(service: ClickToCallService): RouteDefinition[
       summary: "Ring the user's extension, then dial a number through the outbound routes",
       description:
         "Rings one's own extension (another user's needs `telephony.manage`), showing the number; once answered, dials it as that extension would and bridges both. A `callerId` needs `telephony.callerid.override`. Refusals: `number_invalid`, `callerid_invalid` (422), `no_extension`, `extension_unregistered` (409), `extension_not_found` (404), `forbidden`, `callerid_forbidden`, `number_restricted` (403), `telephony_unavailable` (503), `originate_failed` (502). Follow it with `GET /api/telephony/click-to-call/:id` or the `telephony.clickToCall` event.",
-      permission: 'authenticated',
+      // Rings the caller's own phone and places a call on its line: an API token needs it granted.
+      permission: 'account.calls',
       input: { body: callBody },
       output: view,
       status: 201,

@@ -32,6 +32,24 @@ describe('Click-to-call: refusals, permissions and caller ID', () => {
     expect(originates(world).length).to.equal(before);
   });
 
+  it('an API token places calls only when granted account.calls (issue 12: a token acts within its permissions)', async () => {
+    const before = originates(world).length;
+    const mint = async (permissions: string[]) => {
+      const created = await world.agent.client.post('/api/auth/tokens', { name: `c2c ${permissions.join(' ')}`, permissions });
+      expect(created.status, created.text).to.equal(201);
+      const script = world.t.client();
+      script.bearer = created.body.token as string;
+      return script;
+    };
+    const profileOnly = await mint(['account.profile']);
+    expectProblem(await profileOnly.post(CLICK_TO_CALL, { number: NUMBERS.busy }), 403, 'forbidden');
+    expect(originates(world).length).to.equal(before);
+    const caller = await mint(['account.calls']);
+    const res = await caller.post(CLICK_TO_CALL, { number: NUMBERS.busy });
+    expect(res.status, res.text).to.equal(201);
+    await endedView(world, res.body.id);
+  });
+
   it('a user without an extension: 409 no_extension', async () => {
     expectProblem(await world.noExtension.client.post(CLICK_TO_CALL, { number: NUMBERS.answers }), 409, 'no_extension');
   });

@@ -230,11 +230,11 @@ export const en = {
   'prefs.totpEnable': 'Turn on',
   'prefs.totpDisable': 'Turn off two-factor authentication',
 
-  'error.invalid_credentials': 'The e-mail or the password is wrong.',
+  'error.invalid_credentials': 'The e-mail or the password is wrong. After too many failed attempts an account is locked for a few minutes; an administrator can unlock it.',
   'error.totp_required': 'Enter the 6-digit code from your authenticator app.',
   'error.totp_invalid': 'The 6-digit code is wrong or has expired.',
   'error.csrf_token_invalid': 'Your session changed in another tab; reload the page.',
-  'error.account_locked': 'Too many failed logins: the account is locked for a while. Try again later or ask an administrator to unlock it.',
+  'error.login_throttled': 'Too many login attempts from this address. Try again in a few minutes.',
   'error.account_disabled': 'This account is disabled; ask an administrator.',
   'error.session_required': 'This needs a login session, not an API token.',
   'error.plugin_unavailable': 'This plugin is disabled or has failed.',

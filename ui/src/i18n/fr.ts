@@ -232,11 +232,11 @@ export const fr: Record<StringKey, string> = {
   'prefs.totpEnable': 'Activer',
   'prefs.totpDisable': 'Désactiver la double authentification',
 
-  'error.invalid_credentials': 'L’adresse e-mail ou le mot de passe est incorrect.',
+  'error.invalid_credentials': 'L’adresse e-mail ou le mot de passe est incorrect. Après trop d’essais manqués, un compte est verrouillé quelques minutes ; un administrateur peut le déverrouiller.',
   'error.totp_required': 'Saisissez le code à 6 chiffres de votre application d’authentification.',
   'error.totp_invalid': 'Le code à 6 chiffres est faux ou a expiré.',
   'error.csrf_token_invalid': 'Votre session a changé dans un autre onglet ; rechargez la page.',
-  'error.account_locked': 'Trop de connexions échouées : le compte est verrouillé un moment. Réessayez plus tard ou demandez à un administrateur de le déverrouiller.',
+  'error.login_throttled': 'Trop de tentatives de connexion depuis cette adresse. Réessayez dans quelques minutes.',
   'error.account_disabled': 'Ce compte est désactivé ; adressez-vous à un administrateur.',
   'error.session_required': 'Cela demande une session de connexion, pas un jeton d’API.',
   'error.plugin_unavailable': 'Ce plugin est désactivé ou en échec.',
