@@ -14,6 +14,7 @@ export { z };
 export { asClass, asFunction, asValue } from 'awilix';
 export { DataTypes, Op } from 'sequelize';
 export { defineRoute } from './http/routes';
+export { sendStream } from './http/stream-body';
 export { HttpError } from './http/problem';
 export { PLUGIN_API_VERSION } from './plugins/types';
 export type * from './plugins/types';

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Identity } from '../auth/authenticator';
 import { HttpError } from '../http/problem';
 import { defineRoute, type RouteDefinition } from '../http/routes';
+import { sendStream } from '../http/stream-body';
 import type { CallLogFilter, CallLogQuery } from './call-log-query';
 import { CALL_DIRECTIONS, CALL_STATUSES } from './call-status';
 import type { ExtensionDirectory } from './extension-directory';
@@ -81,7 +82,7 @@ export function callRoutes(deps: CallRouteDeps): RouteDefinition[] {
         };
         koa.set('Content-Type', 'text/csv; charset=utf-8');
         koa.attachment('calls.csv');
-        koa.body = Readable.from(rows()).pipe(stringify({ header: true, columns: CSV_COLUMNS }));
+        await sendStream(koa, Readable.from(rows()), stringify({ header: true, columns: CSV_COLUMNS }));
         return undefined;
       },
     }),
@@ -110,12 +111,12 @@ export function callRoutes(deps: CallRouteDeps): RouteDefinition[] {
           koa.status = 206;
           koa.set('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
           koa.length = range.end - range.start + 1;
-          koa.body = fs.createReadStream(file, { start: range.start, end: range.end });
+          await sendStream(koa, fs.createReadStream(file, { start: range.start, end: range.end }));
           return undefined;
         }
         koa.status = 200;
         koa.length = size;
-        koa.body = fs.createReadStream(file);
+        await sendStream(koa, fs.createReadStream(file));
         return undefined;
       },
     }),

@@ -57,6 +57,12 @@ export function createHttpApp(deps: HttpAppDeps): { app: Koa; router: Router } {
   const app = new Koa({ proxy: config.http.trustProxy });
   const router = new Router();
   const limit = toBytes(config.http.bodyLimit);
+  // A streamed body that fails after its first byte is cut by Koa (see sendStream), which reports
+  // it here: one JSON log line instead of Koa's stack trace on stderr. A client that leaves early is no error.
+  app.on('error', (err: Error & { code?: string }, ctx?: Context) => {
+    const gone = err.code === 'ERR_STREAM_PREMATURE_CLOSE' || err.code === 'ECONNRESET';
+    logger[gone ? 'debug' : 'error']({ err: { name: err.name, message: err.message, code: err.code }, requestId: ctx?.state.requestId, path: ctx?.path }, 'response stream failed');
+  });
 
   app.use(async (ctx: Context, next: Next) => {
     const incoming = ctx.get('x-request-id');
