@@ -15,6 +15,8 @@ export { asClass, asFunction, asValue } from 'awilix';
 export { DataTypes, Op } from 'sequelize';
 export { defineRoute } from './http/routes';
 export { sendStream } from './http/stream-body';
+export { integerText, idText } from './http/schemas';
+export { likePattern, likeValue, LIKE_ESCAPE_CLAUSE } from './db/like';
 export { HttpError } from './http/problem';
 export { PLUGIN_API_VERSION } from './plugins/types';
 export type * from './plugins/types';
