@@ -42,6 +42,10 @@ function toHttpError(err: unknown): HttpError {
   const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string };
   const status = e.status ?? e.statusCode;
   if (status === 405) return new HttpError(405, 'method_not_allowed', 'Method not allowed', e.message);
+  // SQLite kept busy past its wait (a long bulk change): the request can be tried again, it did nothing.
+  if ((err as Error).name === 'SequelizeTimeoutError') {
+    return new HttpError(503, 'database_busy', 'Database busy', 'The database is busy with another change; try again in a moment.', undefined, { 'Retry-After': '1' });
+  }
   if (status && status >= 400 && status < 500 && e.expose) return new HttpError(status, 'bad_request', 'Bad request', e.message);
   return new HttpError(500, 'internal_error', 'Internal error', 'Something went wrong on the server; the request id identifies it in the logs.');
 }
