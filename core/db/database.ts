@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import fs from 'node:fs';
 import path from 'node:path';
 import { Sequelize, Transaction, type Options } from 'sequelize';
 import type { Logger } from '../logging/logger';
+import { prepareSqliteFile } from '../security/private-files';
 import { mariadbForSequelize } from './mariadb-driver';
 
 export type Dialect = 'sqlite' | 'mariadb';
@@ -30,7 +30,7 @@ export function createSequelize(url: string, options: { poolMax: number; logSql:
   const common: Options = { logging, define: { underscored: true, timestamps: false }, benchmark: false };
   if (url.startsWith('sqlite:')) {
     const storage = sqliteFile(url);
-    fs.mkdirSync(path.dirname(storage), { recursive: true });
+    prepareSqliteFile(storage);
     // IMMEDIATE: a transaction takes the write lock when it begins (waiting its turn), instead of
     // failing with SQLITE_BUSY when it upgrades a read to a write while another connection writes.
     const sequelize = new Sequelize({ ...common, dialect: 'sqlite', storage, retry: { max: 5 }, pool: { max: 1, min: 0 }, transactionType: Transaction.TYPES.IMMEDIATE });
