@@ -1,15 +1,15 @@
-import { pipeline, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import type { Context, Next } from 'koa';
 import { HttpError } from './problem';
 
 /** Content codings a client may compress a request body with (RFC 9110 §8.4.1). */
-const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
-  gzip: () => zlib.createGunzip(),
-  'x-gzip': () => zlib.createGunzip(),
-  deflate: () => zlib.createInflate(),
-  br: () => zlib.createBrotliDecompress(),
-};
+const DECODERS = new Map<string, () => NodeJS.ReadWriteStream>([
+  ['gzip', () => zlib.createGunzip()],
+  ['x-gzip', () => zlib.createGunzip()],
+  ['deflate', () => zlib.createInflate()],
+  ['br', () => zlib.createBrotliDecompress()],
+]);
 const UTF8 = new Set(['utf-8', 'utf8', 'us-ascii']);
 
 const malformed = (detail: string) => new HttpError(400, 'malformed_body', 'Malformed request body', detail);
@@ -35,25 +35,35 @@ async function read(ctx: Context, limit: number): Promise<Buffer> {
     throw new HttpError(415, 'unsupported_charset', 'Unsupported charset', `JSON bodies are read as UTF-8; "${charset}" is not accepted.`);
   }
   const coding = (ctx.get('content-encoding') || 'identity').trim().toLowerCase();
-  const decoder = coding === 'identity' ? null : DECODERS[coding];
+  const decoder = coding === 'identity' ? null : DECODERS.get(coding);
   if (decoder === undefined) {
     throw new HttpError(415, 'unsupported_content_encoding', 'Unsupported content encoding', `The body's Content-Encoding "${coding}" is not accepted; send it as is, or gzip, deflate or br.`, undefined, {
       'Accept-Encoding': 'gzip, deflate, br',
     });
   }
   if (!decoder && (ctx.request.length ?? 0) > limit) throw tooLarge();
-  const source: Readable = decoder ? (pipeline(ctx.req, decoder(), () => {}) as unknown as Readable) : ctx.req;
+  let source: Readable = ctx.req;
+  if (decoder) {
+    const decoding = decoder() as unknown as Readable;
+    ctx.req.on('error', (err) => decoding.destroy(err));
+    source = ctx.req.pipe(decoding as unknown as NodeJS.WritableStream) as unknown as Readable;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   try {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
+    // Not destroyed on a refusal: the rest of the request is drained, so the client gets the answer.
+    for await (const chunk of source.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
       size += chunk.length;
       // Checked on the decompressed size: a small gzip body must not become a large one in memory.
       if (size > limit) throw tooLarge();
       chunks.push(chunk);
     }
   } catch (err) {
-    source.destroy();
+    if (decoder) {
+      ctx.req.unpipe();
+      source.destroy();
+    }
+    ctx.req.resume();
     if (err instanceof HttpError) throw err;
     throw malformed(decoder ? `The body does not decompress as ${coding} (${(err as Error).message}).` : 'The request body was not received in full.');
   }

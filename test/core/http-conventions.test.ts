@@ -60,6 +60,7 @@ describe('HTTP conventions', () => {
       ['br header, garbage', 'garbage', { 'content-type': 'application/json', 'content-encoding': 'br' }, 400, 'malformed_body'],
       ['truncated gzip', zlib.gzipSync(login).subarray(0, 15), { 'content-type': 'application/json', 'content-encoding': 'gzip' }, 400, 'malformed_body'],
       ['unknown coding', login, { 'content-type': 'application/json', 'content-encoding': 'bogus' }, 415, 'unsupported_content_encoding'],
+      ['a coding named like an Object property', login, { 'content-type': 'application/json', 'content-encoding': 'constructor' }, 415, 'unsupported_content_encoding'],
       ['gzip over the limit once inflated', zlib.gzipSync(JSON.stringify({ email: 'x'.repeat(100_000) })), { 'content-type': 'application/json', 'content-encoding': 'gzip' }, 413, 'payload_too_large'],
       ['text/plain on a JSON route', login, { 'content-type': 'text/plain' }, 415, 'unsupported_media_type'],
       ['no content type', login, {}, 415, 'unsupported_media_type'],
@@ -79,6 +80,20 @@ describe('HTTP conventions', () => {
         if (code === 'unsupported_content_encoding') expect(res.headers.get('accept-encoding')).to.equal('gzip, deflate, br');
       });
     }
+
+    it('answers 413 to a chunked body (no Content-Length) that grows past the limit', async () => {
+      const chunks = Array.from({ length: 8 }, () => new TextEncoder().encode(`{"email":"${'x'.repeat(1000)}",`));
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const next = chunks.shift();
+          if (next) controller.enqueue(next);
+          else controller.close();
+        },
+      });
+      const res = await fetch(`${t.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+      expect(res.status).to.equal(413);
+      expect(((await res.json()) as { code: string }).code).to.equal('payload_too_large');
+    });
 
     it('reads a gzip-compressed JSON body', async () => {
       const res = await send(zlib.gzipSync(login), { 'content-type': 'application/json', 'content-encoding': 'gzip' });
