@@ -1,4 +1,5 @@
 import { Op, type WhereOptions } from 'sequelize';
+import { likeValue } from '../db/like';
 import type { Logger } from '../logging/logger';
 import { AuditEntry } from './model';
 
@@ -53,7 +54,7 @@ export class AuditService {
   async list(query: AuditQuery) {
     const where: WhereOptions<AuditEntry> = {};
     if (query.userId) Object.assign(where, { userId: query.userId });
-    if (query.action) Object.assign(where, { action: { [Op.like]: `${query.action}%` } });
+    if (query.action) Object.assign(where, { action: { [Op.like]: likeValue(AuditEntry.sequelize!, query.action, 'prefix') } });
     if (query.from || query.to) {
       Object.assign(where, { at: { ...(query.from ? { [Op.gte]: query.from } : {}), ...(query.to ? { [Op.lt]: query.to } : {}) } });
     }

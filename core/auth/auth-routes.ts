@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type { CarillonConfig } from '../config/schema';
 import { defineRoute, type RouteDefinition } from '../http/routes';
 import { HttpError } from '../http/problem';
-import { email, locale, numberDisplay, timeZone } from '../http/schemas';
+import { email, idParam, locale, numberDisplay, timeZone } from '../http/schemas';
 import { AUTHENTICATED, PUBLIC, SESSION } from './permissions';
 import type { Identity } from './authenticator';
 import type { LoginService } from './login-service';
@@ -215,7 +215,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       path: '/tokens/:id',
       summary: 'Revoke one of your API tokens',
       permission: 'account.tokens',
-      input: { params: z.object({ id: z.coerce.number().int().positive() }) },
+      input: { params: idParam },
       handler: async ({ identity, params }) => {
         const userId = me(identity).user.id;
         const revoked = await deps.apiTokenService.revoke(userId, params.id);

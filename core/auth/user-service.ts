@@ -1,4 +1,5 @@
 import { Op, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
+import { likeValue } from '../db/like';
 import { HttpError } from '../http/problem';
 import type { EventBus } from '../events/bus';
 import { PasswordHasher } from './passwords';
@@ -84,7 +85,7 @@ export class UserService {
 
   async list(filter: { search?: string; limit: number; offset: number }): Promise<{ items: UserView[]; total: number }> {
     const where: WhereOptions<User> = filter.search
-      ? { [Op.or]: [{ email: { [Op.like]: `%${filter.search}%` } }, { displayName: { [Op.like]: `%${filter.search}%` } }] }
+      ? { [Op.or]: [{ email: { [Op.like]: likeValue(User.sequelize!, filter.search) } }, { displayName: { [Op.like]: likeValue(User.sequelize!, filter.search) } }] }
       : {};
     const { rows, count } = await User.findAndCountAll({
       where,

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { Identity } from '../auth/authenticator';
 import { HttpError } from '../http/problem';
 import { defineRoute, type RouteDefinition } from '../http/routes';
+import { idParam, pagination } from '../http/schemas';
+import { sendStream } from '../http/stream-body';
 import type { CallLogFilter, CallLogQuery } from './call-log-query';
 import { CALL_DIRECTIONS, CALL_STATUSES } from './call-status';
 import type { ExtensionDirectory } from './extension-directory';
@@ -33,7 +35,7 @@ const filterQuery = {
 };
 const listQuery = z.object({
   ...filterQuery,
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: pagination.limit,
   cursor: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/).optional(),
 });
 const exportQuery = z.object(filterQuery);
@@ -81,7 +83,7 @@ export function callRoutes(deps: CallRouteDeps): RouteDefinition[] {
         };
         koa.set('Content-Type', 'text/csv; charset=utf-8');
         koa.attachment('calls.csv');
-        koa.body = Readable.from(rows()).pipe(stringify({ header: true, columns: CSV_COLUMNS }));
+        await sendStream(koa, Readable.from(rows()), stringify({ header: true, columns: CSV_COLUMNS }));
         return undefined;
       },
     }),
@@ -91,7 +93,7 @@ export function callRoutes(deps: CallRouteDeps): RouteDefinition[] {
       path: '/recordings/:id',
       summary: 'A call recording (MP3), with HTTP range requests for playback; `download=1` to save it',
       permission: 'recordings.listen',
-      input: { params: z.object({ id: z.coerce.number().int().positive() }), query: z.object({ download: z.enum(['0', '1']).optional() }) },
+      input: { params: idParam, query: z.object({ download: z.enum(['0', '1']).optional() }) },
       handler: async ({ params, query, koa, identity }) => {
         // Someone given recordings.listen without calls.read hears only their own extensions' calls.
         const only = identity!.permissions.has('calls.read') ? undefined : await deps.extensionLookup.numbersOfUser(identity!.user.id);
@@ -110,12 +112,12 @@ export function callRoutes(deps: CallRouteDeps): RouteDefinition[] {
           koa.status = 206;
           koa.set('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
           koa.length = range.end - range.start + 1;
-          koa.body = fs.createReadStream(file, { start: range.start, end: range.end });
+          await sendStream(koa, fs.createReadStream(file, { start: range.start, end: range.end }));
           return undefined;
         }
         koa.status = 200;
         koa.length = size;
-        koa.body = fs.createReadStream(file);
+        await sendStream(koa, fs.createReadStream(file));
         return undefined;
       },
     }),

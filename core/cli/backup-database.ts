@@ -5,6 +5,7 @@ import mariadb from 'mariadb';
 import { Sequelize } from 'sequelize';
 import { describeDatabaseUrl, type Dialect } from '../db/database';
 import { CliError } from './cli-context';
+import { PRIVATE_FILE_MODE, restrictFile } from '../security/private-files';
 
 /**
  * Database dumps for `carillon backup` / `carillon restore`. SQLite is copied with `VACUUM INTO`
@@ -76,6 +77,8 @@ export async function dumpDatabase(url: string, outFile: string, workDir: string
     } finally {
       await sequelize.close();
     }
+    // VACUUM INTO creates the copy with the process umask: it holds password hashes.
+    restrictFile(outFile);
     return;
   }
   const target = mariaDbTarget(url);
@@ -113,11 +116,11 @@ function prepareSqliteRestore(url: string, dumpFile: string): PreparedDatabaseRe
     async swap() {
       fs.mkdirSync(path.dirname(live), { recursive: true });
       fs.copyFileSync(dumpFile, staged);
+      fs.chmodSync(staged, PRIVATE_FILE_MODE);
       // A restore runs as root on the appliance: the database file stays Carillon's.
       if (fs.existsSync(live) && process.getuid?.() === 0) {
         const owner = fs.statSync(live);
         fs.chownSync(staged, owner.uid, owner.gid);
-        fs.chmodSync(staged, owner.mode & 0o777);
       }
       if ((await sqliteTableCount(staged)) === 0) throw new CliError('The database in the backup is empty.');
       for (const suffix of companions) fs.rmSync(kept + suffix, { force: true });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Koa, { type Context, type Next } from 'koa';
 import Router from '@koa/router';
-import { bodyParser } from '@koa/bodyparser';
 import helmet from 'koa-helmet';
 import type { CarillonConfig } from '../config/schema';
 import { toBytes } from '../config/load';
@@ -9,6 +8,7 @@ import type { Logger } from '../logging/logger';
 import type { AuditService } from '../audit/audit-service';
 import type { Authenticator } from '../auth/authenticator';
 import { mountRoute } from './dispatch';
+import { jsonBody } from './json-body';
 import { HttpError } from './problem';
 import type { RouteTable } from './routes';
 import { uiStatic } from './ui-static';
@@ -39,16 +39,15 @@ function problemBody(ctx: Context, err: HttpError) {
   };
 }
 
-/** Maps errors from Koa's own layers (body parser, router) to coded problems. */
+/** Maps errors from Koa's own layers (router, static files) to coded problems. */
 function toHttpError(err: unknown): HttpError {
   if (err instanceof HttpError) return err;
-  const e = err as { status?: number; statusCode?: number; type?: string; expose?: boolean; message?: string };
+  const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string };
   const status = e.status ?? e.statusCode;
-  if (status === 413) return new HttpError(413, 'payload_too_large', 'Payload too large', 'The request body is larger than this server accepts.');
-  if (status === 415) return new HttpError(415, 'unsupported_media_type', 'Unsupported media type', 'Send the body as application/json.');
   if (status === 405) return new HttpError(405, 'method_not_allowed', 'Method not allowed', e.message);
-  if (status === 400 && (e.type === 'entity.parse.failed' || err instanceof SyntaxError)) {
-    return new HttpError(400, 'malformed_body', 'Malformed request body', 'The request body is not valid JSON.');
+  // SQLite kept busy past its wait (a long bulk change): the request can be tried again, it did nothing.
+  if ((err as Error).name === 'SequelizeTimeoutError') {
+    return new HttpError(503, 'database_busy', 'Database busy', 'The database is busy with another change; try again in a moment.', undefined, { 'Retry-After': '1' });
   }
   if (status && status >= 400 && status < 500 && e.expose) return new HttpError(status, 'bad_request', 'Bad request', e.message);
   return new HttpError(500, 'internal_error', 'Internal error', 'Something went wrong on the server; the request id identifies it in the logs.');
@@ -60,6 +59,12 @@ export function createHttpApp(deps: HttpAppDeps): { app: Koa; router: Router } {
   const app = new Koa({ proxy: config.http.trustProxy });
   const router = new Router();
   const limit = toBytes(config.http.bodyLimit);
+  // A streamed body that fails after its first byte is cut by Koa (see sendStream), which reports
+  // it here: one JSON log line instead of Koa's stack trace on stderr. A client that leaves early is no error.
+  app.on('error', (err: Error & { code?: string }, ctx?: Context) => {
+    const gone = err.code === 'ERR_STREAM_PREMATURE_CLOSE' || err.code === 'ECONNRESET';
+    logger[gone ? 'debug' : 'error']({ err: { name: err.name, message: err.message, code: err.code }, requestId: ctx?.state.requestId, path: ctx?.path }, 'response stream failed');
+  });
 
   app.use(async (ctx: Context, next: Next) => {
     const incoming = ctx.get('x-request-id');
@@ -123,16 +128,7 @@ export function createHttpApp(deps: HttpAppDeps): { app: Koa; router: Router } {
     if (ctx.path.startsWith('/api/')) ctx.set('Cache-Control', 'no-store');
     await next();
   });
-  app.use(
-    bodyParser({
-      enableTypes: ['json'],
-      jsonLimit: limit,
-      encoding: 'utf-8',
-      onError: (err: Error & { status?: number }) => {
-        throw err;
-      },
-    }),
-  );
+  app.use(jsonBody(limit));
 
   app.use(uiStatic());
   deps.routeTable.onRoute((route) => mountRoute(router, route, deps));

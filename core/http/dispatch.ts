@@ -6,6 +6,7 @@ import type { Authenticator, Identity } from '../auth/authenticator';
 import { AUTHENTICATED, PUBLIC, SESSION } from '../auth/permissions';
 import { safeEqual } from '../security/secret-box';
 import { HttpError, type FieldError } from './problem';
+import { checkRequestText } from './request-text';
 import type { MountedRoute, RouteCall } from './routes';
 
 export const CSRF_HEADER = 'x-csrf-token';
@@ -43,6 +44,11 @@ export function mountRoute(router: Router, route: MountedRoute, deps: { authenti
   const { def } = route;
   router.register(route.fullPath, [def.method], async (ctx: Context) => {
     if (!route.isEnabled()) throw new HttpError(404, 'plugin_unavailable', 'Not found', `The plugin "${route.owner}" is disabled or has failed.`);
+    checkRequestText({ params: ctx.params, query: ctx.query, body: (ctx.request as { body?: unknown }).body });
+    // A body the JSON reader left unread (another type, or none declared) on a route that takes JSON.
+    if (def.input?.body && ctx.request.is('json') === false) {
+      throw new HttpError(415, 'unsupported_media_type', 'Unsupported media type', `Send the body as application/json (it came as "${ctx.get('content-type') || 'no type'}").`);
+    }
     const identity = def.permission === PUBLIC ? null : await deps.authenticator.fromContext(ctx);
     const audited = !SAFE_METHODS.has(def.method) && def.audit !== false && identity !== null;
     try {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { makePrivateDir, PRIVATE_FILE_MODE, restrictFile } from './private-files';
 
 const VERSION = 'v1';
 
@@ -11,14 +12,15 @@ const VERSION = 'v1';
 export class SecretBox {
   private constructor(private readonly key: Buffer) {}
 
-  /** Loads the key file, creating it (mode 0600) on first start. */
+  /** Loads the key file, creating it (mode 0600) on first start; a key file readable by others is made owner-only. */
   static fromKeyFile(file: string): SecretBox {
     if (!fs.existsSync(file)) {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
+      makePrivateDir(path.dirname(file));
       const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, crypto.randomBytes(32).toString('base64') + '\n', { mode: 0o600 });
+      fs.writeFileSync(tmp, crypto.randomBytes(32).toString('base64') + '\n', { mode: PRIVATE_FILE_MODE });
       fs.renameSync(tmp, file);
     }
+    restrictFile(file);
     const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
     if (key.length !== 32) throw new Error(`Secret key file ${file} must hold 32 bytes in base64`);
     return new SecretBox(key);

@@ -4,7 +4,7 @@ import type { AuditService } from '../audit/audit-service';
 import { AUTHENTICATED, PUBLIC } from '../auth/permissions';
 import { buildOpenApi } from '../http/openapi';
 import { defineRoute, type RouteDefinition, type RouteTable } from '../http/routes';
-import { pagination } from '../http/schemas';
+import { idText, pagination } from '../http/schemas';
 import type { PluginHost } from '../plugins/plugin-host';
 import { navigationFor } from '../plugins/plugin-ui';
 import type { TelephonyStatus } from '../telephony/engine-status';
@@ -78,7 +78,7 @@ export function systemRoutes(deps: SystemRouteDeps): RouteDefinition[] {
       permission: 'audit.read',
       input: {
         query: z.object({
-          userId: z.coerce.number().int().positive().optional(),
+          userId: idText.optional(),
           action: z.string().max(128).optional(),
           from: z.coerce.date().optional(),
           to: z.coerce.date().optional(),

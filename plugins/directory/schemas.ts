@@ -1,4 +1,4 @@
-import { z } from '../../core/plugin-api';
+import { integerText, idText, z } from '../../core/plugin-api';
 import { NUMBER_TYPES } from './types';
 import { EMAIL, EXTENSION, LIMITS } from './services/contact-rules';
 import { ENCODINGS, SEPARATORS, type SeparatorName } from './services/csv/file-format';
@@ -6,14 +6,14 @@ import { REGIONS } from './services/directory-settings';
 
 const text = (max: number) => z.string().trim().max(max);
 const optionalText = (max: number) => text(max).nullable().optional().transform((v) => (v === '' ? null : v));
-const folderRef = z.union([z.literal('root').transform(() => null), z.coerce.number().int().positive()]);
+const folderRef = z.union([z.literal('root').transform(() => null), idText]);
 
 /** For routes that take nothing: unknown query parameters or body fields are refused, not ignored. */
 export const nothing = z.object({}).strict();
 export const noBody = nothing.optional();
 
 export const contactKeyParams = z.object({ key: z.string().regex(/^[0-9a-z]{4,16}$/, 'a contact key') });
-export const idParams = z.object({ id: z.coerce.number().int().positive() });
+export const idParams = z.object({ id: idText });
 export const importIdParams = z.object({ id: z.uuid() });
 
 const numberInput = z.object({
@@ -60,8 +60,8 @@ export const contactPatch = z.object({
 export const contactSearch = z.object({
   q: z.string().max(100).optional(),
   folderId: folderRef.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: integerText(1, 200).default(50),
+  offset: integerText(0, 1_000_000).default(0),
 });
 
 export const numberLookup = z.object({ number: z.string().trim().min(2).max(64) });

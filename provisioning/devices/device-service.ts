@@ -1,4 +1,5 @@
 import { Op, UniqueConstraintError, type Sequelize, type Transaction, type WhereOptions } from 'sequelize';
+import { likeValue } from '../../core/db/like';
 import type { EventBus } from '../../core/events/bus';
 import { HttpError } from '../../core/http/problem';
 import type { Logger } from '../../core/logging/logger';
@@ -128,9 +129,9 @@ export class DeviceService {
     const where: WhereOptions<Device> = {};
     if (filter.status) Object.assign(where, { status: filter.status });
     if (filter.search) {
-      const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = likeValue(Device.sequelize!, filter.search);
       const mac = parseMac(filter.search) ?? filter.search.replace(/[:-]/g, '').toLowerCase();
-      Object.assign(where, { [Op.or]: [{ label: { [Op.like]: like } }, { mac: { [Op.like]: `%${mac}%` } }, { model: { [Op.like]: like } }, { lastIp: { [Op.like]: like } }] });
+      Object.assign(where, { [Op.or]: [{ label: { [Op.like]: like } }, { mac: { [Op.like]: likeValue(Device.sequelize!, mac) } }, { model: { [Op.like]: like } }, { lastIp: { [Op.like]: like } }] });
     }
     const { rows, count } = await Device.findAndCountAll({ where, order: [['status', 'DESC'], ['mac', 'ASC']], limit: filter.limit, offset: filter.offset });
     const items = [];

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { z } from 'zod';
 import { HttpError } from '../../core/http/problem';
 import { defineRoute, type RouteCall, type RouteDefinition } from '../../core/http/routes';
+import { sendStream } from '../../core/http/stream-body';
 import type { FileAnswer, ProvisioningFiles } from '../files/provisioning-files';
 
 const REFUSALS: Record<number, { code: string; title: string }> = {
@@ -29,8 +30,7 @@ function respond(call: RouteCall, answer: FileAnswer): unknown {
   if ('file' in answer) {
     koa.type = answer.contentType;
     koa.length = answer.size;
-    koa.body = createReadStream(answer.file);
-    return undefined;
+    return sendStream(koa, createReadStream(answer.file));
   }
   koa.type = answer.contentType;
   if (answer.etag) {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { parse } from 'csv-parse/sync';
 import type { ApiClient, ApiResponse } from '../support/api-client';
 import { tempDir, type TestApp } from '../support/test-app';
@@ -93,6 +94,44 @@ describe('Call log API', () => {
     const rows = parse(res.text, { columns: true }) as Array<Record<string, string>>;
     expect(rows.map((r) => r.startedAt)).to.deep.equal(['2026-11-20T08:25:00.000Z', '2026-11-20T08:20:00.000Z', '2026-11-20T08:15:00.000Z', '2026-11-20T08:10:00.000Z', '2026-11-20T08:05:00.000Z', '2026-11-20T08:00:00.000Z']);
     expect(rows[0]).to.include({ status: 'busy', startedAtLocal: '2026-11-20T09:25:00+01:00', durationSeconds: '60', destination: '202' });
+  });
+
+  describe('a failing export', () => {
+    afterEach(() => sinon.restore());
+    const healthy = async () => expect((await t.client().get('/api/health')).status).to.equal(200);
+
+    it('answers a problem document when the query fails before the first row, and the server lives on', async () => {
+      sinon.stub(cradle(t).callLogQuery, 'all').callsFake(async function* () {
+        throw new Error('database gone');
+      });
+      const res = await admin.get('/api/calls/export.csv');
+      expect(res.status).to.equal(500);
+      expect(res.headers.get('content-type')).to.match(/application\/problem\+json/);
+      expect(res.body.code).to.equal('internal_error');
+      await healthy();
+    });
+
+    it('cuts the response when the query fails half-way (the client sees an incomplete body), logs it, and the server lives on', async () => {
+      const real = cradle(t).callLogQuery.all.bind(cradle(t).callLogQuery);
+      sinon.stub(cradle(t).callLogQuery, 'all').callsFake(async function* (...args: Parameters<typeof real>) {
+        let n = 0;
+        for await (const item of real(...args)) {
+          if (++n > 3) {
+            // Late enough that the first rows are on the wire (earlier, the failure wins over the read-ahead).
+            await new Promise((resolve) => setTimeout(resolve, 200));
+            throw new Error('database gone half-way');
+          }
+          yield item;
+        }
+      });
+      const res = await fetch(`${t.url}/api/calls/export.csv`, { headers: { cookie: admin.cookie! } });
+      expect(res.status).to.equal(200);
+      let error: unknown = null;
+      await res.text().catch((err: unknown) => (error = err));
+      expect(error, 'the body must not look complete').to.be.instanceOf(Error);
+      await healthy();
+      expect(t.logs.some((l) => l.msg === 'response stream failed' && (l.err as { message: string }).message === 'database gone half-way')).to.equal(true);
+    });
   });
 
   it('agents see only the calls of their own extension; users without a call permission get 403', async () => {

@@ -78,7 +78,7 @@ export class ExtensionService {
 
   async list(filter: ListFilter): Promise<Page<ExtensionView>> {
     const { rows, count } = await Extension.findAndCountAll({
-      where: searchWhere(['number', 'name', 'sipUsername'], filter.search),
+      where: searchWhere(Extension, ['number', 'name', 'sipUsername'], filter.search),
       order: [['number', 'ASC']],
       limit: filter.limit,
       offset: filter.offset,

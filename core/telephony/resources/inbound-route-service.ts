@@ -42,7 +42,7 @@ export class InboundRouteService {
 
   async list(filter: ListFilter): Promise<Page<InboundRouteView>> {
     const { rows, count } = await InboundRoute.findAndCountAll({
-      where: searchWhere(['did', 'name'], filter.search),
+      where: searchWhere(InboundRoute, ['did', 'name'], filter.search),
       order: [['did', 'ASC'], ['id', 'ASC']],
       limit: filter.limit,
       offset: filter.offset,

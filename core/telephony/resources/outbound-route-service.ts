@@ -45,7 +45,7 @@ export class OutboundRouteService {
 
   async list(filter: ListFilter): Promise<Page<OutboundRouteView>> {
     const { rows, count } = await OutboundRoute.findAndCountAll({
-      where: searchWhere(['name'], filter.search),
+      where: searchWhere(OutboundRoute, ['name'], filter.search),
       order: [['priority', 'ASC'], ['id', 'ASC']],
       limit: filter.limit,
       offset: filter.offset,

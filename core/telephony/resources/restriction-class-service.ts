@@ -36,7 +36,7 @@ export class RestrictionClassService {
 
   async list(filter: ListFilter): Promise<Page<RestrictionClassView>> {
     const { rows, count } = await RestrictionClass.findAndCountAll({
-      where: searchWhere(['name', 'description'], filter.search),
+      where: searchWhere(RestrictionClass, ['name', 'description'], filter.search),
       order: [['name', 'ASC']],
       limit: filter.limit,
       offset: filter.offset,

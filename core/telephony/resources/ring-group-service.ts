@@ -48,7 +48,7 @@ export class RingGroupService {
 
   async list(filter: ListFilter): Promise<Page<RingGroupView>> {
     const { rows, count } = await RingGroup.findAndCountAll({
-      where: searchWhere(['number', 'name'], filter.search),
+      where: searchWhere(RingGroup, ['number', 'name'], filter.search),
       order: [['number', 'ASC']],
       limit: filter.limit,
       offset: filter.offset,

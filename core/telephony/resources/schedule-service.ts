@@ -58,7 +58,7 @@ export class ScheduleService {
   }
 
   async list(filter: ListFilter): Promise<Page<ScheduleView>> {
-    const { rows, count } = await Schedule.findAndCountAll({ where: searchWhere(['name'], filter.search), order: [['name', 'ASC']], limit: filter.limit, offset: filter.offset });
+    const { rows, count } = await Schedule.findAndCountAll({ where: searchWhere(Schedule, ['name'], filter.search), order: [['name', 'ASC']], limit: filter.limit, offset: filter.offset });
     return { items: rows.map((s) => this.view(s)), total: count };
   }
 

@@ -4,6 +4,7 @@ import type { Codec } from '../config/snapshot';
 import { checkDialPattern, EMERGENCY_NUMBERS, normaliseDialPattern } from './dial-patterns';
 import type { StoredDestination } from './destination-types';
 import { checkCidr } from './network';
+import { pagination } from '../../http/schemas';
 
 /** Input pieces shared by the telephony resource routes. */
 
@@ -77,7 +78,6 @@ export const destination: z.ZodType<StoredDestination> = z.lazy(() =>
 export const listQuery = (extra: Record<string, z.ZodType> = {}) =>
   z.strictObject({
     search: z.string().trim().max(100).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    offset: z.coerce.number().int().min(0).default(0),
+    ...pagination,
     ...extra,
   });

@@ -1,4 +1,5 @@
-import { Op, type WhereOptions } from 'sequelize';
+import { Op, type ModelStatic, type Model, type WhereOptions } from 'sequelize';
+import { likeValue } from '../../db/like';
 
 export interface ListFilter {
   search?: string;
@@ -12,8 +13,8 @@ export interface Page<T> {
 }
 
 /** A case-insensitive "contains" over a few columns (LIKE is case-insensitive on both dialects' defaults). */
-export function searchWhere(columns: string[], search: string | undefined): WhereOptions {
+export function searchWhere(model: ModelStatic<Model>, columns: string[], search: string | undefined): WhereOptions {
   if (!search) return {};
-  const escaped = search.replace(/[\\%_]/g, (c) => `\\${c}`);
-  return { [Op.or]: columns.map((column) => ({ [column]: { [Op.like]: `%${escaped}%` } })) };
+  const pattern = likeValue(model.sequelize!, search);
+  return { [Op.or]: columns.map((column) => ({ [column]: { [Op.like]: pattern } })) };
 }

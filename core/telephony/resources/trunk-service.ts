@@ -74,7 +74,7 @@ export class TrunkService {
 
   async list(filter: ListFilter & { kind?: TrunkKind }): Promise<Page<TrunkView>> {
     const { rows, count } = await Trunk.findAndCountAll({
-      where: { ...searchWhere(['name', 'host', 'username'], filter.search), ...(filter.kind ? { kind: filter.kind } : {}) },
+      where: { ...searchWhere(Trunk, ['name', 'host', 'username'], filter.search), ...(filter.kind ? { kind: filter.kind } : {}) },
       order: [['name', 'ASC']],
       limit: filter.limit,
       offset: filter.offset,

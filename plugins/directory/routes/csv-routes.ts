@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { defineRoute, type PluginContext, type RouteDefinition, type RouteInput } from '../../../core/plugin-api';
+import { defineRoute, sendStream, type PluginContext, type RouteDefinition, type RouteInput } from '../../../core/plugin-api';
 import type { Context } from 'koa';
 import type { DirectoryServices } from '../directory-services';
 import { csvDownload, csvUpload, idParams, importIdParams, noBody, nothing } from '../schemas';
@@ -30,15 +30,15 @@ export function csvRoutes(ctx: PluginContext, services: () => DirectoryServices)
       id: 'csv.export', method: 'GET', path: '/export.csv', permission: 'directory.manage',
       summary: 'Every contact with its unique key, importable as is (lang=fr|en, separator)',
       input: { query: csvDownload },
-      handler: ({ query, identity, koa }) => {
+      handler: async ({ query, identity, koa }) => {
         asCsvDownload(koa, `annuaire-${new Date().toISOString().slice(0, 10)}.csv`);
         const body = new PassThrough();
-        koa.body = body;
         // Streamed: the response starts before the last contact is read.
         services().exporter.write(body, { language: language(query.lang, identity), separator: query.separator }).catch((err: Error) => {
           ctx.logger.error({ err: { message: err.message } }, 'directory export failed');
           body.destroy(err);
         });
+        await sendStream(koa, body);
       },
     }),
     defineRoute({
@@ -73,7 +73,7 @@ export function csvRoutes(ctx: PluginContext, services: () => DirectoryServices)
       handler: async ({ params, koa }) => {
         const file = await services().backups.file(params.id);
         asCsvDownload(koa, `annuaire-sauvegarde-${params.id}.csv`);
-        koa.body = fs.createReadStream(file);
+        await sendStream(koa, fs.createReadStream(file));
       },
     }),
     defineRoute({

@@ -1,5 +1,5 @@
 import { QueryTypes, type Sequelize } from 'sequelize';
-import { Op } from '../../../core/plugin-api';
+import { likePattern, LIKE_ESCAPE_CLAUSE, Op } from '../../../core/plugin-api';
 import type { DirectoryModels } from '../models';
 import type { NumberDisplay } from '../types';
 import { draftOf, numbersOf, type ContactRecord } from './contact-rows';
@@ -31,11 +31,13 @@ export interface ContactSummary {
  * The terms a query must all match, each as an index prefix: words of names and companies, and
  * numbers reduced to their national digits whatever their format ("+33 1 23", "01 23", "0033123").
  */
-export function queryTerms(q: string, phones: PhoneNumbers): string[] {
+export function queryTerms(q: string, phones: PhoneNumbers): string[] | null {
   const text = q.trim();
   if (!text) return [];
-  if (isPhoneQuery(text)) return [phones.searchDigits(text)];
-  return [...new Set(words(text).map((w) => (/^\d+$/.test(w) ? phones.searchDigits(w) : w)))].slice(0, 8);
+  const terms = isPhoneQuery(text) ? [phones.searchDigits(text)] : [...new Set(words(text).map((w) => (/^\d+$/.test(w) ? phones.searchDigits(w) : w)))];
+  const searchable = terms.filter(Boolean);
+  // A query with nothing searchable ("%", "+") matches nothing, rather than everything.
+  return searchable.length ? searchable.slice(0, 8) : null;
 }
 
 /**
@@ -65,7 +67,7 @@ export class ContactSearchService {
   async search(query: SearchQuery, display: NumberDisplay): Promise<{ items: ContactSummary[]; hasMore: boolean }> {
     const phones = await this.settings.phoneNumbers();
     const terms = queryTerms(query.q ?? '', phones);
-    const ids = terms.length ? await this.matchingIds(terms, query) : await this.listedIds(query);
+    const ids = terms === null ? [] : terms.length ? await this.matchingIds(terms, query) : await this.listedIds(query);
     const hasMore = ids.length > query.limit;
     const page = ids.slice(0, query.limit);
     const rows = page.length
@@ -115,12 +117,12 @@ export class ContactSearchService {
     const { contacts, terms: termsTable } = this.tables();
     const ranked = terms.length > 1 ? await this.rarestFirst(terms) : terms;
     const replacements: Record<string, unknown> = {};
-    ranked.forEach((term, i) => (replacements[`term${i}`] = `${term}%`));
+    ranked.forEach((term, i) => (replacements[`term${i}`] = likePattern(term, 'prefix')));
     // A correlated subquery with LIMIT is never turned into a semi-join that would scan every term.
     const others = ranked.slice(1).map(
-      (_term, j) => `(SELECT 1 FROM ${termsTable} m${j} WHERE m${j}.contact_id = t0.contact_id AND m${j}.term LIKE :term${j + 1} LIMIT 1) IS NOT NULL`,
+      (_term, j) => `(SELECT 1 FROM ${termsTable} m${j} WHERE m${j}.contact_id = t0.contact_id AND m${j}.term LIKE :term${j + 1} ${LIKE_ESCAPE_CLAUSE} LIMIT 1) IS NOT NULL`,
     );
-    const where = ['t0.term LIKE :term0', ...this.folderCondition(query, 'c', replacements), ...others];
+    const where = [`t0.term LIKE :term0 ${LIKE_ESCAPE_CLAUSE}`, ...this.folderCondition(query, 'c', replacements), ...others];
     const join = query.folderId === undefined ? '' : `JOIN ${contacts} c ON c.id = t0.contact_id`;
     const sql = `SELECT t0.contact_id AS id FROM ${termsTable} t0 ${join} WHERE ${where.join(' AND ')} ORDER BY t0.term, t0.sort_name, t0.contact_id LIMIT :take OFFSET :skip`;
 
@@ -148,8 +150,8 @@ export class ContactSearchService {
     const counted: Array<{ term: string; matches: number }> = [];
     for (const term of terms) {
       const [row] = await this.sequelize.query<{ n: number }>(
-        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${termsTable} WHERE term LIKE :prefix LIMIT ${this.countCap}) AS capped`,
-        { replacements: { prefix: `${term}%` }, type: QueryTypes.SELECT },
+        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM ${termsTable} WHERE term LIKE :prefix ${LIKE_ESCAPE_CLAUSE} LIMIT ${this.countCap}) AS capped`,
+        { replacements: { prefix: likePattern(term, 'prefix') }, type: QueryTypes.SELECT },
       );
       counted.push({ term, matches: Number(row.n) });
     }

@@ -13,6 +13,13 @@ function tooLarge(maxBytes: number): HttpError {
  * non-JSON bodies unread, so the raw request is still ours; the size limit is enforced here.
  */
 export async function receiveUpload(req: IncomingMessage, file: string, maxBytes: number): Promise<number> {
+  const coding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (coding !== 'identity') {
+    throw new HttpError(415, 'unsupported_content_encoding', 'Unsupported content encoding', `Send the CSV file as is, without Content-Encoding (it came as "${coding}"); nothing was changed.`);
+  }
+  if (/[/+]json\b/i.test(req.headers['content-type'] ?? '')) {
+    throw new HttpError(415, 'unsupported_media_type', 'Unsupported media type', 'Send the CSV file itself (text/csv), not JSON; nothing was changed.');
+  }
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
   let received = 0;

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { io, type Socket } from 'socket.io-client';
 import type { TestApp } from '../../support/test-app';
-import type { ApiClient } from '../../support/api-client';
+import type { ApiClient, ApiResponse } from '../../support/api-client';
 import { ContactWriter } from '../../../plugins/directory/services/contact-writer';
 import { allContacts, fixture, importCsv, startDirectoryApp, upload, userWithRole } from './directory-app';
 
@@ -234,6 +234,29 @@ describe('Directory plugin: CSV import, export, template, backups', function () 
       expect((await allContacts(admin)).map((c) => c.lastName)).to.deep.equal(['Reste']);
     });
 
+    it('answers a body that is not a CSV file with a 4xx problem document, never a 500', async () => {
+      await reset('Nom;Prénom\nReste;Là\n');
+      const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), Buffer.from('IHDR'), Buffer.alloc(64, 7)]);
+      const send = async (body: Buffer | string, headers: Record<string, string>) => {
+        const res = await fetch(`${t.url}${BASE}/imports`, { method: 'POST', headers: { cookie: admin.cookie!, 'x-csrf-token': admin.csrfToken!, ...headers }, body });
+        return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as { code: string } };
+      };
+      const cases: Array<[string, Buffer | string, Record<string, string>, number, string]> = [
+        ['JSON sent as text/csv', '{"a":1}', { 'content-type': 'text/csv' }, 422, 'csv_malformed'],
+        ['a JSON array sent as text/csv', '[{"Nom":"A"}]', { 'content-type': 'text/csv' }, 422, 'csv_malformed'],
+        ['JSON sent as JSON', '{"a":1}', { 'content-type': 'application/json' }, 415, 'unsupported_media_type'],
+        ['a PNG image', png, { 'content-type': 'image/png' }, 422, 'csv_not_text'],
+        ['a compressed body', 'Nom;Prénom\nA;B\n', { 'content-type': 'text/csv', 'content-encoding': 'gzip' }, 415, 'unsupported_content_encoding'],
+      ];
+      for (const [name, body, headers, status, code] of cases) {
+        const res = await send(body, headers);
+        expect(res.status, `${name}: ${JSON.stringify(res.body)}`).to.equal(status);
+        expect(res.type, name).to.match(/application\/problem\+json/);
+        expect(res.body.code, name).to.equal(code);
+      }
+      expect((await allContacts(admin)).map((c) => c.lastName)).to.deep.equal(['Reste']);
+    });
+
     it('reports a row with more fields than the header', async () => {
       const plan = await upload(admin, 'Nom;Prénom\nA;B;C\n');
       expect(plan.body.errors[0]).to.include({ line: 2, code: 'too_many_fields' });
@@ -313,6 +336,32 @@ describe('Directory plugin: CSV import, export, template, backups', function () 
       // The restore itself was backed up first, so it can be undone the same way.
       expect((await admin.get(`${BASE}/backups`)).body.items[0]).to.include({ reason: 'restore', contactCount: 1 });
       expect((await admin.post(`${BASE}/backups/99999/restore`)).body.code).to.equal('backup_not_found');
+    });
+
+    it('takes twenty concurrent restores (twice), amid contact edits, without a 500: one at a time, the others told the directory is busy', async function () {
+      this.timeout(90_000);
+      await reset(`Nom;Prénom\n${Array.from({ length: 1000 }, (_, i) => `Grand${i};Annuaire`).join('\n')}\n`);
+      await importCsv(admin, 'Nom;Prénom\nPetit;Annuaire\n');
+      const backups = (await admin.get(`${BASE}/backups`)).body.items as Array<{ id: number; contactCount: number }>;
+      const results: ApiResponse[] = [];
+      for (let round = 0; round < 2; round++) {
+        results.push(
+          ...(await Promise.all(
+            Array.from({ length: 40 }, (_, i) =>
+              i % 2
+                ? admin.post(`${BASE}/contacts`, { firstName: 'Pendant', lastName: `Restauration${round}-${i}` })
+                : admin.post(`${BASE}/backups/${backups[(i / 2) % 2].id}/restore`),
+            ),
+          )),
+        );
+      }
+      const restores = results.filter((_, i) => i % 2 === 0);
+      const edits = results.filter((_, i) => i % 2 === 1);
+      expect(restores.map((r) => r.status).filter((s) => s !== 200 && s !== 409), restores.map((r) => r.text).join('\n')).to.deep.equal([]);
+      expect(restores.filter((r) => r.status === 409).every((r) => r.body.code === 'directory_busy')).to.equal(true);
+      expect(restores.some((r) => r.status === 200)).to.equal(true);
+      expect(edits.map((r) => r.status).filter((s) => s !== 201), edits.map((r) => r.text).join('\n')).to.deep.equal([]);
+      expect((await admin.get('/api/health')).status).to.equal(200);
     });
 
     it('keeps only the configured number of backups', async () => {

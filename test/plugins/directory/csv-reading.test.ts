@@ -71,5 +71,7 @@ describe('Directory CSV reading (units)', () => {
     expect(queryTerms('+33 (0)1 23', fr)).to.deep.equal(['123']);
     expect(queryTerms('01 23 45', fr)).to.deep.equal(['12345']);
     expect(queryTerms('   ', fr)).to.deep.equal([]);
+    expect(queryTerms('%', fr), 'nothing searchable: no match, not every contact').to.equal(null);
+    expect(queryTerms('_ +', fr)).to.equal(null);
   });
 });

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { CsvFileError } from './csv-errors';
 import { SEPARATORS, type CsvFormat } from './file-format';
@@ -45,8 +45,8 @@ export async function* readCsv(file: string, format: CsvFormat): AsyncGenerator<
       yield { line: item.info.lines - overcount - newlines, values: item.record };
     }
   } catch (err) {
-    const e = err as { code?: string; message: string; lines?: number };
-    if (e.code?.startsWith('CSV_')) throw new CsvFileError('csv_malformed', e.message.replace(/^Invalid [^:]*: /, ''), e.lines);
+    // Every csv-parse error (its codes do not all start with CSV_: INVALID_OPENING_QUOTE) is the file's fault.
+    if (err instanceof CsvError) throw new CsvFileError('csv_malformed', err.message.replace(/^Invalid [^:]*: /, ''), (err as CsvError & { lines?: number }).lines);
     throw err;
   } finally {
     source.destroy();
