@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger';
 import type { SettingsService } from '../settings/settings-service';
-import type { CallLogService } from './call-log-service';
+import { ObservationBatch, type CallLogService } from './call-log-service';
 import { observationFromCdr } from './call-observation';
 import { parseCdrLines } from './cdr-record';
 import { LineFollower, type LineSink } from './line-follower';
@@ -9,12 +9,15 @@ export const CDR_CURSOR_KEY = 'calls.cdrCursor';
 
 /** Master.csv lines: each is applied on its own (a call's lines merge in the call log, in any order). */
 export class CdrLines implements LineSink {
+  private readonly batch: ObservationBatch;
   private rejected: string[] = [];
 
   constructor(
-    private readonly callLog: CallLogService,
+    callLog: CallLogService,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.batch = new ObservationBatch(callLog);
+  }
 
   async line(text: string): Promise<number> {
     const { records, rejected } = parseCdrLines(text);
@@ -22,16 +25,15 @@ export class CdrLines implements LineSink {
     let applied = 0;
     for (const record of records) {
       const observation = observationFromCdr(record);
-      if (!observation) continue;
-      await this.callLog.record(observation);
-      applied++;
+      if (observation) applied += await this.batch.add(observation);
     }
     return applied;
   }
 
-  chunkRead(): void {
+  flush(): Promise<number> {
     if (this.rejected.length) this.logger.warn({ count: this.rejected.length, first: this.rejected[0].slice(0, 200) }, 'skipped lines of the CDR file that are not CDR records');
     this.rejected = [];
+    return this.batch.flush();
   }
 
   resumeAt(readUpTo: number) {
@@ -50,6 +52,6 @@ export class CdrLines implements LineSink {
  */
 export class CdrIngestor extends LineFollower<CdrLines> {
   constructor(file: string, settings: SettingsService, callLog: CallLogService, logger: Logger, options: { catchUpBytes?: number } = {}) {
-    super({ file, cursorKey: CDR_CURSOR_KEY, kind: 'CDR', settings, logger, newSink: () => new CdrLines(callLog, logger), ...options });
+    super({ file, cursorKey: CDR_CURSOR_KEY, kind: 'CDR', settings, logger, serialised: (write) => callLog.serialised(write), newSink: () => new CdrLines(callLog, logger), ...options });
   }
 }

@@ -1,6 +1,6 @@
 import type { Logger } from '../logging/logger';
 import type { SettingsService } from '../settings/settings-service';
-import type { CallLogService } from './call-log-service';
+import { ObservationBatch, type CallLogService } from './call-log-service';
 import { numberOfEndpoint } from './call-observation';
 import { CelCallAssembler, observationFromCel, type CelCall, type ExtensionOfChannel } from './cel-calls';
 import { parseCelLines } from './cel-record';
@@ -12,6 +12,7 @@ export const CEL_CURSOR_KEY = 'calls.celCursor';
 /** CEL lines grouped into calls; a call is applied when its LINKEDID_END is read (or when Asterisk is found to have restarted). */
 export class CelLines implements LineSink {
   readonly assembler = new CelCallAssembler();
+  private readonly batch: ObservationBatch;
   private rejected = 0;
   private interrupted = 0;
   private latest = 0;
@@ -20,10 +21,12 @@ export class CelLines implements LineSink {
   private resolver: Promise<ExtensionOfChannel> | null = null;
 
   constructor(
-    private readonly callLog: CallLogService,
+    callLog: CallLogService,
     private readonly extensions: ExtensionDirectory,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.batch = new ObservationBatch(callLog);
+  }
 
   async line(text: string, offset: number): Promise<number> {
     const { events, rejected } = parseCelLines(text);
@@ -36,12 +39,7 @@ export class CelLines implements LineSink {
     return applied;
   }
 
-  /** Closes the calls with no event since `instant` (Asterisk started then); resolves with the number applied. */
-  closeBefore(instant: number): Promise<number> {
-    return this.apply(this.assembler.closeBefore(instant));
-  }
-
-  chunkRead(): void {
+  async flush(): Promise<number> {
     if (this.rejected) this.logger.warn({ count: this.rejected }, 'skipped lines of the CEL file that are not CEL records');
     if (this.interrupted) this.logger.warn({ count: this.interrupted }, 'Asterisk restarted: the calls it had were closed with what CEL said of them');
     const abandoned = this.latest ? this.assembler.abandonStale(this.latest) : 0;
@@ -49,6 +47,7 @@ export class CelLines implements LineSink {
     this.rejected = 0;
     this.interrupted = 0;
     this.resolver = null;
+    return this.batch.flush();
   }
 
   resumeAt(readUpTo: number) {
@@ -60,6 +59,7 @@ export class CelLines implements LineSink {
 
   async restore(carried: string[]): Promise<void> {
     for (const line of carried) await this.line(line, -1);
+    await this.flush();
   }
 
   rotated(): void {
@@ -71,9 +71,7 @@ export class CelLines implements LineSink {
     for (const call of calls) {
       if (call.interrupted) this.interrupted++;
       const observation = observationFromCel(call, await (this.resolver ??= extensionResolver(this.extensions)));
-      if (!observation) continue;
-      await this.callLog.record(observation);
-      applied++;
+      if (observation) applied += await this.batch.add(observation);
     }
     return applied;
   }
@@ -100,7 +98,7 @@ async function extensionResolver(extensions: ExtensionDirectory): Promise<Extens
  */
 export class CelIngestor extends LineFollower<CelLines> {
   constructor(file: string, settings: SettingsService, callLog: CallLogService, extensions: ExtensionDirectory, logger: Logger, options: { catchUpBytes?: number } = {}) {
-    super({ file, cursorKey: CEL_CURSOR_KEY, kind: 'CEL', settings, logger, newSink: () => new CelLines(callLog, extensions, logger), ...options });
+    super({ file, cursorKey: CEL_CURSOR_KEY, kind: 'CEL', settings, logger, serialised: (write) => callLog.serialised(write), newSink: () => new CelLines(callLog, extensions, logger), ...options });
   }
 
   /** Calls whose LINKEDID_END was not read yet. */

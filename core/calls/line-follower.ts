@@ -14,8 +14,8 @@ export interface SavedPosition extends FileCursor {
 export interface LineSink {
   /** Applies one complete line (without its newline) that starts at byte `offset`; resolves with the number of calls written. */
   line(text: string, offset: number): Promise<number>;
-  /** After a chunk: say what was skipped, forget what is stale. */
-  chunkRead(): void;
+  /** Writes what it holds (before the position is saved), says what was skipped; resolves with the number of calls written. */
+  flush(): Promise<number>;
   /** Once every line before `readUpTo` was handed in: where a later start must resume, and the lines it must be handed first. */
   resumeAt(readUpTo: number): { offset: number; carried?: string[] };
   /** The lines a saved position carried, handed in before reading resumes. */
@@ -42,6 +42,8 @@ export interface LineFollowerOptions<S extends LineSink> {
   settings: SettingsService;
   logger: Logger;
   newSink: () => S;
+  /** Runs a write of the saved position in turn with the call log's writes (CallLogService.serialised). */
+  serialised: <T>(write: () => Promise<T>) => Promise<T>;
   catchUpBytes?: number;
 }
 
@@ -97,11 +99,19 @@ export class LineFollower<S extends LineSink> {
     const { file } = this.options;
     const stat = await fs.stat(file).catch(() => null);
     if (!stat || this.stopping) return 0;
+    // Lines the tail fails to apply are applied by the backlog, which reads them again before taking over.
     if (this.tail) return (await this.realign(this.tail, stat, false)) + (await this.readToEnd(this.tail, file, false));
-    this.main ??= await this.savedTrack(stat);
-    const main = this.main;
-    const applied = await this.realign(main, stat, true);
-    if (stat.size - main.offset <= (this.options.catchUpBytes ?? CATCH_UP_BYTES) || this.stopping) return applied + (await this.readToEnd(main, file, true));
+    let main: Track<S>;
+    let applied: number;
+    try {
+      main = this.main ??= await this.savedTrack(stat);
+      applied = await this.realign(main, stat, true);
+      if (stat.size - main.offset <= (this.options.catchUpBytes ?? CATCH_UP_BYTES) || this.stopping) return applied + (await this.readToEnd(main, file, true));
+    } catch (err) {
+      // The sink may hold lines that were not written: the next pass starts again from the saved position.
+      this.main = null;
+      throw err;
+    }
     const tailStart = await lastLineEnd(file, stat.size);
     this.tail = { dev: stat.dev, ino: stat.ino, offset: tailStart, head: await headOf(file, tailStart), sink: this.options.newSink() };
     this.options.logger.info({ file, from: main.offset, to: tailStart }, `reading the ${this.options.kind} backlog in the background; new lines are followed meanwhile`);
@@ -167,7 +177,7 @@ export class LineFollower<S extends LineSink> {
         since = performance.now();
       }
     }
-    track.sink.chunkRead();
+    applied += await track.sink.flush();
     track.head = await headOf(path, track.offset);
     if (persist) await this.save(track, path);
     return applied;
@@ -177,11 +187,12 @@ export class LineFollower<S extends LineSink> {
     const { offset, carried } = track.sink.resumeAt(track.offset);
     const position: SavedPosition = await cursorAt(path, track, offset);
     if (carried?.length) position.carried = carried;
-    await this.options.settings.set(this.options.cursorKey, position);
+    await this.options.serialised(() => this.options.settings.set(this.options.cursorKey, position));
   }
 
   /** Reads the backlog up to the tail, then hands over to it (the next pass goes on from the backlog's position). */
   private async readBacklog(backlog: Track<S>): Promise<void> {
+    let failed = false;
     try {
       while (!this.stopping) {
         const path = await this.pathOf(backlog);
@@ -191,10 +202,12 @@ export class LineFollower<S extends LineSink> {
       if (this.stopping) return;
       this.options.logger.info({ file: this.options.file }, `the ${this.options.kind} backlog was read`);
     } catch (err) {
-      // The next pass starts another catch-up from where this one stopped.
+      // The next pass starts another catch-up from the saved position.
       this.options.logger.error({ err, file: this.options.file }, `cannot read the ${this.options.kind} backlog`);
+      failed = true;
     }
     await this.passes.run(async () => {
+      this.main = failed ? null : backlog;
       this.tail = null;
       return 0;
     });

@@ -56,8 +56,9 @@ describe('Call log: catching up on large CDR and CEL files', function () {
     // Let the backlog run a little, then measure how long the event loop was held.
     await eventually('backlog calls applied', async () => (await backlogIndexes()).cdr.length > 50 && (await backlogIndexes()).cel.length > 50, 20_000);
     lag.disable();
-    // A generous bound (the bench reports the figure): before the fix, 1 MB chunks were parsed at once.
-    expect(lag.max / 1e6, 'max event-loop delay (ms)').to.be.below(150);
+    // A generous bound for a loaded machine (bench/call-log-catch-up.ts reports the figure, about
+    // 45 ms): before the fix, each 1 MB chunk of Master.csv was parsed at once, about 2 s.
+    expect(lag.max / 1e6, 'max event-loop delay (ms)').to.be.below(250);
 
     // Shutdown stops at the next line, whatever is left to read.
     const stopping = Date.now();
