@@ -51,7 +51,7 @@ export class CdrLines implements LineSink {
  * in the background while new lines are followed (LineFollower). Applying a line again changes nothing.
  */
 export class CdrIngestor extends LineFollower<CdrLines> {
-  constructor(file: string, settings: SettingsService, callLog: CallLogService, logger: Logger, options: { catchUpBytes?: number } = {}) {
-    super({ file, cursorKey: CDR_CURSOR_KEY, kind: 'CDR', settings, logger, serialised: (write) => callLog.serialised(write), newSink: () => new CdrLines(callLog, logger), ...options });
+  constructor(file: string, settings: SettingsService, callLog: CallLogService, logger: Logger) {
+    super({ file, cursorKey: CDR_CURSOR_KEY, kind: 'CDR', settings, logger, serialised: (write) => callLog.serialised(write), newSink: () => new CdrLines(callLog, logger) });
   }
 }

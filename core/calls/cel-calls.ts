@@ -91,7 +91,7 @@ export class CelCallAssembler {
   }
 
   /** Asterisk (re)started at `instant`: calls with no event since are over; returns them, marked interrupted. */
-  closeBefore(instant: number): CelCall[] {
+  private closeBefore(instant: number): CelCall[] {
     const closed: CelCall[] = [];
     for (const call of [...this.pending.values()]) {
       if (call.lastEventAt >= instant) continue;

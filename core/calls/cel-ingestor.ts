@@ -97,8 +97,8 @@ async function extensionResolver(extensions: ExtensionDirectory): Promise<Extens
  * complete call again changes nothing.
  */
 export class CelIngestor extends LineFollower<CelLines> {
-  constructor(file: string, settings: SettingsService, callLog: CallLogService, extensions: ExtensionDirectory, logger: Logger, options: { catchUpBytes?: number } = {}) {
-    super({ file, cursorKey: CEL_CURSOR_KEY, kind: 'CEL', settings, logger, serialised: (write) => callLog.serialised(write), newSink: () => new CelLines(callLog, extensions, logger), ...options });
+  constructor(file: string, settings: SettingsService, callLog: CallLogService, extensions: ExtensionDirectory, logger: Logger) {
+    super({ file, cursorKey: CEL_CURSOR_KEY, kind: 'CEL', settings, logger, serialised: (write) => callLog.serialised(write), newSink: () => new CelLines(callLog, extensions, logger) });
   }
 
   /** Calls whose LINKEDID_END was not read yet. */

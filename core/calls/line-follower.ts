@@ -44,7 +44,6 @@ export interface LineFollowerOptions<S extends LineSink> {
   newSink: () => S;
   /** Runs a write of the saved position in turn with the call log's writes (CallLogService.serialised). */
   serialised: <T>(write: () => Promise<T>) => Promise<T>;
-  catchUpBytes?: number;
 }
 
 const sameFile = (a: FileCursor, b: { dev: number; ino: number }) => a.dev === b.dev && a.ino === b.ino;
@@ -90,11 +89,6 @@ export class LineFollower<S extends LineSink> {
     return this.catchUp !== null;
   }
 
-  /** Resolves once no backlog is being read. */
-  async caughtUp(): Promise<void> {
-    while (this.catchUp) await this.catchUp;
-  }
-
   private async pass(): Promise<number> {
     const { file } = this.options;
     const stat = await fs.stat(file).catch(() => null);
@@ -106,7 +100,7 @@ export class LineFollower<S extends LineSink> {
     try {
       main = this.main ??= await this.savedTrack(stat);
       applied = await this.realign(main, stat, true);
-      if (stat.size - main.offset <= (this.options.catchUpBytes ?? CATCH_UP_BYTES) || this.stopping) return applied + (await this.readToEnd(main, file, true));
+      if (stat.size - main.offset <= CATCH_UP_BYTES || this.stopping) return applied + (await this.readToEnd(main, file, true));
     } catch (err) {
       // The sink may hold lines that were not written: the next pass starts again from the saved position.
       this.main = null;
