@@ -134,6 +134,8 @@ describe('Call log: CEL after Asterisk crashed (calls without LINKEDID_END)', ()
       fs.appendFileSync(celFile, text(noAnswer.slice(2)));
       t = await startCallsApp({ cdrFile: path.join(dir, 'Master.csv'), celFile, dataDir: dir, database: t.database });
       await eventually('the call, ended while Carillon was stopped', async () => (await row('1795259740.100684')) !== null);
+      // A poll waits for the pass that wrote it (its position is saved after the write).
+      expect(await cradle(t).celIngestor.poll()).to.equal(0);
       expect(await row('1795259740.100684')).to.include({ status: 'cancelled' });
       expect((await row('1795259740.100684'))!.startAt.toISOString()).to.equal(new Date(Number(JSON.parse(noAnswer[0]!).eventtime) * 1000).toISOString());
       expect((await saved())!).to.include({ offset: fs.statSync(celFile).size }).and.not.have.property('carried');
