@@ -61,7 +61,12 @@ export class CallLogService {
    * rather than a transaction of five queries per call.
    */
   recordAll(observations: CallObservation[]): Promise<void> {
-    return this.serialised(() => againWhenBusy(() => this.sequelize.transaction((transaction) => this.write(observations, transaction))));
+    return this.serialised(async () => {
+      // Looked up before the transaction: a slow directory must not hold it open.
+      const names = new Map<string, string>();
+      for (const { callerName, callerNumber } of observations) if (!callerName && !names.has(callerNumber)) names.set(callerNumber, await this.callerNames.nameOf(callerNumber));
+      await againWhenBusy(() => this.sequelize.transaction((transaction) => this.write(observations, names, transaction)));
+    });
   }
 
   /**
@@ -80,7 +85,7 @@ export class CallLogService {
     return (await CallLeg.findByPk(uniqueid))?.callKey ?? null;
   }
 
-  private async write(observations: CallObservation[], transaction: Transaction): Promise<void> {
+  private async write(observations: CallObservation[], names: Map<string, string>, transaction: Transaction): Promise<void> {
     const uniqueids = [...new Set(observations.flatMap((o) => [o.callKey, ...o.legs]))];
     const legs = new Map((await CallLeg.findAll({ where: { uniqueid: { [Op.in]: uniqueids } }, transaction })).map((leg) => [leg.uniqueid, leg.callKey]));
     const keys = [...new Set([...observations.map((o) => o.callKey), ...legs.values()])];
@@ -100,7 +105,7 @@ export class CallLogService {
         }
       }
       const existing = rows.get(callKey);
-      const callerName = observation.callerName || (existing?.callerName ?? '') || (await this.callerNames.nameOf(observation.callerNumber));
+      const callerName = observation.callerName || (existing?.callerName ?? '') || (names.get(observation.callerNumber) ?? '');
       if (existing) this.merge(existing, observation, callerName);
       else rows.set(callKey, this.build(callKey, observation, callerName));
       for (const id of [callKey, ...observation.legs]) {
