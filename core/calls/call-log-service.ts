@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Op, type Sequelize, type Transaction } from 'sequelize';
 import type { CallerNameLookup } from './caller-name-lookup';
 import type { CallObservation } from './call-observation';
@@ -21,6 +22,22 @@ function durationOf(startAt: Date, endAt: Date, observation: CallObservation): n
 }
 
 /**
+ * Runs a transaction again when SQLite answers SQLITE_BUSY: Sequelize gives each transaction a
+ * connection of its own without a busy timeout, and a transaction that read before it writes
+ * fails at once when another connection wrote in between. Nothing of it was kept: it is rerun whole.
+ */
+async function againWhenBusy<T>(transaction: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await transaction();
+    } catch (err) {
+      if (attempt >= 10 || !String((err as Error).message).includes('SQLITE_BUSY')) throw err;
+      await sleep(10 * attempt);
+    }
+  }
+}
+
+/**
  * Writes the call log. Every source (live events, CDR lines) hands in observations; one call
  * (linkedid) makes one row however many sources and lines describe it. The CDR wins for times
  * and durations, the dialplan's userfield for status, direction and destination. Writes are
@@ -34,8 +51,31 @@ export class CallLogService {
     private readonly callerNames: CallerNameLookup,
   ) {}
 
-  record(observation: CallObservation): Promise<CallRecord> {
-    const run = this.queue.then(() => this.write(observation));
+  record(observation: CallObservation): Promise<void> {
+    return this.recordAll([observation]);
+  }
+
+  /**
+   * Writes observations in order, in one transaction: a backlog's batch costs a few queries
+   * (what it touches is read at once, merged in memory, and new rows and legs inserted at once)
+   * rather than a transaction of five queries per call.
+   */
+  recordAll(observations: CallObservation[]): Promise<void> {
+    return this.serialised(async () => {
+      // Looked up before the transaction: a slow directory must not hold it open.
+      const names = new Map<string, string>();
+      for (const { callerName, callerNumber } of observations) if (!callerName && !names.has(callerNumber)) names.set(callerNumber, await this.callerNames.nameOf(callerNumber));
+      await againWhenBusy(() => this.sequelize.transaction((transaction) => this.write(observations, names, transaction)));
+    });
+  }
+
+  /**
+   * Runs `write` between the call log's transactions. The CDR and CEL readers save their position
+   * this way: on SQLite, a write outside the queue waits for the lock behind a backlog's stream of
+   * transactions, and can starve.
+   */
+  serialised<T>(write: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(write);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -45,48 +85,67 @@ export class CallLogService {
     return (await CallLeg.findByPk(uniqueid))?.callKey ?? null;
   }
 
-  private async write(observation: CallObservation): Promise<CallRecord> {
-    // A CDR line without a userfield names only its channel: find the call it was linked to.
-    const linked = await CallLeg.findAll({ where: { uniqueid: { [Op.in]: [observation.callKey, ...observation.legs] } } });
-    const own = linked.find((leg) => leg.uniqueid === observation.callKey)?.callKey;
-    // CEL names the call itself (linkedid): another leg's call is not this one. After an attended
-    // transfer the consultation call's channels are among the legs, and its row is its own.
-    const callKey = own ?? (observation.source === 'cel' ? undefined : linked[0]?.callKey) ?? observation.callKey;
-    const fragments = observation.source === 'cel' ? await this.fragmentsOf(callKey, linked.filter((leg) => observation.linkedLegs?.includes(leg.uniqueid))) : [];
-    const existing = await CallRecord.findOne({ where: { callKey } });
-    const callerName = observation.callerName || (existing?.callerName ?? '') || (await this.callerNames.nameOf(observation.callerNumber));
-    return this.sequelize.transaction(async (transaction) => {
-      let row: CallRecord;
-      if (!existing) {
-        row = CallRecord.build({
-          callKey,
-          startAt: observation.startAt,
-          endAt: observation.endAt,
-          callerNumber: observation.callerNumber.slice(0, 64),
-          callerName,
-          callerTail: numberTail(observation.callerNumber),
-          destination: observation.destination.slice(0, 64),
-          destinationTail: numberTail(observation.destination),
-          ...extensionsOf(observation.direction, observation.callerNumber, observation.destination),
-          direction: observation.direction,
-          durationSeconds: durationOf(observation.startAt, observation.endAt, observation),
-          talkSeconds: observation.talkSeconds,
-          status: observation.verdict.status,
-          statusOrigin: observation.verdict.origin,
-          seenLive: observation.source === 'live',
-          seenCdr: observation.source === 'cdr',
-          seenCel: observation.source === 'cel',
-          transferredTo: observation.transferredTo?.slice(0, 64) ?? null,
-        });
-      } else {
-        row = existing;
-        this.merge(row, observation, callerName);
+  private async write(observations: CallObservation[], names: Map<string, string>, transaction: Transaction): Promise<void> {
+    const uniqueids = [...new Set(observations.flatMap((o) => [o.callKey, ...o.legs]))];
+    const legs = new Map((await CallLeg.findAll({ where: { uniqueid: { [Op.in]: uniqueids } }, transaction })).map((leg) => [leg.uniqueid, leg.callKey]));
+    const keys = [...new Set([...observations.map((o) => o.callKey), ...legs.values()])];
+    const rows = new Map((await CallRecord.findAll({ where: { callKey: { [Op.in]: keys } }, transaction })).map((row) => [row.callKey, row]));
+    const newLegs = new Map<string, string>();
+    for (const observation of observations) {
+      // A CDR line without a userfield names only its channel: find the call it was linked to.
+      const linked = [...new Set([observation.callKey, ...observation.legs])].filter((id) => legs.has(id));
+      // CEL names the call itself (linkedid): another leg's call is not this one. After an attended
+      // transfer the consultation call's channels are among the legs, and its row is its own.
+      const callKey = legs.get(observation.callKey) ?? (observation.source === 'cel' ? undefined : legs.get(linked[0] ?? '')) ?? observation.callKey;
+      if (observation.source === 'cel') {
+        for (const fragment of this.fragmentsOf(callKey, linked.filter((id) => observation.linkedLegs?.includes(id)), legs, rows)) {
+          await this.fold(fragment, callKey, transaction);
+          rows.delete(fragment.callKey);
+          for (const map of [legs, newLegs]) for (const [id, key] of map) if (key === fragment.callKey) map.set(id, callKey);
+        }
       }
-      await row.save({ transaction });
-      for (const fragment of fragments) await this.fold(fragment, callKey, transaction);
-      const legs = [...new Set([callKey, ...observation.legs])].map((uniqueid) => ({ uniqueid, callKey }));
-      await CallLeg.bulkCreate(legs, { ignoreDuplicates: true, transaction });
-      return row;
+      const existing = rows.get(callKey);
+      const callerName = observation.callerName || (existing?.callerName ?? '') || (names.get(observation.callerNumber) ?? '');
+      if (existing) this.merge(existing, observation, callerName);
+      else rows.set(callKey, this.build(callKey, observation, callerName));
+      for (const id of [callKey, ...observation.legs]) {
+        if (legs.has(id)) continue;
+        legs.set(id, callKey);
+        newLegs.set(id, callKey);
+      }
+    }
+    const created = [...rows.values()].filter((row) => row.isNewRecord);
+    if (created.length) await CallRecord.bulkCreate(
+        created.map((row) => {
+          const { id: _id, ...values } = row.get({ plain: true });
+          return values;
+        }),
+        { transaction },
+      );
+    for (const row of rows.values()) if (!row.isNewRecord && row.changed()) await row.save({ transaction });
+    if (newLegs.size) await CallLeg.bulkCreate([...newLegs].map(([uniqueid, callKey]) => ({ uniqueid, callKey })), { ignoreDuplicates: true, transaction });
+  }
+
+  private build(callKey: string, observation: CallObservation, callerName: string): CallRecord {
+    return CallRecord.build({
+      callKey,
+      startAt: observation.startAt,
+      endAt: observation.endAt,
+      callerNumber: observation.callerNumber.slice(0, 64),
+      callerName,
+      callerTail: numberTail(observation.callerNumber),
+      destination: observation.destination.slice(0, 64),
+      destinationTail: numberTail(observation.destination),
+      ...extensionsOf(observation.direction, observation.callerNumber, observation.destination),
+      direction: observation.direction,
+      durationSeconds: durationOf(observation.startAt, observation.endAt, observation),
+      talkSeconds: observation.talkSeconds,
+      status: observation.verdict.status,
+      statusOrigin: observation.verdict.origin,
+      seenLive: observation.source === 'live',
+      seenCdr: observation.source === 'cdr',
+      seenCel: observation.source === 'cel',
+      transferredTo: observation.transferredTo?.slice(0, 64) ?? null,
     });
   }
 
@@ -97,11 +156,9 @@ export class CallLogService {
    * call. Only channels that carried this call's linkedid count: the consultation call's own
    * channel is among the legs too, and its row is a call of its own (as is any row the dialplan described).
    */
-  private async fragmentsOf(callKey: string, linked: CallLeg[]): Promise<CallRecord[]> {
-    const keys = [...new Set(linked.map((leg) => leg.callKey))].filter((key) => key !== callKey && linked.some((leg) => leg.uniqueid === key));
-    if (!keys.length) return [];
-    const rows = await CallRecord.findAll({ where: { callKey: { [Op.in]: keys } } });
-    return rows.filter((r) => r.statusOrigin === 'cdr' && !r.seenCel && !r.seenLive);
+  private fragmentsOf(callKey: string, linked: string[], legs: Map<string, string>, rows: Map<string, CallRecord>): CallRecord[] {
+    const keys = [...new Set(linked.map((id) => legs.get(id)!))].filter((key) => key !== callKey && linked.includes(key));
+    return keys.map((key) => rows.get(key)).filter((r): r is CallRecord => !!r && !r.isNewRecord && r.statusOrigin === 'cdr' && !r.seenCel && !r.seenLive);
   }
 
   /** Moves a fragment's legs and recordings to the call, then drops its row (the call's CEL observation covers its time). */
@@ -159,5 +216,30 @@ export class CallLogService {
       row.extension = extensions.extension;
       row.callerExtension = extensions.callerExtension;
     }
+  }
+}
+
+/** Observations of a backlog, written a batch at a time (CallLogService.recordAll). */
+export class ObservationBatch {
+  private observations: CallObservation[] = [];
+
+  constructor(
+    private readonly callLog: CallLogService,
+    private readonly size = 50,
+  ) {}
+
+  /** Adds one; resolves with how many were written (the batch when it is full, else 0). */
+  add(observation: CallObservation): Promise<number> {
+    this.observations.push(observation);
+    return this.observations.length >= this.size ? this.flush() : Promise.resolve(0);
+  }
+
+  /** Writes what was added; resolves with how many. */
+  async flush(): Promise<number> {
+    const observations = this.observations;
+    if (!observations.length) return 0;
+    this.observations = [];
+    await this.callLog.recordAll(observations);
+    return observations.length;
   }
 }

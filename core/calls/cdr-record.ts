@@ -1,5 +1,3 @@
-import { parse } from 'csv-parse/sync';
-
 /** One Master.csv line of cdr_csv with `loguniqueid` and `loguserfield` (columns of 10-cdr.jsonl). */
 export interface CdrRecord {
   src: string;
@@ -29,6 +27,41 @@ function cdrTime(value: string): Date | null {
 }
 
 /**
+ * The cells of one cdr_csv line: quoted (a doubled quote inside is a quote) or bare (a quote
+ * inside is kept); null when a quoted cell is not closed or is followed by more than a comma.
+ * Written for the one shape cdr_csv writes: a general CSV parser called per line was the
+ * slowest part of reading a large backlog (0.5 MB/s).
+ */
+export function cdrCells(line: string): string[] | null {
+  const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+  const cells: string[] = [];
+  for (let i = 0; ; ) {
+    let cell = '';
+    if (text[i] === '"') {
+      for (let from = i + 1; ; ) {
+        const quote = text.indexOf('"', from);
+        if (quote < 0) return null;
+        cell += text.slice(from, quote);
+        if (text[quote + 1] !== '"') {
+          i = quote + 1;
+          break;
+        }
+        cell += '"';
+        from = quote + 2;
+      }
+      if (i < text.length && text[i] !== ',') return null;
+    } else {
+      const comma = text.indexOf(',', i);
+      cell = text.slice(i, comma < 0 ? text.length : comma);
+      i = comma < 0 ? text.length : comma;
+    }
+    cells.push(cell);
+    if (i >= text.length) return cells;
+    i++;
+  }
+}
+
+/**
  * Parses complete Master.csv lines. A line that is not a CDR of the expected shape is skipped
  * (returned in `rejected`) rather than stopping the ingestion of the lines after it.
  */
@@ -37,15 +70,9 @@ export function parseCdrLines(text: string): { records: CdrRecord[]; rejected: s
   const rejected: string[] = [];
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
-    let cells: string[];
-    try {
-      cells = (parse(line, { relax_column_count: true, relax_quotes: true }) as string[][])[0] ?? [];
-    } catch {
-      rejected.push(line);
-      continue;
-    }
+    const cells = cdrCells(line);
     // accountcode, src, dst, dcontext, clid, channel, dstchannel, lastapp, lastdata, start, answer, end, duration, billsec, disposition, amaflags, uniqueid[, userfield]
-    if (cells.length < 17) {
+    if (!cells || cells.length < 17) {
       rejected.push(line);
       continue;
     }

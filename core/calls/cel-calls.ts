@@ -8,49 +8,114 @@ import { outcomeOf } from '../telephony/call-events';
 export interface CelCall {
   linkedid: string;
   events: CelEvent[];
+  /** Asterisk stopped (crashed) before the call ended: it is closed with what its records say. */
+  interrupted?: boolean;
+}
+
+/** A line of a call still going on, kept so that it can be carried in the saved position. */
+interface CallLine {
+  /** Byte offset in the file being read; BEFORE_FILE when it came from a rotated file or a saved position. */
+  offset: number;
+  /** Order of arrival, across calls (a restart hands the lines in again in this order). */
+  order: number;
+  text: string;
 }
 
 interface PendingCall {
   linkedid: string;
   events: CelEvent[];
+  lines: CallLine[];
   channels: Set<string>;
   ended: Set<string>;
-  /** Byte offset of the call's first line in the CEL file: reading must restart there if Carillon stops before the call ends. */
+  /** Byte offset of the call's first line in the CEL file (BEFORE_FILE when it is not in it): reading must restart there if Carillon stops before the call ends. */
   firstOffset: number;
   lastEventAt: number;
 }
 
+/** A line that is not in the file being read (it was in the rotated file, or carried by the saved position). */
+const BEFORE_FILE = -1;
 /** A call whose LINKEDID_END never came (Asterisk crashed, lines lost) is dropped after this long without events. */
 const ABANDON_AFTER_MS = 6 * 3600_000;
+/** An unfinished call holds the saved position at its first line only this far back; further, its lines are carried instead. */
+const MAX_PIN_BYTES = 4 * 1024 * 1024;
+/** Bytes of carried lines (as JSON) the saved position may hold: the `settings` value is a TEXT (64 kB on MariaDB). */
+const MAX_CARRIED_BYTES = 48 * 1024;
+
+/** `1795259702.100679` (or `<systemname>-1795259702.100679`): the second Asterisk made the channel, and its channel counter. Null for ids an ARI client chose. */
+function channelSerial(uniqueid: string): { second: number; serial: number } | null {
+  const match = /(?:^|-)(\d{9,11})\.(\d+)$/.exec(uniqueid);
+  return match ? { second: Number(match[1]), serial: Number(match[2]) } : null;
+}
 
 /**
  * Groups CEL events into calls. Asterisk ends a call with LINKEDID_END once its last channel is
  * gone; a channel bridged into an older call changes linkedid (its own LINKEDID_END comes while
  * it is still up, as the 04-inbound-bridge trace shows), so its events so far move to that call.
+ *
+ * A crash of Asterisk writes no LINKEDID_END for the calls it had. Asterisk numbers its channels
+ * from 0 again at each start (uniqueid `<second>.<counter>`): within one run a channel made later
+ * has a higher counter, so a channel with a lower counter made in a later second is a new run,
+ * and the calls with no event since that second are over. They are closed with what is known.
  */
 export class CelCallAssembler {
   private readonly pending = new Map<string, PendingCall>();
   private readonly callOfChannel = new Map<string, string>();
+  /** The highest channel counter seen in the current Asterisk run. */
+  private newestChannel: { second: number; serial: number } | null = null;
+  private arrivals = 0;
+  /** Calls that did not fit in the last saved position (see resumeAt). */
+  uncarried = 0;
 
-  /** Adds one event read at `offset`; returns the call it completed, if any. */
-  add(event: CelEvent, offset: number): CelCall | null {
+  /** Adds one event read from `line` at `offset`; returns the calls it completed (or found interrupted by a restart of Asterisk). */
+  add(event: CelEvent, offset: number, line = ''): CelCall[] {
+    const finished = this.noticeRestart(event);
     let call = this.pending.get(event.linkedid);
     if (!call) {
-      call = { linkedid: event.linkedid, events: [], channels: new Set(), ended: new Set(), firstOffset: offset, lastEventAt: 0 };
+      call = { linkedid: event.linkedid, events: [], lines: [], channels: new Set(), ended: new Set(), firstOffset: offset, lastEventAt: 0 };
       this.pending.set(event.linkedid, call);
     }
     const previous = this.callOfChannel.get(event.uniqueid);
     if (previous !== undefined && previous !== event.linkedid) this.moveInto(previous, call);
     this.callOfChannel.set(event.uniqueid, event.linkedid);
     call.events.push(event);
+    call.lines.push({ offset, order: this.arrivals++, text: line });
     call.channels.add(event.uniqueid);
     call.lastEventAt = Math.max(call.lastEventAt, event.eventtime.getTime());
     if (event.eventtype === 'CHAN_END') call.ended.add(event.uniqueid);
-    if (event.eventtype !== 'LINKEDID_END' || ![...call.channels].every((c) => call.ended.has(c))) return null;
-    // Every channel of the call is gone: the call is over.
+    // The call is over once every channel of it is gone.
+    if (event.eventtype === 'LINKEDID_END' && [...call.channels].every((c) => call.ended.has(c))) {
+      this.forget(call);
+      finished.push({ linkedid: call.linkedid, events: call.events });
+    }
+    return finished;
+  }
+
+  /** Asterisk (re)started at `instant`: calls with no event since are over; returns them, marked interrupted. */
+  private closeBefore(instant: number): CelCall[] {
+    const closed: CelCall[] = [];
+    for (const call of [...this.pending.values()]) {
+      if (call.lastEventAt >= instant) continue;
+      this.forget(call);
+      closed.push({ linkedid: call.linkedid, events: call.events, interrupted: true });
+    }
+    return closed;
+  }
+
+  private noticeRestart(event: CelEvent): CelCall[] {
+    const channel = channelSerial(event.uniqueid);
+    if (!channel) return [];
+    const newest = this.newestChannel;
+    if (newest && channel.serial < newest.serial && channel.second > newest.second) {
+      this.newestChannel = channel;
+      return this.closeBefore(channel.second * 1000);
+    }
+    if (!newest || channel.serial > newest.serial) this.newestChannel = channel;
+    return [];
+  }
+
+  private forget(call: PendingCall): void {
     this.pending.delete(call.linkedid);
     for (const channel of call.channels) if (this.callOfChannel.get(channel) === call.linkedid) this.callOfChannel.delete(channel);
-    return { linkedid: call.linkedid, events: call.events };
   }
 
   private moveInto(from: string, into: PendingCall): void {
@@ -59,6 +124,7 @@ export class CelCallAssembler {
     this.pending.delete(from);
     into.events.unshift(...moved.events);
     into.events.sort((a, b) => a.eventtime.getTime() - b.eventtime.getTime());
+    into.lines = [...moved.lines, ...into.lines].sort((a, b) => a.order - b.order);
     for (const channel of moved.channels) {
       into.channels.add(channel);
       this.callOfChannel.set(channel, into.linkedid);
@@ -67,11 +133,30 @@ export class CelCallAssembler {
     into.firstOffset = Math.min(into.firstOffset, moved.firstOffset);
   }
 
-  /** Where reading must resume so that no unfinished call loses its first events: `readUpTo` when none is pending. */
-  safeOffset(readUpTo: number): number {
+  /**
+   * Where a later start must resume reading once everything before `readUpTo` was added, and the
+   * lines it must be handed first. An unfinished call holds the position at its first line, so
+   * that a restart reads it whole; but not further back than MAX_PIN_BYTES, nor into a rotated
+   * file: such a call's lines before the position are carried instead (within MAX_CARRIED_BYTES,
+   * the most recent calls first; `uncarried` counts those left out, which the CDR still logs).
+   */
+  resumeAt(readUpTo: number): { offset: number; carried: string[] } {
     let offset = readUpTo;
-    for (const call of this.pending.values()) offset = Math.min(offset, call.firstOffset);
-    return offset;
+    for (const call of this.pending.values()) if (call.firstOffset !== BEFORE_FILE && call.firstOffset >= readUpTo - MAX_PIN_BYTES) offset = Math.min(offset, call.firstOffset);
+    const lines: CallLine[] = [];
+    let bytes = 0;
+    this.uncarried = 0;
+    for (const call of [...this.pending.values()].filter((c) => c.firstOffset < offset).sort((a, b) => b.lastEventAt - a.lastEventAt)) {
+      const before = call.lines.filter((l) => l.offset < offset);
+      const size = before.reduce((n, l) => n + Buffer.byteLength(JSON.stringify(l.text)) + 1, 0);
+      if (bytes + size > MAX_CARRIED_BYTES) {
+        this.uncarried++;
+        continue;
+      }
+      bytes += size;
+      lines.push(...before);
+    }
+    return { offset, carried: lines.sort((a, b) => a.order - b.order).map((l) => l.text) };
   }
 
   /** Drops calls with no event for ABANDON_AFTER_MS before `now` (CEL time); returns how many. */
@@ -79,22 +164,18 @@ export class CelCallAssembler {
     let dropped = 0;
     for (const call of [...this.pending.values()]) {
       if (now - call.lastEventAt < ABANDON_AFTER_MS) continue;
-      this.pending.delete(call.linkedid);
-      for (const channel of call.channels) if (this.callOfChannel.get(channel) === call.linkedid) this.callOfChannel.delete(channel);
+      this.forget(call);
       dropped++;
     }
     return dropped;
   }
 
-  /** Unfinished calls continue in another file (rotation): a restart must read that file from `offset`. */
-  rebase(offset: number): void {
-    for (const call of this.pending.values()) call.firstOffset = offset;
-  }
-
-  /** Forgets everything (the file was replaced: reading starts again from its beginning). */
-  reset(): void {
-    this.pending.clear();
-    this.callOfChannel.clear();
+  /** Unfinished calls continue in another file (rotation): their lines so far are no longer in the file read. */
+  rotated(): void {
+    for (const call of this.pending.values()) {
+      call.firstOffset = BEFORE_FILE;
+      for (const line of call.lines) line.offset = BEFORE_FILE;
+    }
   }
 
   get pendingCount(): number {
@@ -223,6 +304,8 @@ export function observationFromCel(call: CelCall, extensionOf: ExtensionOfChanne
   if (answered) status = 'answered';
   else if (caller.hangupSource === caller.name && !originated) status = 'cancelled';
   else if (legStatus) status = legStatus;
+  // Asterisk stopped while it rang.
+  else if (call.interrupted) status = 'failed';
   // The dialplan ended a call that rang nobody (Stasis() without its application, for one).
   else if (caller.hangupSource === 'dialplan/builtin') status = 'failed';
   else status = causeStatus(caller.hangupCause ?? 16);

@@ -1,151 +1,108 @@
-import fs from 'node:fs/promises';
 import type { Logger } from '../logging/logger';
 import type { SettingsService } from '../settings/settings-service';
-import type { CallLogService } from './call-log-service';
+import { ObservationBatch, type CallLogService } from './call-log-service';
 import { numberOfEndpoint } from './call-observation';
-import { CelCallAssembler, observationFromCel, type ExtensionOfChannel } from './cel-calls';
+import { CelCallAssembler, observationFromCel, type CelCall, type ExtensionOfChannel } from './cel-calls';
 import { parseCelLines } from './cel-record';
 import type { ExtensionDirectory } from './extension-directory';
-import { cursorAt, readCompleteLines, rewrittenSince, rotatedCopy, SerialPasses, type FileCursor } from './line-file';
+import { LineFollower, type LineSink } from './line-follower';
 
 export const CEL_CURSOR_KEY = 'calls.celCursor';
 
-/** How far this process has read a file (the persisted cursor may lag behind: it points at the first line of a call still going on). */
-interface Position {
-  dev: number;
-  ino: number;
-  readUpTo: number;
+/** CEL lines grouped into calls; a call is applied when its LINKEDID_END is read (or when Asterisk is found to have restarted). */
+export class CelLines implements LineSink {
+  readonly assembler = new CelCallAssembler();
+  private readonly batch: ObservationBatch;
+  private rejected = 0;
+  private interrupted = 0;
+  private latest = 0;
+  private uncarriedWarned = 0;
+  /** Endpoint → extension, read again after each chunk (the directory may change). */
+  private resolver: Promise<ExtensionOfChannel> | null = null;
+
+  constructor(
+    callLog: CallLogService,
+    private readonly extensions: ExtensionDirectory,
+    private readonly logger: Logger,
+  ) {
+    this.batch = new ObservationBatch(callLog);
+  }
+
+  async line(text: string, offset: number): Promise<number> {
+    const { events, rejected } = parseCelLines(text);
+    this.rejected += rejected.length;
+    let applied = 0;
+    for (const event of events) {
+      this.latest = Math.max(this.latest, event.eventtime.getTime());
+      applied += await this.apply(this.assembler.add(event, offset, text));
+    }
+    return applied;
+  }
+
+  async flush(): Promise<number> {
+    if (this.rejected) this.logger.warn({ count: this.rejected }, 'skipped lines of the CEL file that are not CEL records');
+    if (this.interrupted) this.logger.warn({ count: this.interrupted }, 'Asterisk restarted: the calls it had were closed with what CEL said of them');
+    const abandoned = this.latest ? this.assembler.abandonStale(this.latest) : 0;
+    if (abandoned) this.logger.warn({ count: abandoned }, 'CEL calls without LINKEDID_END for hours were dropped (the CDR still logs them)');
+    this.rejected = 0;
+    this.interrupted = 0;
+    this.resolver = null;
+    return this.batch.flush();
+  }
+
+  resumeAt(readUpTo: number) {
+    const position = this.assembler.resumeAt(readUpTo);
+    if (this.assembler.uncarried > this.uncarriedWarned) this.logger.warn({ count: this.assembler.uncarried }, 'calls going on for long do not fit in the saved CEL position: a restart of Carillon before they end leaves them to the CDR');
+    this.uncarriedWarned = this.assembler.uncarried;
+    return position;
+  }
+
+  async restore(carried: string[]): Promise<void> {
+    for (const line of carried) await this.line(line, -1);
+    await this.flush();
+  }
+
+  rotated(): void {
+    this.assembler.rotated();
+  }
+
+  private async apply(calls: CelCall[]): Promise<number> {
+    let applied = 0;
+    for (const call of calls) {
+      if (call.interrupted) this.interrupted++;
+      const observation = observationFromCel(call, await (this.resolver ??= extensionResolver(this.extensions)));
+      if (observation) applied += await this.batch.add(observation);
+    }
+    return applied;
+  }
+}
+
+/** Endpoint name → extension number, from the extension directory (a phone's endpoint is its SIP user name; browsers' add `-webrtc`). */
+async function extensionResolver(extensions: ExtensionDirectory): Promise<ExtensionOfChannel> {
+  const byEndpoint = new Map<string, string>();
+  for (const e of await extensions.list()) {
+    byEndpoint.set(e.sipUsername, e.number);
+    byEndpoint.set(`${e.sipUsername}-webrtc`, e.number);
+  }
+  return (channelName) => (channelName.startsWith('PJSIP/') ? (byEndpoint.get(numberOfEndpoint(channelName, true)) ?? null) : null);
 }
 
 /**
  * Reads the CEL file that cel_custom writes (one JSON record per line, appliance/asterisk/cel_custom.conf)
- * incrementally, like the CDR file: calls made while Carillon was stopped appear once after it
- * restarts. A call is applied when its LINKEDID_END is read; the persisted cursor points at the
- * first line of the oldest call not finished yet, so a restart reads that call whole again.
- * Re-reading lines of calls already applied is harmless: a call whose first record lies before
- * the cursor is incomplete and skipped, and applying a complete call again changes nothing.
+ * like the CDR file (LineFollower, cursor `calls.celCursor`): calls made while Carillon was stopped
+ * appear once after it restarts. The saved position points at the first line of the oldest call
+ * not finished yet (not further back than a few MB: older calls' lines are carried in it), so a
+ * restart reads that call whole again. Re-reading lines of calls already applied is harmless: a
+ * call whose first record lies before the position is incomplete and skipped, and applying a
+ * complete call again changes nothing.
  */
-export class CelIngestor {
-  private readonly passes = new SerialPasses();
-  private readonly assembler = new CelCallAssembler();
-  private position: Position | null = null;
-
-  constructor(
-    private readonly file: string,
-    private readonly settings: SettingsService,
-    private readonly callLog: CallLogService,
-    private readonly extensions: ExtensionDirectory,
-    private readonly logger: Logger,
-  ) {}
-
-  /** Reads what was appended since the last pass; resolves with the number of calls applied. */
-  poll(): Promise<number> {
-    return this.passes.run(() => this.pass());
-  }
-
-  /** Resolves once no pass is running (shutdown). */
-  idle(): Promise<void> {
-    return this.passes.idle();
+export class CelIngestor extends LineFollower<CelLines> {
+  constructor(file: string, settings: SettingsService, callLog: CallLogService, extensions: ExtensionDirectory, logger: Logger) {
+    super({ file, cursorKey: CEL_CURSOR_KEY, kind: 'CEL', settings, logger, serialised: (write) => callLog.serialised(write), newSink: () => new CelLines(callLog, extensions, logger) });
   }
 
   /** Calls whose LINKEDID_END was not read yet. */
   get unfinishedCalls(): number {
-    return this.assembler.pendingCount;
-  }
-
-  private async pass(): Promise<number> {
-    const stat = await fs.stat(this.file).catch(() => null);
-    if (!stat) return 0;
-    const extensionOf = await this.extensionResolver();
-    let cursor = await this.settings.get<FileCursor>(CEL_CURSOR_KEY);
-    let applied = 0;
-    if (cursor && (cursor.dev !== stat.dev || cursor.ino !== stat.ino)) {
-      applied += await this.finishRotated(cursor, extensionOf);
-      cursor = undefined;
-      // Calls still going on continue in the new file, read from its start.
-      this.position = { dev: stat.dev, ino: stat.ino, readUpTo: 0 };
-    }
-    if (cursor && (await rewrittenSince(this.file, stat.size, cursor))) {
-      this.logger.warn({ file: this.file }, 'the CEL file was truncated or replaced; reading it again from the start');
-      cursor = undefined;
-      this.assembler.reset();
-      this.position = null;
-    }
-    let offset = this.startOffset(stat, cursor?.offset ?? 0);
-    for (;;) {
-      const { text, consumed } = await readCompleteLines(this.file, offset);
-      if (!consumed) break;
-      applied += await this.apply(text, offset, extensionOf);
-      offset += consumed;
-      this.position = { dev: stat.dev, ino: stat.ino, readUpTo: offset };
-      const safe = this.assembler.safeOffset(offset);
-      await this.settings.set(CEL_CURSOR_KEY, await cursorAt(this.file, stat, safe));
-    }
-    if (!cursor && offset === 0) await this.settings.set(CEL_CURSOR_KEY, await cursorAt(this.file, stat, 0));
-    this.position = { dev: stat.dev, ino: stat.ino, readUpTo: offset };
-    return applied;
-  }
-
-  /** Where this pass starts: where this process stopped reading the same file, else the persisted cursor (calls in memory are then forgotten). */
-  private startOffset(stat: { dev: number; ino: number }, persisted: number): number {
-    if (this.position && this.position.dev === stat.dev && this.position.ino === stat.ino && this.position.readUpTo >= persisted) return this.position.readUpTo;
-    this.assembler.reset();
-    return persisted;
-  }
-
-  /** logrotate moved the file away: read what was appended to it before the move; unfinished calls go on in the new file. */
-  private async finishRotated(cursor: FileCursor, extensionOf: ExtensionOfChannel): Promise<number> {
-    const rotated = await rotatedCopy(this.file, cursor);
-    let applied = 0;
-    if (rotated) {
-      let offset = this.startOffset(rotated.stat, cursor.offset);
-      for (;;) {
-        const { text, consumed } = await readCompleteLines(rotated.path, offset);
-        if (!consumed) break;
-        applied += await this.apply(text, offset, extensionOf);
-        offset += consumed;
-      }
-    }
-    // Offsets of the calls still going on pointed into the old file: they restart at the new file's
-    // beginning (after a restart their first records, in the rotated file, are not read again).
-    this.assembler.rebase(0);
-    return applied;
-  }
-
-  private async apply(text: string, baseOffset: number, extensionOf: ExtensionOfChannel): Promise<number> {
-    let applied = 0;
-    let offset = baseOffset;
-    let rejected = 0;
-    let latest = 0;
-    for (const line of text.split('\n')) {
-      const lineOffset = offset;
-      offset += Buffer.byteLength(line, 'utf8') + 1;
-      if (!line.trim()) continue;
-      const { events, rejected: bad } = parseCelLines(line);
-      rejected += bad.length;
-      for (const event of events) {
-        latest = Math.max(latest, event.eventtime.getTime());
-        const call = this.assembler.add(event, lineOffset);
-        if (!call) continue;
-        const observation = observationFromCel(call, extensionOf);
-        if (!observation) continue;
-        await this.callLog.record(observation);
-        applied++;
-      }
-    }
-    if (rejected) this.logger.warn({ count: rejected }, 'skipped lines of the CEL file that are not CEL records');
-    const abandoned = latest ? this.assembler.abandonStale(latest) : 0;
-    if (abandoned) this.logger.warn({ count: abandoned }, 'CEL calls without LINKEDID_END for hours were dropped (the CDR still logs them)');
-    return applied;
-  }
-
-  /** Endpoint name → extension number, from the extension directory (a phone's endpoint is its SIP user name; browsers' add `-webrtc`). */
-  private async extensionResolver(): Promise<ExtensionOfChannel> {
-    const byEndpoint = new Map<string, string>();
-    for (const e of await this.extensions.list()) {
-      byEndpoint.set(e.sipUsername, e.number);
-      byEndpoint.set(`${e.sipUsername}-webrtc`, e.number);
-    }
-    return (channelName) => (channelName.startsWith('PJSIP/') ? (byEndpoint.get(numberOfEndpoint(channelName, true)) ?? null) : null);
+    return this.main?.sink.assembler.pendingCount ?? 0;
   }
 }

@@ -11,18 +11,34 @@ export interface FileCursor {
 }
 
 const HEAD_BYTES = 256;
-/** Bytes read per pass, so a huge backlog is taken in steps. */
+/** Bytes read per step, so a huge backlog is taken in steps. */
 const CHUNK_BYTES = 1024 * 1024;
 
-/** Complete lines from `offset` (a line still being written stays for the next pass). */
-export async function readCompleteLines(file: string, offset: number): Promise<{ text: string; consumed: number }> {
+/** Complete lines from `offset`, up to a chunk (a line still being written stays for the next step); empty at the end. */
+export async function readCompleteLines(file: string, offset: number): Promise<Buffer> {
   const handle = await fs.open(file, 'r');
   try {
     const buffer = Buffer.alloc(CHUNK_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, offset);
-    const lastNewline = buffer.subarray(0, bytesRead).lastIndexOf(0x0a);
-    if (lastNewline < 0) return { text: '', consumed: 0 };
-    return { text: buffer.subarray(0, lastNewline + 1).toString('utf8'), consumed: lastNewline + 1 };
+    return buffer.subarray(0, buffer.subarray(0, bytesRead).lastIndexOf(0x0a) + 1);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Where the last complete line before `size` ends (0 when there is none): a new reader starts there, never inside a line. */
+export async function lastLineEnd(file: string, size: number): Promise<number> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    for (let end = size; end > 0; ) {
+      const start = Math.max(0, end - buffer.length);
+      const { bytesRead } = await handle.read(buffer, 0, end - start, start);
+      const newline = buffer.subarray(0, bytesRead).lastIndexOf(0x0a);
+      if (newline >= 0) return start + newline + 1;
+      end = start;
+    }
+    return 0;
   } finally {
     await handle.close();
   }

@@ -52,8 +52,8 @@ export class OutboundDialling {
     if (!q.app) return fail(400, 'Application or extension must be specified');
     for (const format of (q.formats ?? '').split(',').filter(Boolean)) if (!FORMATS.has(format)) return fail(400, `Provided format (${format}) was not found`);
     const number = q.endpoint.slice('Local/'.length, -`@${CONTEXT}`.length);
-    const id = q.channelId || newId();
-    const otherId = q.otherChannelId || newId();
+    const id = q.channelId || model.newId();
+    const otherId = q.otherChannelId || model.newId();
     if (model.channels.has(id) || model.channels.has(otherId)) return fail(409, 'Channel with given unique ID already exists');
     this.dials.push({ number, channelId: id, otherChannelId: otherId, variables: { ...variables }, callerId: q.callerId, formats: q.formats });
     const caller = parseCallerId(q.callerId);
@@ -184,11 +184,6 @@ export class OutboundDialling {
   private dial(channel: SimChannel, dialstatus: string, dialstring: string): void {
     this.sim.model.send(channel, null, 'Dial', { dialstatus, forward: '', dialstring, peer: channelSnapshot(channel) });
   }
-}
-
-let sequence = 500_000;
-function newId(): string {
-  return `${Math.floor(Date.now() / 1000)}.${sequence++}`;
 }
 
 function parseCallerId(value: string | undefined): CallerId {
