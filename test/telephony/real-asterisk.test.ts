@@ -239,6 +239,35 @@ describe('Real Asterisk (opt-in): the generated configuration end to end', funct
     expect(rows[0]).to.include({ direction: 'internal', status: 'busy' });
   });
 
+  it('a call nobody answers ends 480 Temporarily Unavailable (not 603 Decline), logged as no answer', async () => {
+    const [calleePhone, callerPhone] = phones;
+    calleePhone.behaviour = { kind: 'ring' };
+    const ext = (await admin.get('/api/telephony/extensions?limit=500')).body.items.find((e: { number: string }) => e.number === callee.number);
+    expect((await admin.patch(`/api/telephony/extensions/${ext.id}`, { forwarding: { noAnswerSeconds: 5 } })).status).to.equal(200);
+    const dialplan = path.join(configDir!, 'extensions-carillon.conf');
+    await poll('the regenerated dialplan', async () => fs.readFileSync(dialplan, 'utf8').includes('Dial(${CARILLON_TARGET},5,'));
+    // The file is written before pbx_config.so is reloaded through ARI.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await callerPhone.call(callee.number)).to.equal(480);
+    const rows = await poll('the no-answer row', async () => {
+      const found = (await callRows(callee.number)).filter((row) => row.status === 'no_answer');
+      return found.length ? found : null;
+    });
+    expect(rows[0]).to.include({ direction: 'internal', status: 'no_answer' });
+  });
+
+  it('a call to an extension with no phone registered ends 480 Temporarily Unavailable (not 404 Not Found)', async () => {
+    const [, callerPhone] = phones;
+    const res = await admin.post('/api/telephony/extensions', { number: '873', name: 'Carillon test offline', codecs: ['alaw', 'ulaw'] });
+    expect(res.status, res.text).to.equal(201);
+    created.push(res.body.id);
+    const dialplan = path.join(configDir!, 'extensions-carillon.conf');
+    await poll('the regenerated dialplan', async () => /^exten => 873,1,/m.test(fs.readFileSync(dialplan, 'utf8')));
+    await poll('the endpoint in Asterisk', async () => (await ari('GET', '/endpoints/PJSIP/873')).status === 200);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await callerPhone.call('873')).to.equal(480);
+  });
+
   it('do not disturb set through the API: the dialplan refuses the call, logged as unavailable', async () => {
     const [, callerPhone] = phones;
     const ext = (await admin.get('/api/telephony/extensions?limit=500')).body.items.find((e: { number: string }) => e.number === callee.number);
