@@ -48,7 +48,8 @@ describe('Asterisk configuration generation', () => {
     expect(pjsip).not.to.match(/^\[/m);
     const dialplan = files.find((f) => f.name === 'extensions-carillon.conf')!.content;
     expect(dialplan).to.include('[from-internal]').and.to.include('[from-trunks]');
-    expect(files.find((f) => f.name === 'pjsip-transports.conf')!.content).to.include('[transport-udp]');
+    // Asterisk keeps the first bind address it is given until it restarts: none is guessed.
+    expect(files.find((f) => f.name === 'pjsip-transports.conf')!.content).not.to.match(/^\[transport-/m);
   });
 
   it('ends calls nobody answered with the cause phones show right (busy 486, no answer and unregistered 480), never a bare Hangup()', () => {

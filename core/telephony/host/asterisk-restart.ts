@@ -1,0 +1,38 @@
+import { HttpError } from '../../http/problem';
+import type { TransportRestartStatus, TransportRestartTracker } from '../config/transport-restart';
+import { HelperUnavailableError, type PrivilegedHelper } from './privileged-helper';
+
+export interface AsteriskRestartView extends TransportRestartStatus {
+  /** Carillon can restart Asterisk itself (the appliance's privileged helper is there). */
+  canRestart: boolean;
+  /** What to run by hand where it cannot (a development checkout). */
+  manualCommand: string;
+}
+
+const MANUAL_COMMAND = 'sudo systemctl restart asterisk   (or: asterisk -rx "core restart now")';
+
+/** A transport change waits for an Asterisk restart: its status, and the restart itself on the appliance. */
+export class AsteriskRestart {
+  constructor(
+    private readonly tracker: Pick<TransportRestartTracker, 'status'>,
+    private readonly helper: PrivilegedHelper,
+  ) {}
+
+  async status(): Promise<AsteriskRestartView> {
+    return { ...(await this.tracker.status()), canRestart: await this.helper.available(), manualCommand: MANUAL_COMMAND };
+  }
+
+  /** Restarts asterisk.service (every call in progress ends); resolves once systemd has restarted it. */
+  async restart(): Promise<AsteriskRestartView> {
+    try {
+      await this.helper.request(['restart-asterisk']);
+    } catch (err) {
+      if (err instanceof HelperUnavailableError) {
+        throw new HttpError(409, 'restart_unavailable', 'Carillon cannot restart Asterisk here', `No privileged helper on this machine: run ${MANUAL_COMMAND}.`);
+      }
+      if (err instanceof Error && 'code' in err && err.code === 'helper_refused') throw new HttpError(502, 'restart_failed', 'Asterisk did not restart', err.message);
+      throw err;
+    }
+    return this.status();
+  }
+}
