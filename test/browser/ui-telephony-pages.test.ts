@@ -181,11 +181,13 @@ describe('Admin UI: telephony pages (browser)', function () {
     await page.locator('a[data-nav="telephony-settings"]').click();
     await page.getByRole('heading', { name: 'SIP settings', level: 1 }).waitFor();
     await page.getByLabel('Local networks').fill('192.168.1.0/24\n10.0.0.0/33');
-    await page.getByRole('button', { name: 'Save' }).click();
+    // The page has two forms (SIP settings, SIP ban exemption), each with its Save.
+    const save = page.getByTestId('telephony-settings').getByRole('button', { name: 'Save' });
+    await save.click();
     await page.locator('[data-field="transports.localNetworks"] .field-error').waitFor();
     await page.getByLabel('Local networks').fill('192.168.1.0/24\n10.0.0.0/8');
     await page.getByLabel(/^Public address/).fill('pbx.example.com');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await save.click();
     await page.getByText('Saved.').waitFor();
     expect((await admin.get('/api/telephony/settings')).body.transports).to.deep.include({ externalAddress: 'pbx.example.com', localNetworks: ['192.168.1.0/24', '10.0.0.0/8'] });
   });

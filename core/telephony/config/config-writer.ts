@@ -89,7 +89,9 @@ export class TelephonyConfigWriter {
       }
       await writeFileAtomic(target, file.content, { mode: 0o640, beforeRename: this.options.beforeRename });
       changed.push(file.name);
-      if (file.name === TRANSPORTS_FILE) await this.options.transportRestart.written(existing, file.content);
+      if (file.name === TRANSPORTS_FILE && (await this.options.transportRestart.written(existing, file.content))) {
+        logger.warn('SIP transports changed: the new bind address or port takes effect when Asterisk restarts');
+      }
     }
     const reloaded: string[] = [];
     if (pending.size > 0 && this.options.telephony.connected) {

@@ -48,14 +48,15 @@ export class TransportRestartTracker {
     private readonly startupTime: () => Promise<string | null>,
   ) {}
 
-  /** Called by the writer once it replaced pjsip-transports.conf (`before` null: there was none). */
-  async written(before: string | null, after: string, at = new Date()): Promise<void> {
+  /** Called by the writer once it replaced pjsip-transports.conf (`before` null: there was none); true when a restart is now pending. */
+  async written(before: string | null, after: string, at = new Date()): Promise<boolean> {
     const state = await this.read();
     const running = state?.running ?? transportSections(before ?? '');
     const next = transportSections(after);
     const needsRestart = Object.entries(running).some(([name, text]) => next[name] !== text);
     if (needsRestart) await writeFileAtomic(this.file, JSON.stringify({ since: at.toISOString(), running } satisfies PendingState), { mode: 0o640 });
     else await fs.rm(this.file, { force: true });
+    return needsRestart;
   }
 
   /** Whether a restart is still pending; asks Asterisk when it started, and forgets a change it has applied. */

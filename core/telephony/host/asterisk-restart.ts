@@ -22,8 +22,13 @@ export class AsteriskRestart {
     return { ...(await this.tracker.status()), canRestart: await this.helper.available(), manualCommand: MANUAL_COMMAND };
   }
 
-  /** Restarts asterisk.service (every call in progress ends); resolves once systemd has restarted it. */
-  async restart(): Promise<AsteriskRestartView> {
+  /**
+   * Restarts asterisk.service (every call in progress ends); resolves once ARI reports the new
+   * start (or after `waitMs`, with the status as it is then; at once when ARI could not be asked
+   * before, so a new start cannot be told).
+   */
+  async restart(waitMs = 20_000): Promise<AsteriskRestartView> {
+    const before = (await this.tracker.status()).asteriskStartedAt;
     try {
       await this.helper.request(['restart-asterisk']);
     } catch (err) {
@@ -33,6 +38,12 @@ export class AsteriskRestart {
       if (err instanceof Error && 'code' in err && err.code === 'helper_refused') throw new HttpError(502, 'restart_failed', 'Asterisk did not restart', err.message);
       throw err;
     }
-    return this.status();
+    if (before === null) return this.status();
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const view = await this.status();
+      if ((view.asteriskStartedAt !== null && view.asteriskStartedAt !== before) || Date.now() >= deadline) return view;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 }

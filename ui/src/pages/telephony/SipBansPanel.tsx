@@ -1,7 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { http } from '../../lib/api';
 import { Notice, useLoad } from '../../lib/components';
-import { FormStatus, SelectField, TextArea, useForm } from '../../lib/forms';
+import { FormStatus, SelectField, SubmitButton, TextArea, useForm } from '../../lib/forms';
 import { formatDate, t } from '../../lib/i18n';
 import { ActionNotices, DataTable, LoadStatus, RowButton, usePageActions } from '../../lib/list';
 import { can } from '../../shell/session';
@@ -45,9 +45,7 @@ function ExemptionForm(props: { view: SipBansView; onSaved: (view: SipBansView) 
       <FormStatus form={form} />
       {manage && (
         <div class="form-actions">
-          <button type="submit" class="primary" disabled={form.busy}>
-            {t('common.save')}
-          </button>
+          <SubmitButton form={form} label={t('common.save')} />
         </div>
       )}
     </form>
