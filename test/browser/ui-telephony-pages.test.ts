@@ -192,10 +192,10 @@ describe('Admin UI: telephony pages (browser)', function () {
     expect((await admin.get('/api/telephony/settings')).body.transports).to.deep.include({ externalAddress: 'pbx.example.com', localNetworks: ['192.168.1.0/24', '10.0.0.0/8'] });
   });
 
-  it('SIP settings say SIP is off until an address is chosen, that a transport change waits for an Asterisk restart, and show the SIP ban', async () => {
+  it('SIP settings say no SIP address is chosen yet, that a transport change waits for an Asterisk restart, and show the SIP ban', async () => {
     await page.locator('a[data-nav="telephony-settings"]').click();
     await page.getByRole('heading', { name: 'SIP settings', level: 1 }).waitFor();
-    await page.getByText(/SIP is off until you choose the address/).waitFor();
+    await page.getByText(/No SIP address is chosen yet/).waitFor();
     // No privileged helper here (a development checkout): fail2ban shows as not installed.
     await page.getByTestId('sip-bans').getByText(/fail2ban is not installed on this machine/).waitFor();
     expect(await page.getByTestId('sip-ban-effective').textContent()).to.include('127.0.0.1/8, ::1, 127.0.0.0/8');
@@ -203,7 +203,7 @@ describe('Admin UI: telephony pages (browser)', function () {
     await page.getByLabel(/^Listen on address/).fill('127.0.0.1');
     await page.getByTestId('telephony-settings').getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
-    expect(await page.getByText(/SIP is off until you choose the address/).count()).to.equal(0);
+    expect(await page.getByText(/No SIP address is chosen yet/).count()).to.equal(0);
     // The first transports are created by a reload: nothing waits. A changed port does.
     expect(await page.getByText(/waits for an Asterisk restart/).count()).to.equal(0);
     await page.getByLabel(/^UDP port/).fill('5070');

@@ -4,7 +4,7 @@ import type { Logger } from '../../logging/logger';
 import { readIfExists, writeFileAtomic } from './atomic-file';
 import { ConfigRenderer, type AsteriskModule } from './renderer';
 import type { TelephonyConfigSnapshot } from './snapshot';
-import type { TransportRestartTracker } from './transport-restart';
+import { transportSections, type TransportRestartTracker } from './transport-restart';
 
 /** Container name `telephonyConfigSource`: the telephony resources, as a snapshot. */
 export interface TelephonyConfigSource {
@@ -82,6 +82,9 @@ export class TelephonyConfigWriter {
       const target = path.join(configDir, file.name);
       const existing = await readIfExists(target);
       if (existing === file.content) continue;
+      // No address chosen, but transports already written (a system from when 0.0.0.0 was the
+      // default): Asterisk runs with them; they stay until the administrator chooses.
+      if (file.name === TRANSPORTS_FILE && snapshot.transports.bindAddress === null && existing !== null && Object.keys(transportSections(existing)).length > 0) continue;
       // Recorded before the file changes: a crash between the write and the reload still reloads later.
       if (!pending.has(file.module)) {
         pending.add(file.module);

@@ -88,6 +88,15 @@ describe('Asterisk configuration: writing and reloading through ARI (simulator)'
     expect(await restart.status()).to.include({ pending: false, since: null });
   });
 
+  it('keeps the transports an earlier version wrote (0.0.0.0 was the default) while no address is chosen', async () => {
+    await writer.regenerate();
+    const before = fs.readFileSync(path.join(dir, 'pjsip-transports.conf'), 'utf8');
+    expect(before).to.include('bind=0.0.0.0:5060');
+    snapshot.transports.bindAddress = null;
+    expect((await writer.regenerate()).changed).to.deep.equal([]);
+    expect(fs.readFileSync(path.join(dir, 'pjsip-transports.conf'), 'utf8')).to.equal(before);
+  });
+
   it('a changed bind address or port waits for an Asterisk restart (ARI startup_time), a new transport does not', async () => {
     await writer.regenerate();
     // A TLS trunk adds transport-tls: a reload creates it.
