@@ -168,7 +168,8 @@ describe('Real Asterisk (opt-in): the generated configuration end to end', funct
     }
     const file = path.join(configDir!, 'pjsip-extensions.conf');
     await poll('the generated endpoints', async () => fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(`[${callee.number}]`) && fs.readFileSync(file, 'utf8').includes(`[${caller.number}]`));
-    expect(fs.readFileSync(path.join(configDir!, 'extensions-carillon.conf'), 'utf8')).to.match(new RegExp(`^exten => ${callee.number},1,`, 'm'));
+    // The dialplan file is written after the PJSIP files, in the same run.
+    await poll('the generated dialplan', async () => new RegExp(`^exten => ${callee.number},1,`, 'm').test(fs.readFileSync(path.join(configDir!, 'extensions-carillon.conf'), 'utf8')));
     // Asterisk knows the endpoint only once res_pjsip was reloaded with the new file.
     await poll('the endpoint in Asterisk', async () => (await ari('GET', `/endpoints/PJSIP/${callee.number}`)).status === 200);
     expect((await ari('GET', `/endpoints/PJSIP/${caller.number}`)).body).to.include({ technology: 'PJSIP', resource: caller.number, state: 'offline' });
@@ -284,6 +285,18 @@ describe('Real Asterisk (opt-in): the generated configuration end to end', funct
     });
     expect(rows[0]).to.include({ direction: 'internal', status: 'unavailable' });
   });
+  it('a changed SIP port waits for an Asterisk restart (ARI startup_time); back to the running port, nothing waits', async () => {
+    const info = await ari('GET', '/asterisk/info?only=status');
+    const restartStatus = async () => (await admin.get('/api/telephony/asterisk/restart')).body as { pending: boolean; asteriskStartedAt: string | null; canRestart: boolean };
+    expect(await restartStatus()).to.include({ pending: false, asteriskStartedAt: info.body.status.startup_time });
+    const transports = path.join(configDir!, 'pjsip-transports.conf');
+    expect((await admin.patch('/api/telephony/settings', { transports: { udpPort: Number(sipPort) + 1 } })).status).to.equal(200);
+    await poll('the regenerated transports', async () => fs.readFileSync(transports, 'utf8').includes(`bind=${sipHost}:${Number(sipPort) + 1}`));
+    expect(await poll('the pending restart', async () => ((await restartStatus()).pending ? restartStatus() : null))).to.include({ pending: true, canRestart: false });
+    expect((await admin.patch('/api/telephony/settings', { transports: { udpPort: Number(sipPort) } })).status).to.equal(200);
+    await poll('nothing pending', async () => !(await restartStatus()).pending);
+  });
+
   it("click-to-call's caller-ID override reaches the trunk over the extension's outbound caller ID; a phone's channel cannot carry it", async () => {
     const [, callerPhone] = phones;
     // The operator: a SIP user agent on loopback that refuses every call (486), after showing whom from.
