@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import type { ApiClient } from '../support/api-client';
@@ -204,7 +206,13 @@ describe('Admin UI: telephony pages (browser)', function () {
     await page.getByTestId('telephony-settings').getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved.').waitFor();
     expect(await page.getByText(/No SIP address is chosen yet/).count()).to.equal(0);
-    // The first transports are created by a reload: nothing waits. A changed port does.
+    // The first transports are created by a reload: nothing waits. A changed port does, once
+    // Asterisk was given the first one (the regeneration is debounced: wait for it).
+    const transports = path.join(t.dataDir, 'asterisk', 'pjsip-transports.conf');
+    for (const deadline = Date.now() + 10_000; !fs.readFileSync(transports, 'utf8').includes('bind=127.0.0.1:5060'); ) {
+      if (Date.now() > deadline) throw new Error('the transports were not regenerated');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     expect(await page.getByText(/waits for an Asterisk restart/).count()).to.equal(0);
     await page.getByLabel(/^UDP port/).fill('5070');
     await page.getByTestId('telephony-settings').getByRole('button', { name: 'Save' }).click();

@@ -77,6 +77,8 @@ function SettingsForm(props: { settings: TelephonySettings; onSaved: (s: Telepho
   );
 }
 
+const RESTART_POLL_MS = 3000;
+
 interface RestartStatus {
   pending: boolean;
   since: string | null;
@@ -122,19 +124,18 @@ export default function TelephonySettingsPage() {
   useI18n();
   const settings = useLoad((signal) => http.get<TelephonySettings>(`${TELEPHONY_API}/settings`, undefined, signal), []);
   const restart = useLoad((signal) => http.get<RestartStatus>(`${TELEPHONY_API}/asterisk/restart`, undefined, signal), []);
+  // Asked again while the page is open: the files are regenerated shortly after a save, and
+  // Asterisk may be restarted from elsewhere.
+  useEffect(() => {
+    const timer = setInterval(restart.reload, RESTART_POLL_MS);
+    return () => clearInterval(timer);
+  }, []);
   return (
     <Page title={t('page.telephonySettings')}>
       <LoadStatus load={settings} />
       {restart.data && <RestartNotice status={restart.data} onRestarted={restart.reload} />}
       {settings.data && (
-        <SettingsForm
-          settings={settings.data}
-          onSaved={(s) => {
-            settings.setData(s);
-            // The file is regenerated shortly after the change (debounced): ask again then.
-            setTimeout(restart.reload, 1500);
-          }}
-        />
+        <SettingsForm settings={settings.data} onSaved={(s) => settings.setData(s)} />
       )}
       <SipBansPanel />
     </Page>
