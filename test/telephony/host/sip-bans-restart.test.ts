@@ -135,6 +135,7 @@ describe('SIP bans and the Asterisk restart through the privileged helper', func
     expect(await ask('unban sshd 192.0.2.7')).to.equal('error unknown jail');
     expect(await ask('unban carillon-asterisk $(reboot)')).to.equal('error not an IP address');
     expect(await ask('restart-asterisk please')).to.equal('error unexpected arguments');
+    expect(await ask('bans carillon')).to.equal('error unexpected arguments');
     expect(await ask('reload-jail carillon-asterisk 1.2.3.4 extra')).to.equal('error unexpected arguments');
   });
 
