@@ -111,6 +111,10 @@ export const configSchema = z.strictObject({
       recordingsSpoolDir: z.string().min(1).optional(),
       // Where Carillon writes Asterisk's generated files (the skeleton includes them); default `<dataDir>/asterisk`.
       configDir: z.string().min(1).optional(),
+      // The appliance's privileged helper (carillon-helper.socket): restarts Asterisk, reads and lifts fail2ban bans.
+      helperSocket: z.string().min(1).default('/run/carillon-helper.sock'),
+      // Where Carillon writes the SIP jail's ignoreip for fail2ban; default `<dataDir>/fail2ban`.
+      fail2banDir: z.string().min(1).optional(),
     })
     .prefault({}),
   // Desk-phone auto-provisioning (provisioning/): files over HTTP under /provisioning/ and TFTP.
@@ -190,6 +194,8 @@ export const EXPECTED_FORM: Record<string, string> = {
   'telephony.celFile': "the path of the JSON file Asterisk's cel_custom writes (cel-custom/carillon.json)",
   'telephony.recordingsSpoolDir': 'a folder path where Asterisk writes call recordings (WAV)',
   'telephony.configDir': "a folder path for Asterisk's generated configuration (included by /etc/asterisk)",
+  'telephony.helperSocket': "the path of the privileged helper's socket (/run/carillon-helper.sock on the appliance)",
+  'telephony.fail2banDir': "a folder path where Carillon writes the SIP jail's ignoreip for fail2ban",
   'provisioning.tftp.host': 'an IP address to listen on for TFTP, such as 0.0.0.0',
   'provisioning.tftp.port': 'an integer from 0 to 65535 (69 on the appliance)',
   'provisioning.allowedNetworks': 'a list of networks in CIDR form, such as ["192.168.1.0/24"]',

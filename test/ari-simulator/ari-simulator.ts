@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CallModel } from './call-model';
 import { fail, type Reply } from './replies';
-import { channelSnapshot } from './sim-channel';
+import { ariTime, channelSnapshot } from './sim-channel';
 import { CdrLog, type CdrRecord } from './cdr';
 import { CelLog } from './cel';
 import { DialplanCalls } from './dialplan-calls';
@@ -177,6 +177,15 @@ export class AriSimulator {
     for (const client of this.wss.clients) client.terminate();
   }
 
+  /** When this Asterisk started (GET /asterisk/info status.startup_time); a restart moves it. */
+  startupTime = new Date();
+
+  /** Asterisk restarts: a new start time, and every event WebSocket closes. */
+  restartAsterisk(): void {
+    this.startupTime = new Date();
+    this.dropWebSockets();
+  }
+
   /**
    * A network cut: for `forMs`, events go into sockets that no longer reach Carillon while
    * Asterisk still counts the application as connected (TCP has not noticed yet), so a
@@ -204,6 +213,7 @@ export class AriSimulator {
     this.apps.clear();
     await new Promise((resolve) => setTimeout(resolve, options.downMs ?? 0));
     await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve));
+    this.startupTime = new Date();
   }
 
   // ---- transport -------------------------------------------------------------------------
@@ -406,7 +416,10 @@ export class AriSimulator {
         return found ? { status: 200, body: found } : fail(404, 'Application not found');
       }
       case 'GET /asterisk/info':
-        return { status: 200, body: { system: { version: '22.10.1', entity_id: '02:fc:00:00:00:01' } } };
+        return {
+          status: 200,
+          body: { system: { version: '22.10.1', entity_id: '02:fc:00:00:00:01' }, status: { startup_time: ariTime(this.startupTime), last_reload_time: ariTime(this.startupTime) } },
+        };
       case 'GET /asterisk/ping':
         return { status: 200, body: { asterisk_id: '02:fc:00:00:00:01', ping: 'pong', timestamp: new Date().toISOString() } };
       case 'PUT /asterisk/modules/:id':

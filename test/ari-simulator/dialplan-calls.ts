@@ -4,11 +4,14 @@
 // that answered or an attended transfer by the caller. The simulator writes the CDR and CEL records Asterisk writes for them, so the
 // call log can be tested on calls made while Carillon was stopped, and on what CDR alone gets
 // wrong (the leg that answered, answered elsewhere, transfers, a caller who hangs up first).
+// A call nobody answered ends as the generated dialplan ends it (carillon-unanswered): busy 17,
+// no answer 19, no phone registered 20; the caller's phone gets chan_pjsip's SIP answer for it.
 import { randomUUID } from 'node:crypto';
 import type { CallModel, SimBridge } from './call-model';
 import { cdrTime, type CdrFields, type CdrLog } from './cdr';
 import type { EndpointBehaviour } from './model-types';
 import type { SimChannel } from './sim-channel';
+import { sipResponseOf } from './sip-responses';
 
 export interface DialplanCallOptions {
   /** The calling endpoint (a phone, or a trunk for an inbound call); its caller ID is the caller's. */
@@ -40,6 +43,8 @@ export interface DialplanCallResult {
   /** Endpoint of the transfer target when it answered. */
   transferAnsweredBy: string | null;
   dialstatus: 'ANSWER' | 'BUSY' | 'NOANSWER' | 'CANCEL' | 'CHANUNAVAIL';
+  /** The final SIP response the calling phone got to its INVITE (200 when answered, 487 when it cancelled). */
+  callerResponse: number;
 }
 
 interface Leg {
@@ -70,7 +75,7 @@ export class DialplanCalls {
     const legs: Leg[] = [];
     let answered: Leg | null = null;
     let bridge: SimBridge | null = null;
-    const result: DialplanCallResult = { callerId: caller.id, answeredBy: null, transferAnsweredBy: null, dialstatus: 'NOANSWER' };
+    const result: DialplanCallResult = { callerId: caller.id, answeredBy: null, transferAnsweredBy: null, dialstatus: 'NOANSWER', callerResponse: 0 };
     let resolveDone: (r: DialplanCallResult) => void = () => undefined;
     const done = new Promise<DialplanCallResult>((resolve) => (resolveDone = resolve));
 
@@ -82,6 +87,7 @@ export class DialplanCalls {
     const finish = (dialstatus: DialplanCallResult['dialstatus'], callerCause: number, callerSource: string) => {
       if (caller.hungUp) return;
       result.dialstatus = dialstatus;
+      if (!result.answeredBy) result.callerResponse = dialstatus === 'CANCEL' ? 487 : sipResponseOf(callerCause);
       for (const leg of legs) if (leg.channel.bridgeId) model.leaveBridgeOf(leg.channel);
       if (caller.bridgeId) model.leaveBridgeOf(caller);
       model.destroy(caller, callerCause, 'Normal Clearing', undefined, callerSource);
@@ -118,6 +124,7 @@ export class DialplanCalls {
         if (answered || caller.hungUp) return;
         answered = leg;
         result.answeredBy = endpoint;
+        result.callerResponse = 200;
         caller.clearTimers();
         model.answered(leg.channel, { name: 'AppDial', data: '(Outgoing Line)' });
         model.answered(caller, { name: 'Dial', data: dialData });
@@ -162,14 +169,15 @@ export class DialplanCalls {
       if (caller.hungUp) return clearInterval(watch);
       if (!answered && legs.length > 0 && legs.every((l) => l.channel.hungUp)) {
         clearInterval(watch);
-        finish(legs.some((l) => l.endedAt && model.lastCause(l.channel) === 17) ? 'BUSY' : 'NOANSWER', 16, 'dialplan/builtin');
+        const busy = legs.some((l) => l.endedAt && model.lastCause(l.channel) === 17);
+        finish(busy ? 'BUSY' : 'NOANSWER', busy ? 17 : 19, 'dialplan/builtin');
       }
     }, 5);
     if (options.cancelAfterMs !== undefined) caller.later(options.cancelAfterMs, () => !answered && finish('CANCEL', 127, caller.name));
     caller.later((options.ringSeconds ?? 20) * 1000, () => {
       if (answered) return;
       for (const leg of legs) endLeg(leg, 19, '');
-      finish('NOANSWER', 16, 'dialplan/builtin');
+      finish('NOANSWER', 19, 'dialplan/builtin');
     });
     return done;
   }

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import type { ApiClient } from '../support/api-client';
@@ -181,13 +183,50 @@ describe('Admin UI: telephony pages (browser)', function () {
     await page.locator('a[data-nav="telephony-settings"]').click();
     await page.getByRole('heading', { name: 'SIP settings', level: 1 }).waitFor();
     await page.getByLabel('Local networks').fill('192.168.1.0/24\n10.0.0.0/33');
-    await page.getByRole('button', { name: 'Save' }).click();
+    // The page has two forms (SIP settings, SIP ban exemption), each with its Save.
+    const save = page.getByTestId('telephony-settings').getByRole('button', { name: 'Save' });
+    await save.click();
     await page.locator('[data-field="transports.localNetworks"] .field-error').waitFor();
     await page.getByLabel('Local networks').fill('192.168.1.0/24\n10.0.0.0/8');
     await page.getByLabel(/^Public address/).fill('pbx.example.com');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await save.click();
     await page.getByText('Saved.').waitFor();
     expect((await admin.get('/api/telephony/settings')).body.transports).to.deep.include({ externalAddress: 'pbx.example.com', localNetworks: ['192.168.1.0/24', '10.0.0.0/8'] });
+  });
+
+  it('SIP settings say no SIP address is chosen yet, that a transport change waits for an Asterisk restart, and show the SIP ban', async () => {
+    await page.locator('a[data-nav="telephony-settings"]').click();
+    await page.getByRole('heading', { name: 'SIP settings', level: 1 }).waitFor();
+    await page.getByText(/No SIP address is chosen yet/).waitFor();
+    // No privileged helper here (a development checkout): fail2ban shows as not installed.
+    await page.getByTestId('sip-bans').getByText(/fail2ban is not installed on this machine/).waitFor();
+    expect(await page.getByTestId('sip-ban-effective').textContent()).to.include('127.0.0.1/8, ::1, 127.0.0.0/8');
+
+    await page.getByLabel(/^Listen on address/).fill('127.0.0.1');
+    await page.getByTestId('telephony-settings').getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    expect(await page.getByText(/No SIP address is chosen yet/).count()).to.equal(0);
+    // The first transports are created by a reload: nothing waits. A changed port does, once
+    // Asterisk was given the first one (the regeneration is debounced: wait for it).
+    const transports = path.join(t.dataDir, 'asterisk', 'pjsip-transports.conf');
+    for (const deadline = Date.now() + 10_000; !fs.readFileSync(transports, 'utf8').includes('bind=127.0.0.1:5060'); ) {
+      if (Date.now() > deadline) throw new Error('the transports were not regenerated');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await page.getByText(/waits for an Asterisk restart/).count()).to.equal(0);
+    await page.getByLabel(/^UDP port/).fill('5070');
+    await page.getByTestId('telephony-settings').getByRole('button', { name: 'Save' }).click();
+    const pending = page.getByTestId('asterisk-restart');
+    await pending.getByText(/waits for an Asterisk restart/).waitFor();
+    expect(await pending.textContent()).to.include('sudo systemctl restart asterisk');
+
+    // The SIP ban spares the chosen networks.
+    await page.getByLabel(/^Never banned/).selectOption('custom');
+    await page.getByLabel(/^Exempt networks/).fill('192.168.1.0/24');
+    await page.getByTestId('sip-ban-exemption').getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('sip-ban-effective').getByText('fail2ban ignores: 127.0.0.1/8, ::1, 192.168.1.0/24').waitFor();
+    expect((await admin.get('/api/telephony/sip-bans')).body.exemption.networks).to.deep.equal(['192.168.1.0/24']);
+    await b.screenshot('telephony-settings-restart-bans');
   });
 
   it('shows every telephony page in English and French, on a desktop and at 360 px', async () => {

@@ -168,7 +168,8 @@ describe('Real Asterisk (opt-in): the generated configuration end to end', funct
     }
     const file = path.join(configDir!, 'pjsip-extensions.conf');
     await poll('the generated endpoints', async () => fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes(`[${callee.number}]`) && fs.readFileSync(file, 'utf8').includes(`[${caller.number}]`));
-    expect(fs.readFileSync(path.join(configDir!, 'extensions-carillon.conf'), 'utf8')).to.match(new RegExp(`^exten => ${callee.number},1,`, 'm'));
+    // The dialplan file is written after the PJSIP files, in the same run.
+    await poll('the generated dialplan', async () => new RegExp(`^exten => ${callee.number},1,`, 'm').test(fs.readFileSync(path.join(configDir!, 'extensions-carillon.conf'), 'utf8')));
     // Asterisk knows the endpoint only once res_pjsip was reloaded with the new file.
     await poll('the endpoint in Asterisk', async () => (await ari('GET', `/endpoints/PJSIP/${callee.number}`)).status === 200);
     expect((await ari('GET', `/endpoints/PJSIP/${caller.number}`)).body).to.include({ technology: 'PJSIP', resource: caller.number, state: 'offline' });
@@ -239,6 +240,35 @@ describe('Real Asterisk (opt-in): the generated configuration end to end', funct
     expect(rows[0]).to.include({ direction: 'internal', status: 'busy' });
   });
 
+  it('a call nobody answers ends 480 Temporarily Unavailable (not 603 Decline), logged as no answer', async () => {
+    const [calleePhone, callerPhone] = phones;
+    calleePhone.behaviour = { kind: 'ring' };
+    const ext = (await admin.get('/api/telephony/extensions?limit=500')).body.items.find((e: { number: string }) => e.number === callee.number);
+    expect((await admin.patch(`/api/telephony/extensions/${ext.id}`, { forwarding: { noAnswerSeconds: 5 } })).status).to.equal(200);
+    const dialplan = path.join(configDir!, 'extensions-carillon.conf');
+    await poll('the regenerated dialplan', async () => fs.readFileSync(dialplan, 'utf8').includes('Dial(${CARILLON_TARGET},5,'));
+    // The file is written before pbx_config.so is reloaded through ARI.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await callerPhone.call(callee.number)).to.equal(480);
+    const rows = await poll('the no-answer row', async () => {
+      const found = (await callRows(callee.number)).filter((row) => row.status === 'no_answer');
+      return found.length ? found : null;
+    });
+    expect(rows[0]).to.include({ direction: 'internal', status: 'no_answer' });
+  });
+
+  it('a call to an extension with no phone registered ends 480 Temporarily Unavailable (not 404 Not Found)', async () => {
+    const [, callerPhone] = phones;
+    const res = await admin.post('/api/telephony/extensions', { number: '873', name: 'Carillon test offline', codecs: ['alaw', 'ulaw'] });
+    expect(res.status, res.text).to.equal(201);
+    created.push(res.body.id);
+    const dialplan = path.join(configDir!, 'extensions-carillon.conf');
+    await poll('the regenerated dialplan', async () => /^exten => 873,1,/m.test(fs.readFileSync(dialplan, 'utf8')));
+    await poll('the endpoint in Asterisk', async () => (await ari('GET', '/endpoints/PJSIP/873')).status === 200);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await callerPhone.call('873')).to.equal(480);
+  });
+
   it('do not disturb set through the API: the dialplan refuses the call, logged as unavailable', async () => {
     const [, callerPhone] = phones;
     const ext = (await admin.get('/api/telephony/extensions?limit=500')).body.items.find((e: { number: string }) => e.number === callee.number);
@@ -255,6 +285,18 @@ describe('Real Asterisk (opt-in): the generated configuration end to end', funct
     });
     expect(rows[0]).to.include({ direction: 'internal', status: 'unavailable' });
   });
+  it('a changed SIP port waits for an Asterisk restart (ARI startup_time); back to the running port, nothing waits', async () => {
+    const info = await ari('GET', '/asterisk/info?only=status');
+    const restartStatus = async () => (await admin.get('/api/telephony/asterisk/restart')).body as { pending: boolean; asteriskStartedAt: string | null; canRestart: boolean };
+    expect(await restartStatus()).to.include({ pending: false, asteriskStartedAt: info.body.status.startup_time });
+    const transports = path.join(configDir!, 'pjsip-transports.conf');
+    expect((await admin.patch('/api/telephony/settings', { transports: { udpPort: Number(sipPort) + 1 } })).status).to.equal(200);
+    await poll('the regenerated transports', async () => fs.readFileSync(transports, 'utf8').includes(`bind=${sipHost}:${Number(sipPort) + 1}`));
+    expect(await poll('the pending restart', async () => ((await restartStatus()).pending ? restartStatus() : null))).to.include({ pending: true, canRestart: false });
+    expect((await admin.patch('/api/telephony/settings', { transports: { udpPort: Number(sipPort) } })).status).to.equal(200);
+    await poll('nothing pending', async () => !(await restartStatus()).pending);
+  });
+
   it("click-to-call's caller-ID override reaches the trunk over the extension's outbound caller ID; a phone's channel cannot carry it", async () => {
     const [, callerPhone] = phones;
     // The operator: a SIP user agent on loopback that refuses every call (486), after showing whom from.

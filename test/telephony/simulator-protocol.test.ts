@@ -182,4 +182,22 @@ describe('ARI simulator protocol (what a client sees on the wire)', () => {
     await until('destroyed', () => sim.eventsFor('carillon').some((e) => e.type === 'ChannelDestroyed'));
     expect(sim.cdrRecords).to.deep.equal([]);
   });
+  it('a dialplan call nobody answered ends as the generated dialplan ends it: the caller gets 486 busy, 480 no answer or unregistered, never 603', async () => {
+    sim = await startSimulator();
+    sim.addEndpoint('caller', { callerId: { name: 'Caller', number: '201' } });
+    sim.addEndpoint('busy-phone', { behaviour: { kind: 'busy', afterMs: 10 } });
+    sim.addEndpoint('ringing-phone', { behaviour: { kind: 'noAnswer' } });
+    sim.addEndpoint('offline-phone', { registered: false });
+    const busy = await sim.dialplan.call({ from: 'caller', exten: '202', ring: ['busy-phone'] });
+    const noAnswer = await sim.dialplan.call({ from: 'caller', exten: '203', ring: ['ringing-phone'], ringSeconds: 0.05 });
+    const unregistered = await sim.dialplan.call({ from: 'caller', exten: '204', ring: ['offline-phone'] });
+    expect([busy, noAnswer, unregistered].map((c) => [c.dialstatus, c.callerResponse])).to.deep.equal([
+      ['BUSY', 486],
+      ['NOANSWER', 480],
+      ['CHANUNAVAIL', 480],
+    ]);
+    // The caller's own channel ends with the dialplan's cause (CEL HANGUP), as Asterisk writes it.
+    const causes = [busy, noAnswer, unregistered].map((c) => sim.cel.records.find((r) => r.uniqueid === c.callerId && r.eventtype === 'HANGUP')?.eventextra);
+    expect(causes.map((extra) => JSON.parse(extra!).hangupcause)).to.deep.equal([17, 19, 20]);
+  });
 });

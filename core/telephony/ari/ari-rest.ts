@@ -142,4 +142,8 @@ export class AriRest {
   reloadModule(moduleName: string): Promise<void> {
     return this.call('asterisk', 'reloadModule', { moduleName });
   }
+  /** `status.startup_time` changes when Asterisk restarts (a reload changes only `last_reload_time`). */
+  asteriskInfo(): Promise<{ status?: { startup_time?: string; last_reload_time?: string } }> {
+    return this.call('asterisk', 'getInfo', { only: 'status' });
+  }
 }

@@ -10,3 +10,8 @@ export function generatedConfigDir(config: CarillonConfig): string {
 export function recordingsSpoolDir(config: CarillonConfig): string {
   return path.resolve(config.telephony.recordingsSpoolDir ?? path.join(config.resolved.dataDir, 'recordings-spool'));
 }
+
+/** `telephony.fail2banDir`: where the SIP jail's ignoreip is written (default `<dataDir>/fail2ban`). */
+export function fail2banDir(config: CarillonConfig): string {
+  return path.resolve(config.telephony.fail2banDir ?? path.join(config.resolved.dataDir, 'fail2ban'));
+}

@@ -4,6 +4,7 @@ import type { Logger } from '../../logging/logger';
 import { readIfExists, writeFileAtomic } from './atomic-file';
 import { ConfigRenderer, type AsteriskModule } from './renderer';
 import type { TelephonyConfigSnapshot } from './snapshot';
+import { transportSections, type TransportRestartTracker } from './transport-restart';
 
 /** Container name `telephonyConfigSource`: the telephony resources, as a snapshot. */
 export interface TelephonyConfigSource {
@@ -32,6 +33,8 @@ export interface TelephonyConfigWriterOptions {
   emptySnapshot: () => TelephonyConfigSnapshot;
   telephony: ModuleReloader;
   logger: Logger;
+  /** Told when the transports file changes: a changed transport waits for an Asterisk restart. */
+  transportRestart: Pick<TransportRestartTracker, 'written'>;
   renderer?: ConfigRenderer;
   /** Test seam for the atomic write (see writeFileAtomic). */
   beforeRename?: (tempFile: string) => Promise<void> | void;
@@ -39,6 +42,8 @@ export interface TelephonyConfigWriterOptions {
 
 /** Reload order: endpoints and trunks before the dialplan that dials them. */
 const MODULE_ORDER: AsteriskModule[] = ['res_pjsip.so', 'app_voicemail.so', 'pbx_config.so'];
+
+const TRANSPORTS_FILE = 'pjsip-transports.conf';
 
 /** Modules whose files changed but whose reload has not succeeded yet; survives a restart. */
 const PENDING_FILE = '.pending-reloads.json';
@@ -77,6 +82,9 @@ export class TelephonyConfigWriter {
       const target = path.join(configDir, file.name);
       const existing = await readIfExists(target);
       if (existing === file.content) continue;
+      // No address chosen, but transports already written (a system from when 0.0.0.0 was the
+      // default): Asterisk runs with them; they stay until the administrator chooses.
+      if (file.name === TRANSPORTS_FILE && snapshot.transports.bindAddress === null && existing !== null && Object.keys(transportSections(existing)).length > 0) continue;
       // Recorded before the file changes: a crash between the write and the reload still reloads later.
       if (!pending.has(file.module)) {
         pending.add(file.module);
@@ -84,7 +92,9 @@ export class TelephonyConfigWriter {
       }
       await writeFileAtomic(target, file.content, { mode: 0o640, beforeRename: this.options.beforeRename });
       changed.push(file.name);
-      if (existing !== null && file.name === 'pjsip-transports.conf') logger.warn('SIP transports changed: a new bind address or port takes effect when Asterisk restarts');
+      if (file.name === TRANSPORTS_FILE && (await this.options.transportRestart.written(existing, file.content))) {
+        logger.warn('SIP transports changed: the new bind address or port takes effect when Asterisk restarts');
+      }
     }
     const reloaded: string[] = [];
     if (pending.size > 0 && this.options.telephony.connected) {

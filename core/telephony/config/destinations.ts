@@ -12,6 +12,9 @@ export function step(app: string, label = ''): Step {
   return { label, app };
 }
 
+/** Ends a call Dial() did not connect with the cause phones show right (busy 486, otherwise 480): see carillon-unanswered. */
+export const UNANSWERED: Step[] = [step('Goto(carillon-unanswered,s,1)')];
+
 /** What a destination needs to know about the rest of the configuration. */
 export interface DestinationScope {
   stasisApp: string;
@@ -31,7 +34,11 @@ export class DestinationRenderer {
 
   constructor(private readonly scope: DestinationScope) {}
 
-  render(field: string, destination: Destination): Step[] {
+  /**
+   * `afterDial`: the destination follows a Dial() nobody answered (a ring group's fallback), so a
+   * hang-up there says why (busy, no answer, unavailable) instead of passing on Dial()'s cause.
+   */
+  render(field: string, destination: Destination, afterDial = false): Step[] {
     switch (destination.type) {
       case 'extension': {
         const number = v.internalNumber(`${field}.number`, destination.number);
@@ -49,7 +56,7 @@ export class DestinationRenderer {
         return [step(`Goto(carillon-voicemail,${number},1)`)];
       }
       case 'hangup':
-        return [step('Hangup()')];
+        return afterDial ? UNANSWERED : [step('Hangup()')];
       case 'application': {
         const route = v.stasisRoute(`${field}.route`, destination.route);
         const args = destination.args.map((arg, i) => v.stasisArg(`${field}.args[${i}]`, arg));
@@ -60,8 +67,8 @@ export class DestinationRenderer {
         const id = v.integer(`${field}.scheduleId`, destination.scheduleId, 1, Number.MAX_SAFE_INTEGER);
         if (!this.scope.hasSchedule(id)) throw new v.ConfigValueError(field, `no schedule ${id}`);
         const n = ++this.labels;
-        const open = this.render(`${field}.open`, destination.open);
-        const closed = this.render(`${field}.closed`, destination.closed);
+        const open = this.render(`${field}.open`, destination.open, afterDial);
+        const closed = this.render(`${field}.closed`, destination.closed, afterDial);
         return [
           step(`Gosub(carillon-schedule-${id},s,1)`),
           step(`GotoIf(${'${GOSUB_RETVAL}'}?open${n}:closed${n})`),

@@ -1,6 +1,6 @@
 import type { ExtensionConfig, InboundRouteConfig, OutboundRouteConfig, RingGroupConfig, TelephonyConfigSnapshot } from './snapshot';
 import * as v from './conf-values';
-import { DestinationRenderer, step, type Step } from './destinations';
+import { DestinationRenderer, step, UNANSWERED, type Step } from './destinations';
 import type { PjsipView } from './pjsip-view';
 import { scheduleView, type ScheduleView } from './schedule-view';
 
@@ -143,8 +143,8 @@ export function dialplanView(snapshot: TelephonyConfigSnapshot, pjsip: PjsipView
       ringSeconds: v.integer(`${at}.forwarding.noAnswerSeconds`, f.noAnswerSeconds, 5, 600),
       recordAlways: e.recording === 'always',
       dialOptions: e.recording === 'on_demand' ? 'x' : '',
-      busy: f.busy ? forwardTo(`${at}.forwarding.busy`, f.busy, restrictionClass) : hasVm ? voicemail(number, 'b') : [step('Hangup()')],
-      noAnswer: f.noAnswer ? forwardTo(`${at}.forwarding.noAnswer`, f.noAnswer, restrictionClass) : hasVm ? voicemail(number, 'u') : [step('Hangup()')],
+      busy: f.busy ? forwardTo(`${at}.forwarding.busy`, f.busy, restrictionClass) : hasVm ? voicemail(number, 'b') : UNANSWERED,
+      noAnswer: f.noAnswer ? forwardTo(`${at}.forwarding.noAnswer`, f.noAnswer, restrictionClass) : hasVm ? voicemail(number, 'u') : UNANSWERED,
     });
   }
 
@@ -166,7 +166,7 @@ export function dialplanView(snapshot: TelephonyConfigSnapshot, pjsip: PjsipView
       skipped: members.filter((m) => m.config.doNotDisturb).map((m) => m.config.number),
       ringSeconds: v.integer(`${at}.ringSeconds`, g.ringSeconds, 5, 600),
       recordAlways: members.some((m) => m.config.recording === 'always'),
-      fallback: destinations.render(`${at}.fallback`, g.fallback),
+      fallback: destinations.render(`${at}.fallback`, g.fallback, true),
     };
   });
 

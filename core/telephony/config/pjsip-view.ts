@@ -3,7 +3,8 @@ import * as v from './conf-values';
 
 /** What the PJSIP templates print: every value already checked or escaped. */
 export interface PjsipView {
-  transports: TransportsView;
+  /** Null until the administrator chose the SIP bind address: no transport is written then. */
+  transports: TransportsView | null;
   extensions: ExtensionEndpointView[];
   operatorTrunks: OperatorTrunkView[];
   peerTrunks: PeerTrunkView[];
@@ -70,7 +71,8 @@ function allow(field: string, codecs: Codec[]): string {
     .join(',');
 }
 
-export function transportsView(t: TransportConfig, needsTls: boolean): TransportsView {
+export function transportsView(t: TransportConfig, needsTls: boolean): TransportsView | null {
+  if (t.bindAddress === null) return null;
   const bind = v.ipAddress('transports.bindAddress', t.bindAddress);
   return {
     udpBind: v.hostPort(bind, v.port('transports.udpPort', t.udpPort)),

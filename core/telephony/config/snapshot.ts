@@ -143,8 +143,11 @@ export interface TransportConfig {
   tcpPort: number;
   /** WebSocket (WSS) for browsers: served by Asterisk's HTTP server behind the web UI's certificate. */
   wssEnabled: boolean;
-  /** Address Asterisk binds to; 0.0.0.0 on an appliance. */
-  bindAddress: string;
+  /**
+   * Address Asterisk's SIP sockets bind to, as the administrator chose it; null until then, and then
+   * no transport is generated: the first one Asterisk loads fixes its sockets until it restarts.
+   */
+  bindAddress: string | null;
   /** Public address and local networks for NAT traversal, when set. */
   externalAddress: string | null;
   localNetworks: string[];

@@ -5,12 +5,15 @@ import { ConfigPush } from './config-push';
 import { generatedConfigDir, recordingsSpoolDir } from './config-paths';
 import { TelephonyConfigWriter, type TelephonyConfigSource } from './config-writer';
 import { emptySnapshot } from './empty-snapshot';
+import { TransportRestartTracker } from './transport-restart';
 
 declare module '../../container' {
   interface CoreCradle {
     /** Writes Asterisk's generated configuration and reloads what changed. */
     telephonyConfigWriter: TelephonyConfigWriter;
     telephonyConfigPush: ConfigPush;
+    /** A SIP transport change that waits for an Asterisk restart. */
+    telephonyTransportRestart: TransportRestartTracker;
   }
 }
 
@@ -29,7 +32,12 @@ export const telephonyConfigModule: CoreModule = {
             emptySnapshot: () => emptySnapshot(c.config.telephony.ari.app),
             telephony: c.telephony,
             logger: c.logger.child({ component: 'asterisk-config' }),
+            transportRestart: c.telephonyTransportRestart,
           }),
+      ).singleton(),
+      telephonyTransportRestart: asFunction(
+        (c: CoreCradle) =>
+          new TransportRestartTracker(generatedConfigDir(c.config), async () => (c.telephony.connected ? ((await c.telephony.rest().asteriskInfo()).status?.startup_time ?? null) : null)),
       ).singleton(),
       telephonyConfigPush: asFunction((c: CoreCradle) => new ConfigPush(c.telephonyConfigWriter, c.events, c.telephony, c.logger.child({ component: 'asterisk-config' }))).singleton(),
     });

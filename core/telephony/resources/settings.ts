@@ -15,7 +15,7 @@ export const DEFAULT_TRANSPORTS: TransportConfig = {
   udpPort: 5060,
   tcpPort: 5060,
   wssEnabled: true,
-  bindAddress: '0.0.0.0',
+  bindAddress: null,
   externalAddress: null,
   localNetworks: [],
 };

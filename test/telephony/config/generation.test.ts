@@ -48,7 +48,41 @@ describe('Asterisk configuration generation', () => {
     expect(pjsip).not.to.match(/^\[/m);
     const dialplan = files.find((f) => f.name === 'extensions-carillon.conf')!.content;
     expect(dialplan).to.include('[from-internal]').and.to.include('[from-trunks]');
-    expect(files.find((f) => f.name === 'pjsip-transports.conf')!.content).to.include('[transport-udp]');
+    // Asterisk keeps the first bind address it is given until it restarts: none is guessed.
+    expect(files.find((f) => f.name === 'pjsip-transports.conf')!.content).not.to.match(/^\[transport-/m);
+  });
+
+  it('ends calls nobody answered with the cause phones show right (busy 486, no answer and unregistered 480), never a bare Hangup()', () => {
+    const snapshot = representativeSnapshot();
+    // 205: no voicemail, no forwarding. 602: a group whose fallback hangs up.
+    snapshot.extensions.push({ ...snapshot.extensions[2]!, id: 5, number: '205', name: 'Denis', sipUsername: 'denis', doNotDisturb: false });
+    snapshot.ringGroups.push({ id: 3, number: '602', name: 'Nobody', strategy: 'hunt', members: ['205'], ringSeconds: 10, fallback: { type: 'hangup' } });
+    const dialplan = renderer.render(snapshot, { recordingsSpool: SPOOL }).find((f) => f.name === 'extensions-carillon.conf')!.content;
+    const context = (name: string, exten: string) => {
+      const from = dialplan.indexOf(`[${name}]`);
+      const lines = dialplan.slice(from).split('\n');
+      const start = lines.findIndex((l) => l.startsWith(`exten => ${exten},1,`));
+      const end = lines.findIndex((l, i) => i > start && !l.startsWith(' '));
+      return lines.slice(start, end);
+    };
+    const denis = context('carillon-ext', '205');
+    expect(denis.slice(denis.indexOf(' same => n(busy),NoOp(Busy)'))).to.deep.equal([
+      ' same => n(busy),NoOp(Busy)',
+      ' same => n,Goto(carillon-unanswered,s,1)',
+      ' same => n(noanswer),NoOp(No answer or unavailable)',
+      ' same => n,Goto(carillon-unanswered,s,1)',
+    ]);
+    expect(context('carillon-ringgroup', '602')).to.include.members([' same => n,Goto(carillon-unanswered,s,1)']);
+    // chan_pjsip's hangup_cause2sip: 17 -> 486, 19 and 20 -> 480 (16, what Dial() leaves, -> 603 Decline).
+    expect(context('carillon-unanswered', 's')).to.deep.equal([
+      'exten => s,1,GotoIf($["${DIALSTATUS}"="BUSY"]?busy)',
+      ' same => n,GotoIf($["${DIALSTATUS}"="CHANUNAVAIL"]?unavailable)',
+      ' same => n,Hangup(19)',
+      ' same => n(busy),Hangup(17)',
+      ' same => n(unavailable),Hangup(20)',
+    ]);
+    // A deliberate hang-up (an inbound route's destination) stays a plain one.
+    expect(context('carillon-inbound-6', 's')).to.include(' same => n,Hangup()');
   });
 
   it('renders nested schedules with labels that stay unique', () => {

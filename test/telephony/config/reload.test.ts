@@ -9,6 +9,7 @@ import { TelephonyConfigWriter } from '../../../core/telephony/config/config-wri
 import { emptySnapshot } from '../../../core/telephony/config/empty-snapshot';
 import { ConfigValueError } from '../../../core/telephony/config/conf-values';
 import type { TelephonyConfigSnapshot } from '../../../core/telephony/config/snapshot';
+import { TransportRestartTracker } from '../../../core/telephony/config/transport-restart';
 import type { AriSimulator } from '../../ari-simulator/ari-simulator';
 import { startSimulator, startTelephony, until, type TelephonyUnderTest } from '../telephony-harness';
 import { representativeSnapshot } from './representative-snapshot';
@@ -19,6 +20,7 @@ describe('Asterisk configuration: writing and reloading through ARI (simulator)'
   let dir: string;
   let snapshot: TelephonyConfigSnapshot;
   let writer: TelephonyConfigWriter;
+  let restart: TransportRestartTracker;
   const logger = createLogger('silent');
 
   const makeWriter = (options: { source?: boolean } = {}) =>
@@ -29,6 +31,7 @@ describe('Asterisk configuration: writing and reloading through ARI (simulator)'
       emptySnapshot: () => emptySnapshot('carillon'),
       telephony: t.telephony,
       logger,
+      transportRestart: restart,
     });
 
   beforeEach(async () => {
@@ -37,6 +40,7 @@ describe('Asterisk configuration: writing and reloading through ARI (simulator)'
     sim = await startSimulator();
     t = startTelephony(sim.url);
     await until('connected', () => t.telephony.connected);
+    restart = new TransportRestartTracker(dir, async () => (await t.telephony.rest().asteriskInfo()).status?.startup_time ?? null);
     writer = makeWriter();
   });
 
@@ -70,6 +74,55 @@ describe('Asterisk configuration: writing and reloading through ARI (simulator)'
     expect(await writer.regenerate()).to.deep.equal({ changed: ['voicemail-carillon.conf'], reloaded: ['app_voicemail.so'] });
     expect(sim.model.moduleReloads).to.deep.equal(['res_pjsip.so', 'app_voicemail.so', 'pbx_config.so', 'res_pjsip.so', 'pbx_config.so', 'app_voicemail.so']);
     expect(fs.readdirSync(dir).sort()).to.deep.equal(['extensions-carillon.conf', 'pjsip-extensions.conf', 'pjsip-transports.conf', 'pjsip-trunks.conf', 'voicemail-carillon.conf']);
+  });
+
+  it('writes no SIP transport until the administrator chose a bind address; the first one is created by the reload, no restart needed', async () => {
+    snapshot.transports.bindAddress = null;
+    await writer.regenerate();
+    const transports = () => fs.readFileSync(path.join(dir, 'pjsip-transports.conf'), 'utf8');
+    expect(transports()).not.to.match(/^\[transport-/m);
+    expect(transports()).to.include('No SIP transport yet');
+    snapshot.transports.bindAddress = '192.0.2.10';
+    expect(await writer.regenerate()).to.deep.equal({ changed: ['pjsip-transports.conf'], reloaded: ['res_pjsip.so'] });
+    expect(transports()).to.include('[transport-udp]\ntype=transport\nprotocol=udp\nbind=192.0.2.10:5060\n');
+    expect(await restart.status()).to.include({ pending: false, since: null });
+  });
+
+  it('keeps the transports an earlier version wrote (0.0.0.0 was the default) while no address is chosen', async () => {
+    await writer.regenerate();
+    const before = fs.readFileSync(path.join(dir, 'pjsip-transports.conf'), 'utf8');
+    expect(before).to.include('bind=0.0.0.0:5060');
+    snapshot.transports.bindAddress = null;
+    expect((await writer.regenerate()).changed).to.deep.equal([]);
+    expect(fs.readFileSync(path.join(dir, 'pjsip-transports.conf'), 'utf8')).to.equal(before);
+  });
+
+  it('a changed bind address or port waits for an Asterisk restart (ARI startup_time), a new transport does not', async () => {
+    await writer.regenerate();
+    // A TLS trunk adds transport-tls: a reload creates it.
+    snapshot.trunks[1] = { ...(snapshot.trunks[1] as Extract<TelephonyConfigSnapshot['trunks'][number], { kind: 'operator' }>), transport: 'tls' };
+    await writer.regenerate();
+    expect(await restart.status()).to.include({ pending: false });
+    snapshot.transports.bindAddress = '192.0.2.10';
+    await writer.regenerate();
+    const pending = await restart.status();
+    expect(pending).to.include({ pending: true });
+    expect(Date.parse(pending.since!)).to.be.greaterThan(Date.parse(pending.asteriskStartedAt!));
+    // Back to what Asterisk runs with before any restart: nothing waits any more.
+    snapshot.transports.bindAddress = '0.0.0.0';
+    await writer.regenerate();
+    expect(await restart.status()).to.include({ pending: false });
+    snapshot.transports.udpPort = 5070;
+    await writer.regenerate();
+    expect(await restart.status()).to.include({ pending: true });
+    // Still pending across a Carillon restart (the state is on disk), until Asterisk has restarted.
+    restart = new TransportRestartTracker(dir, async () => (await t.telephony.rest().asteriskInfo()).status?.startup_time ?? null);
+    expect(await restart.status()).to.include({ pending: true });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    sim.restartAsterisk();
+    await until('reconnected', () => t.telephony.connected);
+    expect(await restart.status()).to.include({ pending: false, since: null });
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('.transports'))).to.deep.equal([]);
   });
 
   it('leaves files and Asterisk untouched when the snapshot holds a value it cannot write safely', async () => {
@@ -159,7 +212,8 @@ describe('Asterisk configuration: writing and reloading through ARI (simulator)'
   it('writes an empty but valid configuration when no snapshot source is registered', async () => {
     const result = await makeWriter({ source: false }).regenerate();
     expect(result.changed).to.have.length(5);
-    expect(fs.readFileSync(path.join(dir, 'pjsip-transports.conf'), 'utf8')).to.include('bind=0.0.0.0:5060');
+    // No wildcard bind guessed for a fresh Asterisk: no transport until an address is chosen.
+    expect(fs.readFileSync(path.join(dir, 'pjsip-transports.conf'), 'utf8')).not.to.include('type=transport');
     expect(fs.readFileSync(path.join(dir, 'pjsip-extensions.conf'), 'utf8')).not.to.include('type=endpoint');
   });
 });

@@ -67,7 +67,7 @@ describe('Telephony resources: configuration snapshot and change events', () => 
 
     const snapshot = await t.app.cradle.telephonyConfigSource.snapshot();
     expect(snapshot.stasisApp).to.equal('carillon');
-    expect(snapshot.transports).to.deep.equal({ udpPort: 5070, tcpPort: 5060, wssEnabled: true, bindAddress: '0.0.0.0', externalAddress: '203.0.113.10', localNetworks: ['192.168.1.0/24'] });
+    expect(snapshot.transports).to.deep.equal({ udpPort: 5070, tcpPort: 5060, wssEnabled: true, bindAddress: null, externalAddress: '203.0.113.10', localNetworks: ['192.168.1.0/24'] });
     expect(snapshot.extensions.map((e) => e.number)).to.deep.equal(['201', '202']);
     expect(snapshot.extensions[0]).to.deep.equal({
       id: alice.id,

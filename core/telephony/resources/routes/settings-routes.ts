@@ -12,7 +12,11 @@ const settingsBody = z.strictObject({
       udpPort: port,
       tcpPort: port,
       wssEnabled: z.boolean(),
-      bindAddress: z.string().refine((value) => net.isIP(value) !== 0, 'an IP address such as 0.0.0.0'),
+      // null: not chosen yet, and no SIP transport is generated (Asterisk keeps its first bind until it restarts).
+      bindAddress: z
+        .string()
+        .refine((value) => net.isIP(value) !== 0, 'an IP address of this machine, or 0.0.0.0 for all of them')
+        .nullable(),
       externalAddress: hostName.nullable(),
       localNetworks: z.array(cidr).max(50),
     })
