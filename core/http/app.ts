@@ -8,7 +8,7 @@ import compress from 'koa-compress';
 import helmet from 'koa-helmet';
 import type { CarillonConfig } from '../config/schema';
 import { toBytes } from '../config/load';
-import type { Logger } from '../logging/logger';
+import { isPlainObject, type Logger } from '../logging/logger';
 import type { AuditService } from '../audit/audit-service';
 import type { Authenticator } from '../auth/authenticator';
 import { mountRoute } from './dispatch';
@@ -17,6 +17,7 @@ import type { RouteTable } from './routes';
 import { uiStatic } from './ui-static';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const HEALTH_PATH = '/api/health';
 /** Bodies under this size gain too little from compression to pay for it. */
 const COMPRESS_THRESHOLD = 1024;
 /** What is compressed on the fly: the API's JSON and the pages and modules served from memory. */
@@ -109,7 +110,10 @@ export function createHttpApp(deps: HttpAppDeps): { app: Koa; router: Router } {
       for (const [name, value] of Object.entries(problem.headers ?? {})) ctx.set(name, value);
     } finally {
       const identity = await (ctx.state.identity as Promise<{ user: { id: number } } | null> | undefined)?.catch(() => null);
-      logger.info(
+      // Monitors and load balancers ask for health every few seconds: a healthy answer is
+      // logged at debug, so the journal (info) keeps the requests people make and every failure.
+      const level = ctx.status === 200 && ctx.path === HEALTH_PATH ? 'debug' : 'info';
+      logger[level](
         {
           requestId,
           method: ctx.method,
@@ -159,9 +163,13 @@ export function createHttpApp(deps: HttpAppDeps): { app: Koa; router: Router } {
   );
   app.use(async (ctx: Context, next: Next) => {
     await next();
+    const { body } = ctx as { body: unknown };
     // Streams (exports, recordings, files) go out as they are: koa-compress pipes them into the
     // compressor without passing on a failure of the source, which would leave the response hanging.
-    if (ctx.body instanceof Stream) ctx.compress = false;
+    if (body instanceof Stream) ctx.compress = false;
+    // JSON serialised once: koa-compress asks for the length, which Koa computes by serialising
+    // an object body, and Koa serialises it again to send it.
+    else if (Array.isArray(body) || isPlainObject(body)) ctx.body = JSON.stringify(body);
   });
   app.use(
     bodyParser({

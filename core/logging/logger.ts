@@ -14,7 +14,7 @@ export const REDACTED_KEYS = new Set([
 const REDACT_DEPTH = 4;
 const CENSOR = '[redacted]';
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;
   const proto = Object.getPrototypeOf(value) as unknown;
   return proto === Object.prototype || proto === null;

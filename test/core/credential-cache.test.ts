@@ -118,6 +118,9 @@ describe('Request path: cached sessions and tokens, refused at once when revoked
     for (let i = 0; i < 20; i++) answers.push(await t.client().get('/api/health'));
     expect(answers.every((res) => res.status === 200 && res.body.database.reachable === true)).to.equal(true);
     expect(queries.filter((sql) => sql === 'SELECT 1').length).to.be.at.most(2);
+    // A healthy answer is logged at debug (monitors ask all the time), a failing one at info.
+    const healthLines = () => t.logs.filter((line) => line.msg === 'http request' && line.path === '/api/health');
+    expect(healthLines().every((line) => line.level === 'debug')).to.equal(true);
 
     const { sequelize } = t.app.cradle;
     const query = sequelize.query.bind(sequelize);
@@ -128,6 +131,7 @@ describe('Request path: cached sessions and tokens, refused at once when revoked
       const down = await t.client().get('/api/health');
       expect(down.status).to.equal(503);
       expect(down.body.database).to.include({ reachable: false, error: 'connection lost' });
+      expect(healthLines().at(-1)).to.include({ level: 'info', status: 503 });
     } finally {
       lost.restore();
     }
