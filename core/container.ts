@@ -5,6 +5,7 @@ import type { Logger } from './logging/logger';
 import { AuditService } from './audit/audit-service';
 import { ApiTokenService } from './auth/api-token-service';
 import { Authenticator } from './auth/authenticator';
+import { CredentialCaches } from './auth/credential-cache';
 import { LoginService } from './auth/login-service';
 import { LoginThrottle } from './auth/login-throttle';
 import { AccountLockout } from './auth/account-lockout';
@@ -37,6 +38,8 @@ export interface CoreCradle {
   passwordHasher: PasswordHasher;
   roleService: RoleService;
   userService: UserService;
+  /** Sessions, tokens and accounts of the request path, cleared by every write to them. */
+  credentialCaches: CredentialCaches;
   sessionService: SessionService;
   apiTokenService: ApiTokenService;
   totpService: TotpService;
@@ -68,8 +71,9 @@ export function buildContainer(base: { config: CarillonConfig; logger: Logger; s
     roleService: asFunction((c: CoreCradle) => new RoleService(c.sequelize, c.permissionCatalogue, c.events)).singleton(),
     // Settings live in a core module registered after this: resolved when a user is created.
     userService: asFunction((c: CoreCradle) => new UserService(c.sequelize, c.passwordHasher, c.roleService, c.events, () => c.systemSettingsService.newUserDefaults())).singleton(),
-    sessionService: asFunction((c: CoreCradle) => new SessionService(c.config, c.events)).singleton(),
-    apiTokenService: asFunction(() => new ApiTokenService()).singleton(),
+    credentialCaches: asFunction(({ sequelize }: CoreCradle) => new CredentialCaches(sequelize)).singleton(),
+    sessionService: asFunction((c: CoreCradle) => new SessionService(c.config, c.events, c.credentialCaches)).singleton(),
+    apiTokenService: asFunction((c: CoreCradle) => new ApiTokenService(c.credentialCaches)).singleton(),
     totpService: asFunction((c: CoreCradle) => new TotpService(c.secretBox)).singleton(),
     loginService: asFunction(
       (c: CoreCradle) => new LoginService(c.config, c.userService, c.passwordHasher, c.sessionService, c.totpService, c.auditService, new LoginThrottle(c.config), new AccountLockout(c.config)),
@@ -77,7 +81,7 @@ export function buildContainer(base: { config: CarillonConfig; logger: Logger; s
     setupService: asFunction((c: CoreCradle) => new SetupService(c.userService, c.settingsService, c.auditService, c.secretBox)).singleton(),
     auditService: asFunction(({ logger }: CoreCradle) => new AuditService(logger)).singleton(),
     settingsService: asFunction(() => new SettingsService()).singleton(),
-    authenticator: asFunction((c: CoreCradle) => new Authenticator(c.sessionService, c.apiTokenService, c.roleService)).singleton(),
+    authenticator: asFunction((c: CoreCradle) => new Authenticator(c.sessionService, c.apiTokenService, c.roleService, c.credentialCaches)).singleton(),
     routeTable: asFunction(() => new RouteTable()).singleton(),
     jobScheduler: asFunction(({ logger }: CoreCradle) => new JobScheduler(logger)).singleton(),
     collections: asFunction(() => new CollectionRegistry()).singleton(),

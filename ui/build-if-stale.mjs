@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds the admin UI (ui/dist) when it is missing or older than its sources. Run by `npm ci`
-// (prepare), `npm start` and the browser tests, so the README's two commands give a working UI.
+// Builds the admin UI (ui/dist), with .br and .gz variants of its files, when it is missing or
+// older than its sources. Run by `npm ci` (prepare), `npm start` and the browser tests, so the
+// README's two commands give a working UI.
 // Without Vite (a production install with --omit=dev) it says so and leaves things as they are.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,7 +24,9 @@ function newestMtime(entry) {
 
 const builtAt = fs.existsSync(builtIndex) ? fs.statSync(builtIndex).mtimeMs : 0;
 const changedAt = Math.max(...sources.map(newestMtime));
-if (builtAt && builtAt >= changedAt && !process.argv.includes('--force')) process.exit(0);
+// A build from before the compressed variants existed is rebuilt once to get them.
+const precompressed = fs.existsSync(`${builtIndex}.gz`);
+if (builtAt && builtAt >= changedAt && precompressed && !process.argv.includes('--force')) process.exit(0);
 
 const viteBin = path.join(root, 'node_modules', 'vite', 'bin', 'vite.js');
 if (!fs.existsSync(viteBin)) {

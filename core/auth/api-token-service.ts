@@ -1,5 +1,6 @@
 import { HttpError } from '../http/problem';
 import { randomToken, sha256 } from '../security/secret-box';
+import type { CredentialCaches } from './credential-cache';
 import { ApiToken } from './models';
 
 export const TOKEN_PREFIX = 'crl_';
@@ -20,6 +21,8 @@ export interface ApiTokenView {
 
 /** Personal API tokens: shown once at creation, stored as a SHA-256 hash (they carry 256 bits of entropy). */
 export class ApiTokenService {
+  constructor(private readonly caches: CredentialCaches) {}
+
   view(token: ApiToken): ApiTokenView {
     const expired = !!token.expiresAt && token.expiresAt.getTime() <= Date.now();
     return {
@@ -79,9 +82,15 @@ export class ApiTokenService {
   /** The active token record for a bearer value, or null. */
   async resolve(bearer: string): Promise<ApiToken | null> {
     if (!bearer.startsWith(TOKEN_PREFIX)) return null;
-    const token = await ApiToken.findOne({ where: { tokenHash: sha256(bearer) } });
-    if (!token || token.revokedAt || (token.expiresAt && token.expiresAt.getTime() <= Date.now())) return null;
-    if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) await token.update({ lastUsedAt: new Date() });
+    const tokenHash = sha256(bearer);
+    const token = await this.caches.tokens.get(tokenHash, () => ApiToken.findOne({ where: { tokenHash } }));
+    const now = Date.now();
+    if (!token || token.revokedAt || (token.expiresAt && token.expiresAt.getTime() <= now)) return null;
+    // At most one write a minute; without hooks, as the cached record is the one brought up to date.
+    if (!token.lastUsedAt || now - token.lastUsedAt.getTime() > 60_000) {
+      token.lastUsedAt = new Date(now);
+      await ApiToken.update({ lastUsedAt: token.lastUsedAt }, { where: { id: token.id }, hooks: false });
+    }
     return token;
   }
 

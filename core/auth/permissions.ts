@@ -72,6 +72,11 @@ export class PermissionCatalogue {
     return [...this.entries.keys()];
   }
 
+  /** Grows when a plugin declares permissions: what `admin` holds changes with it. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   /** Records permissions seen for the first time and grants them to their default roles. */
   async persist(owner?: string): Promise<void> {
     const wanted = this.list().filter((p) => !owner || p.owner === owner);

@@ -19,6 +19,8 @@ export interface RoleView {
 
 interface RoleSnapshot {
   byId: Map<number, { name: string; permissions: Set<string>; inherits: number[] }>;
+  /** Effective permissions by set of roles (and catalogue size: admin holds every key), computed once per snapshot. */
+  effective: Map<string, Set<string>>;
 }
 
 export interface RoleInput {
@@ -49,7 +51,7 @@ export class RoleService {
       for (const role of roles) byId.set(role.id, { name: role.name, permissions: new Set(), inherits: [] });
       for (const grant of grants) byId.get(grant.roleId)?.permissions.add(grant.permission);
       for (const link of inherits) byId.get(link.roleId)?.inherits.push(link.inheritsRoleId);
-      return { byId };
+      return { byId, effective: new Map() };
     })().catch((err: unknown) => {
       this.snapshot = undefined;
       throw err;
@@ -79,8 +81,13 @@ export class RoleService {
     return permissions;
   }
 
+  /** What holders of these roles may do. Shared between callers: never change the set returned. */
   async permissionsOfRoles(roleIds: number[]): Promise<Set<string>> {
-    return this.expand(await this.load(), roleIds);
+    const snapshot = await this.load();
+    const key = `${this.catalogue.size}:${[...roleIds].sort((a, b) => a - b).join(',')}`;
+    let permissions = snapshot.effective.get(key);
+    if (!permissions) snapshot.effective.set(key, (permissions = this.expand(snapshot, roleIds)));
+    return permissions;
   }
 
   async permissionsOfUser(userId: number): Promise<Set<string>> {

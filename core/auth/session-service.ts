@@ -2,6 +2,7 @@ import { Op } from 'sequelize';
 import type { CarillonConfig } from '../config/schema';
 import type { EventBus } from '../events/bus';
 import { randomToken, sha256 } from '../security/secret-box';
+import type { CredentialCaches } from './credential-cache';
 import { Session } from './models';
 
 export const SESSION_COOKIE = 'carillon_session';
@@ -17,6 +18,7 @@ export class SessionService {
   constructor(
     private readonly config: CarillonConfig,
     private readonly events: EventBus,
+    private readonly caches: CredentialCaches,
   ) {}
 
   private get idleMs(): number {
@@ -41,15 +43,20 @@ export class SessionService {
 
   /** The live session for a cookie value, or null when unknown, idle too long or expired. */
   async resolve(cookieValue: string): Promise<Session | null> {
-    const session = await Session.findByPk(sha256(cookieValue));
+    const id = sha256(cookieValue);
+    const session = await this.caches.sessions.get(id, () => Session.findByPk(id));
     if (!session) return null;
     const now = Date.now();
     if (session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + this.idleMs <= now) {
-      await session.destroy();
+      await Session.destroy({ where: { id } });
       return null;
     }
-    // Writing on every request would cost a query each time; a minute's precision is enough for idle expiry.
-    if (now - session.lastSeenAt.getTime() > 60_000) await session.update({ lastSeenAt: new Date(now) });
+    // Writing on every request would cost a query each time; a minute's precision is enough for
+    // idle expiry. Without hooks: the cached record is the one brought up to date.
+    if (now - session.lastSeenAt.getTime() > 60_000) {
+      session.lastSeenAt = new Date(now);
+      await Session.update({ lastSeenAt: session.lastSeenAt }, { where: { id }, hooks: false });
+    }
     return session;
   }
 

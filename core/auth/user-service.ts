@@ -212,10 +212,11 @@ export class UserService {
   /** Removes a lost second factor; the user's sessions end so the next login is a fresh one. */
   async resetTotp(id: number): Promise<UserView> {
     const user = await this.find(id);
-    await this.sequelize.transaction(async (transaction) => {
+    const closed = await this.sequelize.transaction(async (transaction) => {
       await user.update({ totpEnabled: false, totpSecret: null, totpLastStep: null }, { transaction });
-      await Session.destroy({ where: { userId: id }, transaction });
+      return this.closeSessions(id, transaction);
     });
+    if (closed.length) this.events.publish('auth.sessionRevoked', { sessionIds: closed });
     return this.view(await this.find(id));
   }
 

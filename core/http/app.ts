@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { Stream } from 'node:stream';
+import zlib from 'node:zlib';
 import Koa, { type Context, type Next } from 'koa';
 import Router from '@koa/router';
+import compress from 'koa-compress';
 import helmet from 'koa-helmet';
 import type { CarillonConfig } from '../config/schema';
 import { toBytes } from '../config/load';
-import type { Logger } from '../logging/logger';
+import { isPlainObject, type Logger } from '../logging/logger';
 import type { AuditService } from '../audit/audit-service';
 import type { Authenticator } from '../auth/authenticator';
 import { mountRoute } from './dispatch';
@@ -14,6 +17,11 @@ import type { RouteTable } from './routes';
 import { uiStatic } from './ui-static';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const HEALTH_PATH = '/api/health';
+/** Bodies under this size gain too little from compression to pay for it. */
+const COMPRESS_THRESHOLD = 1024;
+/** What is compressed on the fly: the API's JSON and the pages and modules served from memory. */
+const COMPRESSED_TYPES = /^(?:application\/(?:[\w.+-]+\+)?json|application\/javascript|text\/(?:javascript|css|html))\b/;
 
 /** Paths as logged: the provisioning secret path's key (`/provisioning/s/<key>/…`, a site secret) never reaches a log. */
 const loggedPath = (path: string) => path.replace(/^\/provisioning\/s\/[^/]*/, '/provisioning/s/…');
@@ -51,6 +59,22 @@ function toHttpError(err: unknown): HttpError {
   }
   if (status && status >= 400 && status < 500 && e.expose) return new HttpError(status, 'bad_request', 'Bad request', e.message);
   return new HttpError(500, 'internal_error', 'Internal error', 'Something went wrong on the server; the request id identifies it in the logs.');
+}
+
+/**
+ * The headers a helmet middleware sets, captured once: with a fixed configuration they are the
+ * same for every request, and helmet builds them again at each one (its policy string included).
+ */
+function fixedHeadersOf(middleware: (ctx: Context, next: Next) => unknown): Array<[string, string]> {
+  const headers = new Map<string, string>();
+  const res = {
+    setHeader: (name: string, value: unknown) => headers.set(name, String(value)),
+    removeHeader: (name: string) => headers.delete(name),
+  };
+  // helmet sets its headers synchronously, before it calls on (with nothing left to do here).
+  void middleware({ req: { headers: {} }, res } as unknown as Context, async () => {});
+  if (!headers.size) throw new Error('helmet set no header: its API changed');
+  return [...headers];
 }
 
 /** The Koa application: request ids, access log, problem errors, security headers, body limit, routes. */
@@ -94,7 +118,10 @@ export function createHttpApp(deps: HttpAppDeps): { app: Koa; router: Router } {
       for (const [name, value] of Object.entries(problem.headers ?? {})) ctx.set(name, value);
     } finally {
       const identity = await (ctx.state.identity as Promise<{ user: { id: number } } | null> | undefined)?.catch(() => null);
-      logger.info(
+      // Monitors and load balancers ask for health every few seconds: a healthy answer is
+      // logged at debug, so the journal (info) keeps the requests people make and every failure.
+      const level = ctx.status === 200 && ctx.path === HEALTH_PATH ? 'debug' : 'info';
+      logger[level](
         {
           requestId,
           method: ctx.method,
@@ -109,7 +136,7 @@ export function createHttpApp(deps: HttpAppDeps): { app: Koa; router: Router } {
     }
   });
 
-  app.use(
+  const securityHeaders = fixedHeadersOf(
     helmet({
       contentSecurityPolicy: {
         useDefaults: true,
@@ -125,13 +152,52 @@ export function createHttpApp(deps: HttpAppDeps): { app: Koa; router: Router } {
     }),
   );
   app.use(async (ctx: Context, next: Next) => {
+    for (const [name, value] of securityHeaders) ctx.res.setHeader(name, value);
+    await next();
+  });
+  app.use(async (ctx: Context, next: Next) => {
     if (ctx.path.startsWith('/api/')) ctx.set('Cache-Control', 'no-store');
     await next();
+  });
+  app.use(
+    compress({
+      threshold: COMPRESS_THRESHOLD,
+      filter: (type) => COMPRESSED_TYPES.test(type),
+      br: { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } },
+      gzip: { level: 6 },
+      deflate: false,
+      zstd: false,
+    }),
+  );
+  app.use(async (ctx: Context, next: Next) => {
+    await next();
+    const { body } = ctx as { body: unknown };
+    // Streams (exports, recordings, files) go out as they are: koa-compress pipes them into the
+    // compressor without passing on a failure of the source, which would leave the response hanging.
+    if (body instanceof Stream) ctx.compress = false;
+    // JSON serialised once: koa-compress asks for the length, which Koa computes by serialising
+    // an object body, and Koa serialises it again to send it.
+    else if (Array.isArray(body) || isPlainObject(body)) ctx.body = JSON.stringify(body);
   });
   app.use(jsonBody(limit));
 
   app.use(uiStatic());
-  deps.routeTable.onRoute((route) => mountRoute(router, route, deps));
+  // Routes without parameters, by method and path: one map look-up instead of the router's test
+  // of every route's pattern (about a hundred), its debug call and the chain it builds per request.
+  // Only when the route is the first the router itself would run for that path.
+  const exactRoutes = new Map<string, (ctx: Context) => unknown>();
+  deps.routeTable.onRoute((route) => {
+    mountRoute(router, route, deps);
+    if (/[:*?(]/.test(route.fullPath)) return;
+    const first = router.match(route.fullPath, route.def.method).pathAndMethod[0];
+    if (first?.name === route.def.id && first.stack.length === 1) exactRoutes.set(`${route.def.method} ${route.fullPath}`, first.stack[0] as (ctx: Context) => unknown);
+  });
+  app.use((ctx: Context, next: Next) => {
+    const handler = exactRoutes.get(`${ctx.method} ${ctx.path}`);
+    if (!handler) return next();
+    ctx.params = {};
+    return handler(ctx);
+  });
   app.use(router.routes());
   app.use(router.allowedMethods());
   return { app, router };

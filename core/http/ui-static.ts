@@ -6,8 +6,10 @@ import send from 'koa-send';
 /**
  * Serves the built admin UI (`ui/dist`): hashed assets with an immutable cache, and `index.html`
  * for page navigations anywhere outside the server's own paths, so client-side routes survive a
- * reload or a bookmark. Never answers for the API, provisioning, sockets, plugin UI modules,
- * plugins' public routes or the first-run page: those keep their own 404s and content types.
+ * reload or a bookmark. Each file goes out as the `.br` or `.gz` variant written at build time
+ * when the browser accepts it (koa-send picks it and sets Content-Encoding). Never answers for
+ * the API, provisioning, sockets, plugin UI modules, plugins' public routes or the first-run
+ * page: those keep their own 404s and content types.
  */
 
 const SERVER_PATHS = ['/api', '/provisioning', '/socket.io', '/ui/plugins', '/setup', '/p'];
@@ -40,6 +42,7 @@ export function uiStatic(options: { distDir?: string | null } = {}) {
     dist ??= options.distDir === undefined ? findUiDist() : null;
     if (ctx.path.startsWith('/assets/')) {
       if (!dist) return next();
+      ctx.vary('Accept-Encoding');
       const served = await send(ctx, ctx.path, { root: dist, immutable: true, maxage: 31_536_000_000, index: false, hidden: false }).catch((err: { status?: number }) => {
         if (err.status === 404) return null;
         throw err;
@@ -56,6 +59,7 @@ export function uiStatic(options: { distDir?: string | null } = {}) {
       ctx.body = NOT_BUILT;
       return;
     }
+    ctx.vary('Accept-Encoding');
     await send(ctx, 'index.html', { root: dist, index: false });
     ctx.set('Cache-Control', 'no-cache');
   };

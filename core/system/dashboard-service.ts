@@ -8,6 +8,7 @@ import type { PluginHost } from '../plugins/plugin-host';
 import type { AriBridge, AriChannel } from '../telephony/ari/ari-types';
 import type { TelephonyStatus } from '../telephony/engine-status';
 import type { TelephonyService } from '../telephony/telephony-service';
+import { probeDatabase, type DatabaseHealth } from './database-probe';
 import { dayBounds } from './day-bounds';
 
 export interface LiveCall {
@@ -24,7 +25,7 @@ export interface Dashboard {
   /** `system.read`. */
   health?: {
     status: 'ok' | 'degraded';
-    database: { dialect: string; reachable: boolean; error?: string };
+    database: DatabaseHealth;
     telephony: { state: string; connected: boolean; lastError: string | null };
     plugins: Array<{ id: string; version: string | null; state: string; error?: { code: string; message: string } }>;
   };
@@ -101,13 +102,7 @@ export class DashboardService {
   }
 
   private async health(): Promise<NonNullable<Dashboard['health']>> {
-    let database: { dialect: string; reachable: boolean; error?: string };
-    try {
-      await this.deps.sequelize.query('SELECT 1');
-      database = { dialect: this.deps.sequelize.getDialect(), reachable: true };
-    } catch (err) {
-      database = { dialect: this.deps.sequelize.getDialect(), reachable: false, error: (err as Error).message };
-    }
+    const database = await probeDatabase(this.deps.sequelize);
     const snapshot = this.deps.telephonyStatus.snapshot;
     const telephony = { state: snapshot.state, connected: snapshot.state === 'connected', lastError: snapshot.lastError };
     const plugins = this.deps.pluginHost.list().map((p) => ({ id: p.id, version: p.version, state: p.state, ...(p.error ? { error: p.error } : {}) }));

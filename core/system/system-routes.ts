@@ -9,6 +9,7 @@ import type { PluginHost } from '../plugins/plugin-host';
 import { navigationFor } from '../plugins/plugin-ui';
 import type { TelephonyStatus } from '../telephony/engine-status';
 import { VERSION } from '../version';
+import { probeDatabase } from './database-probe';
 
 export interface SystemRouteDeps {
   sequelize: Sequelize;
@@ -28,18 +29,16 @@ export function systemRoutes(deps: SystemRouteDeps): RouteDefinition[] {
       summary: 'Health of the database, the telephony engine and every plugin',
       permission: PUBLIC,
       handler: async ({ koa }) => {
-        let database: { dialect: string; reachable: boolean; error?: string };
-        try {
-          await deps.sequelize.query('SELECT 1');
-          database = { dialect: deps.sequelize.getDialect(), reachable: true };
-        } catch (err) {
-          database = { dialect: deps.sequelize.getDialect(), reachable: false, error: (err as Error).message };
-        }
+        const database = await probeDatabase(deps.sequelize);
         const telephony = deps.telephonyStatus.snapshot;
         const plugins = deps.pluginHost.list().map((p) => ({ id: p.id, version: p.version, state: p.state, ...(p.error ? { error: p.error } : {}) }));
         const ok = database.reachable && telephony.connected && plugins.every((p) => p.state !== 'failed');
-        if (!database.reachable) koa.status = 503;
-        return { status: ok ? 'ok' : 'degraded', version: VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000), database, telephony, plugins };
+        const report = { status: ok ? 'ok' : 'degraded', version: VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000), database, telephony, plugins };
+        if (database.reachable) return report;
+        // Set here: a returned value is sent with the route's success status, and a monitor must see 503.
+        koa.status = 503;
+        koa.body = report;
+        return undefined;
       },
     }),
     defineRoute({
