@@ -1,7 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../core/logging/logger';
-import type { SecretBox } from '../../core/security/secret-box';
 import type { DeviceService, LoadedDevice } from '../devices/device-service';
 import { posixTimeZone } from '../devices/posix-time-zone';
 import { parseMac } from '../mac';
@@ -12,6 +11,7 @@ import { HttpAuth, parseAuthorization } from '../security/http-auth';
 import { normaliseIp, type NetworkPolicy } from '../security/network-policy';
 import type { PhoneConfigContext } from '../vendors/vendor';
 import type { VendorRegistry } from '../vendors/vendor-registry';
+import { RenderedFiles } from './rendered-files';
 import { hostPort, localAddressFor } from './server-address';
 
 export interface FileRequest {
@@ -40,7 +40,6 @@ export interface ProvisioningFilesOptions {
   phonebook: PhonebookService;
   policy: NetworkPolicy;
   bans: BanList;
-  secretBox: SecretBox;
   logger: Logger;
   firmwareDir: string;
   ntpServer: string;
@@ -62,6 +61,7 @@ const HOST_HEADER = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
  */
 export class ProvisioningFiles {
   private readonly auth = new HttpAuth();
+  private readonly rendered = new RenderedFiles();
   /** The port phones' HTTP requests arrive on, for files served over TFTP when http.port is 0 (chosen at start). */
   private observedHttpPort = 0;
 
@@ -111,7 +111,7 @@ export class ProvisioningFiles {
     // Over TFTP, a phone that already authenticated over HTTP gets only the way back to HTTP.
     const scope = request.protocol === 'tftp' && device.credentialsConfirmedAt ? 'redirect' : 'full';
     const context = await this.context(loaded, request, scope);
-    const body = Buffer.from(vendor.renderConfig(context), 'utf8');
+    const body = this.rendered.render(vendor, context);
     // What was sent, never the values: whether it held the phone's secrets, and how much of the configuration.
     return { status: 200, body, contentType: 'application/xml; charset=utf-8', logged: { mac: device.mac, deviceStatus: device.status, scope, withSecrets: context.withSecrets } };
   }
@@ -139,7 +139,7 @@ export class ProvisioningFiles {
     const name = rest.length === 1 ? /^([0-9a-fA-F]{12})\.xml$/.exec(rest[0]!)?.[1] : rest.length === 2 && rest[1] === 'phonebook.xml' ? rest[0] : undefined;
     const mac = name ? parseMac(name) : null;
     if (!mac) return { status: 404, reason: 'no_such_file' };
-    const device = await this.options.devices.byMac(mac);
+    const device = (await this.options.devices.byMacLoaded(mac))?.device;
     if (!device || device.status !== 'assigned') {
       if (this.options.bans.strike(request.ip, 'unknown_mac', mac)) return { status: 403, reason: 'client_banned' };
       return { status: 404, reason: 'unknown_phone' };
@@ -207,7 +207,7 @@ export class ProvisioningFiles {
             label: device.lcdDisplay === 'number' ? extension.number : extension.name,
             userId: extension.sipUsername,
             authId: extension.sipUsername,
-            password: this.options.secretBox.decrypt(extension.sipPasswordSealed),
+            password: this.options.devices.unseal(extension.sipPasswordSealed),
           }))
         : [],
       keys: assigned ? device.programmableKeys : [],
