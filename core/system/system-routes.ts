@@ -9,6 +9,7 @@ import type { PluginHost } from '../plugins/plugin-host';
 import { navigationFor } from '../plugins/plugin-ui';
 import type { TelephonyStatus } from '../telephony/engine-status';
 import { VERSION } from '../version';
+import type { EventLoopLagMonitor } from './event-loop-lag';
 
 export interface SystemRouteDeps {
   sequelize: Sequelize;
@@ -16,6 +17,7 @@ export interface SystemRouteDeps {
   telephonyStatus: TelephonyStatus;
   auditService: AuditService;
   routeTable: RouteTable;
+  eventLoopLag: EventLoopLagMonitor;
 }
 
 export function systemRoutes(deps: SystemRouteDeps): RouteDefinition[] {
@@ -39,7 +41,7 @@ export function systemRoutes(deps: SystemRouteDeps): RouteDefinition[] {
         const plugins = deps.pluginHost.list().map((p) => ({ id: p.id, version: p.version, state: p.state, ...(p.error ? { error: p.error } : {}) }));
         const ok = database.reachable && telephony.connected && plugins.every((p) => p.state !== 'failed');
         if (!database.reachable) koa.status = 503;
-        return { status: ok ? 'ok' : 'degraded', version: VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000), database, telephony, plugins };
+        return { status: ok ? 'ok' : 'degraded', version: VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000), database, telephony, plugins, eventLoop: deps.eventLoopLag.snapshot() };
       },
     }),
     defineRoute({
