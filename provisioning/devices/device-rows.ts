@@ -4,13 +4,21 @@ import { Device, DeviceAccount } from '../models';
 
 type Row = Record<string, unknown>;
 
-/** Column → attribute of a model, with the attributes that are dates (SQLite returns them as text). */
-function columns(model: ModelStatic<Model>): { fields: Array<[string, string]>; dates: Set<string> } {
+type Columns = { fields: Array<[string, string]>; dates: Set<string> };
+const columnsOf = new WeakMap<object, Columns>();
+
+/** Column → attribute of a model, with the attributes that are dates (SQLite returns them as text); worked out once per model definition. */
+function columns(model: ModelStatic<Model>): Columns {
   const attributes = model.getAttributes();
-  return {
-    fields: Object.entries(attributes).map(([name, attribute]) => [attribute.field ?? name, name]),
-    dates: new Set(Object.entries(attributes).filter(([, a]) => a.type instanceof DataTypes.DATE).map(([name]) => name)),
-  };
+  let found = columnsOf.get(attributes);
+  if (!found) {
+    found = {
+      fields: Object.entries(attributes).map(([name, attribute]) => [attribute.field ?? name, name]),
+      dates: new Set(Object.entries(attributes).filter(([, a]) => a.type instanceof DataTypes.DATE).map(([name]) => name)),
+    };
+    columnsOf.set(attributes, found);
+  }
+  return found;
 }
 
 function build<M extends Model>(model: ModelStatic<M>, row: Row, prefix: string): M {

@@ -31,13 +31,15 @@ export class ModelRevision {
 
 /**
  * Loaded phones kept between fetches, each valid while nothing it is made of changed, and loaded
- * together: the phones that ask in the same turn of the event loop (a thousand rebooting after a
- * power cut) are read in one query, not one each. Phones not found are not kept (a scan of MACs
- * would fill the cache). Bounded: the oldest entries go first.
+ * together: phones that ask while a read is in flight (a thousand rebooting after a power cut)
+ * are read in one query as soon as it returns, not one query each. Phones not found are not kept
+ * (a scan of MACs would fill the cache). Bounded: the oldest entries go first.
  */
 export class LoadedDeviceCache<T> {
   private readonly entries = new Map<Mac, { revision: number; loaded: Promise<T | null> }>();
-  private batch: { macs: Set<Mac>; loaded: Promise<Map<Mac, T>> } | null = null;
+  /** The phones waiting for the next read. */
+  private waiting: { macs: Set<Mac>; run: () => void; loaded: Promise<Map<Mac, T>> } | null = null;
+  private reading = 0;
 
   constructor(
     private readonly revision: ModelRevision,
@@ -62,17 +64,30 @@ export class LoadedDeviceCache<T> {
   }
 
   private load(mac: Mac): Promise<T | null> {
-    if (!this.batch || this.batch.macs.size >= BATCH_LIMIT) {
+    if (!this.waiting) {
+      let run!: () => void;
       const macs = new Set<Mac>();
-      // Read once the requests already received have asked (after the I/O callbacks of this turn).
-      const loaded = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        if (this.batch?.macs === macs) this.batch = null;
-        return this.loadMany([...macs]);
-      });
-      this.batch = { macs, loaded };
+      const loaded = new Promise<void>((resolve) => (run = resolve)).then(() => this.loadMany([...macs]));
+      this.waiting = { macs, run, loaded };
+      // Nothing in flight: read once this turn's other requests have asked. Otherwise, when the read in flight returns.
+      if (!this.reading) setImmediate(() => this.read());
     }
-    this.batch.macs.add(mac);
-    return this.batch.loaded.then((found) => found.get(mac) ?? null);
+    const batch = this.waiting;
+    batch.macs.add(mac);
+    if (batch.macs.size >= BATCH_LIMIT) this.read();
+    return batch.loaded.then((found) => found.get(mac) ?? null);
+  }
+
+  private read(): void {
+    const batch = this.waiting;
+    if (!batch) return;
+    this.waiting = null;
+    this.reading++;
+    const done = () => {
+      if (--this.reading === 0) this.read();
+    };
+    batch.loaded.then(done, done);
+    batch.run();
   }
 }
 
