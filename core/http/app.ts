@@ -14,6 +14,7 @@ import type { RouteTable } from './routes';
 import { uiStatic } from './ui-static';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 export interface HttpAppDeps {
   config: CarillonConfig;
@@ -135,5 +136,12 @@ export function createHttpApp(deps: HttpAppDeps): { app: Koa; router: Router } {
   deps.routeTable.onRoute((route) => mountRoute(router, route, deps));
   app.use(router.routes());
   app.use(router.allowedMethods());
+  // Errors of a streamed body after its headers (Koa's default prints them to stderr as stack traces).
+  app.on('error', (err: Error & { code?: string }, ctx?: Context) => {
+    const where = { requestId: ctx?.state.requestId as string | undefined, method: ctx?.method, path: ctx?.path };
+    // A client that hangs up during the body (a phone rebooting, a closed tab) is ordinary: the stream is already destroyed.
+    if (CLIENT_GONE.has(err.code ?? '') || ctx?.req.destroyed) logger.debug({ ...where, code: err.code }, 'client closed the connection during the response');
+    else logger.error({ ...where, err: { name: err.name, message: err.message, stack: err.stack } }, 'response failed');
+  });
   return { app, router };
 }
