@@ -122,8 +122,8 @@ export class DeviceService {
 
   /**
    * A phone with its accounts' extensions (every configuration fetch starts here): read with
-   * the other phones asking at the same time, then kept until one of those rows is written. The result is shared by concurrent fetches:
-   * change it only through this service.
+   * the other phones asking at the same time, then kept until one of those rows is written.
+   * The result is shared by concurrent fetches: change it only through this service.
    */
   async byMacLoaded(mac: Mac): Promise<LoadedDevice | null> {
     const found = await this.loadedByMac.get(mac);

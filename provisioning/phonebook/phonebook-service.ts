@@ -15,7 +15,7 @@ export interface RenderedPhonebook {
 
 const CHUNK = 64 * 1024;
 
-/** Entries in phonebook order: last name, then first name, as the phone's locale-less collation has it. */
+/** Entries in phonebook order: last name, then first name, in the default collation (as localeCompare had it). */
 const collator = new Intl.Collator();
 const byName = (a: PhonebookEntry, b: PhonebookEntry) => collator.compare(a.lastName, b.lastName) || collator.compare(a.firstName, b.firstName);
 
