@@ -5,6 +5,7 @@ import type { CoreModule } from '../core/core-module';
 import type { RouteCall } from '../core/http/routes';
 import { generatedConfigDir } from '../core/telephony/config/config-paths';
 import { PhoneNotifier } from '../core/telephony/phone-notify';
+import { CONFIG_CHANGED } from '../core/telephony/resources/config-changes';
 import { DEVICE_ASSIGNED, DEVICE_DISSOCIATED, DEVICE_SEEN, DeviceService } from './devices/device-service';
 import { PhoneReboots } from './devices/phone-reboots';
 import { ProvisioningFiles } from './files/provisioning-files';
@@ -35,16 +36,19 @@ declare module '../core/container' {
   }
 }
 
-/** A value read at most every `ms` (the SIP port, read by every configuration fetch, changes rarely). */
-function cachedFor<T>(ms: number, read: () => Promise<T>): () => Promise<T> {
+/** A value read at most every `ms` (the SIP port, read by every configuration fetch, changes rarely), or again once forgotten. */
+function cachedFor<T>(ms: number, read: () => Promise<T>): { get: () => Promise<T>; forget: () => void } {
   let value: { at: number; promise: Promise<T> } | null = null;
-  return () => {
-    if (!value || Date.now() - value.at > ms) {
-      const promise = read();
-      value = { at: Date.now(), promise };
-      promise.catch(() => (value = null));
-    }
-    return value.promise;
+  return {
+    get: () => {
+      if (!value || Date.now() - value.at > ms) {
+        const promise = read();
+        value = { at: Date.now(), promise };
+        promise.catch(() => (value = null));
+      }
+      return value.promise;
+    },
+    forget: () => (value = null),
   };
 }
 
@@ -89,6 +93,11 @@ export const provisioningModule: CoreModule = {
       provisioningFiles: asFunction((c: CoreCradle) => {
         const config = c.config.provisioning;
         const logger = c.logger.child(COMPONENT);
+        const sipPort = cachedFor(5000, async () => (await c.telephonyResources.settings.transports()).udpPort);
+        // A new SIP port is in the next file a phone fetches, not five seconds later.
+        c.events.subscribe(CONFIG_CHANGED, (change) => {
+          if (change.resource === 'settings') sipPort.forget();
+        });
         return new ProvisioningFiles({
           devices: c.provisioningDevices,
           vendors: c.provisioningVendors,
@@ -96,13 +105,12 @@ export const provisioningModule: CoreModule = {
           policy: new NetworkPolicy(config.allowedNetworks),
           bans: c.provisioningBans,
           secretPath: c.provisioningSecretPath,
-          secretBox: c.secretBox,
           logger,
           firmwareDir: path.resolve(config.firmwareDir ?? path.join(c.config.resolved.dataDir, 'firmware')),
           ntpServer: config.ntpServer,
           serverHost: config.serverHost ?? null,
           httpPort: () => c.config.http.plainPort ?? c.config.http.port,
-          sipPort: cachedFor(5000, async () => (await c.telephonyResources.settings.transports()).udpPort),
+          sipPort: sipPort.get,
         });
       }).singleton(),
       provisioningTftp: asFunction(

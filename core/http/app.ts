@@ -25,6 +25,8 @@ const COMPRESSED_TYPES = /^(?:application\/(?:[\w.+-]+\+)?json|application\/java
 
 /** Paths as logged: the provisioning secret path's key (`/provisioning/s/<key>/…`, a site secret) never reaches a log. */
 const loggedPath = (path: string) => path.replace(/^\/provisioning\/s\/[^/]*/, '/provisioning/s/…');
+/** Errors that only mean the client went away (a phone rebooting, a closed tab) while a body streamed. */
+const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ECONNABORTED']);
 
 export interface HttpAppDeps {
   config: CarillonConfig;
@@ -86,7 +88,7 @@ export function createHttpApp(deps: HttpAppDeps): { app: Koa; router: Router } {
   // A streamed body that fails after its first byte is cut by Koa (see sendStream), which reports
   // it here: one JSON log line instead of Koa's stack trace on stderr. A client that leaves early is no error.
   app.on('error', (err: Error & { code?: string }, ctx?: Context) => {
-    const gone = err.code === 'ERR_STREAM_PREMATURE_CLOSE' || err.code === 'ECONNRESET';
+    const gone = CLIENT_GONE.has(err.code ?? '') || ctx?.req.destroyed === true;
     logger[gone ? 'debug' : 'error']({ err: { name: err.name, message: err.message, code: err.code }, requestId: ctx?.state.requestId, path: ctx?.path }, 'response stream failed');
   });
 

@@ -10,6 +10,7 @@ import type { TelephonyStatus } from '../telephony/engine-status';
 import type { TelephonyService } from '../telephony/telephony-service';
 import { probeDatabase, type DatabaseHealth } from './database-probe';
 import { dayBounds } from './day-bounds';
+import type { EventLoopLag, EventLoopLagMonitor } from './event-loop-lag';
 
 export interface LiveCall {
   /** The bridge id, or the channel id of a call not bridged yet. */
@@ -28,6 +29,8 @@ export interface Dashboard {
     database: DatabaseHealth;
     telephony: { state: string; connected: boolean; lastError: string | null };
     plugins: Array<{ id: string; version: string | null; state: string; error?: { code: string; message: string } }>;
+    /** Event-loop lag over the last minute; null until the monitor runs. */
+    eventLoop: EventLoopLag | null;
   };
   /** `calls.read`; null when Asterisk cannot be asked. */
   liveCalls?: LiveCall[] | null;
@@ -43,6 +46,7 @@ export interface DashboardDeps {
   telephony: TelephonyService;
   pluginHost: PluginHost;
   extensionLookup: ExtensionDirectory;
+  eventLoopLag: EventLoopLagMonitor;
   logger: Logger;
 }
 
@@ -107,7 +111,7 @@ export class DashboardService {
     const telephony = { state: snapshot.state, connected: snapshot.state === 'connected', lastError: snapshot.lastError };
     const plugins = this.deps.pluginHost.list().map((p) => ({ id: p.id, version: p.version, state: p.state, ...(p.error ? { error: p.error } : {}) }));
     const ok = database.reachable && telephony.connected && plugins.every((p) => p.state !== 'failed');
-    return { status: ok ? 'ok' : 'degraded', database, telephony, plugins };
+    return { status: ok ? 'ok' : 'degraded', database, telephony, plugins, eventLoop: this.deps.eventLoopLag.snapshot() };
   }
 
   private async liveCalls(): Promise<LiveCall[] | null> {

@@ -4,6 +4,7 @@ import type { CoreModule } from '../core-module';
 import { AUTHENTICATED } from '../auth/permissions';
 import { defineRoute } from '../http/routes';
 import { DashboardService } from './dashboard-service';
+import { EventLoopLagMonitor } from './event-loop-lag';
 import { CALLS_LIVE_CHANGED, TELEPHONY_RESOURCE_CHANGED, UiLiveEvents } from './ui-live-events';
 import { SystemSettingsService, systemSettingsInput } from './system-settings-service';
 
@@ -12,6 +13,7 @@ declare module '../container' {
     systemSettingsService: SystemSettingsService;
     dashboardService: DashboardService;
     uiLiveEvents: UiLiveEvents;
+    eventLoopLag: EventLoopLagMonitor;
   }
 }
 
@@ -37,10 +39,12 @@ export const systemModule: CoreModule = {
             telephony: c.telephony,
             pluginHost: c.pluginHost,
             extensionLookup: c.extensionLookup,
+            eventLoopLag: c.eventLoopLag,
             logger: c.logger.child({ component: 'dashboard' }),
           }),
       ).singleton(),
       uiLiveEvents: asFunction((c: CoreCradle) => new UiLiveEvents(c.events, c.telephony)).singleton(),
+      eventLoopLag: asFunction(() => new EventLoopLagMonitor()).singleton(),
     });
   },
   routes(container) {
@@ -81,8 +85,10 @@ export const systemModule: CoreModule = {
   },
   start(container) {
     container.cradle.uiLiveEvents.start();
+    container.cradle.eventLoopLag.start();
   },
   stop(container) {
     container.cradle.uiLiveEvents.stop();
+    container.cradle.eventLoopLag.stop();
   },
 };

@@ -10,6 +10,7 @@ import { navigationFor } from '../plugins/plugin-ui';
 import type { TelephonyStatus } from '../telephony/engine-status';
 import { VERSION } from '../version';
 import { probeDatabase } from './database-probe';
+import type { EventLoopLagMonitor } from './event-loop-lag';
 
 export interface SystemRouteDeps {
   sequelize: Sequelize;
@@ -17,6 +18,7 @@ export interface SystemRouteDeps {
   telephonyStatus: TelephonyStatus;
   auditService: AuditService;
   routeTable: RouteTable;
+  eventLoopLag: EventLoopLagMonitor;
 }
 
 export function systemRoutes(deps: SystemRouteDeps): RouteDefinition[] {
@@ -33,7 +35,7 @@ export function systemRoutes(deps: SystemRouteDeps): RouteDefinition[] {
         const telephony = deps.telephonyStatus.snapshot;
         const plugins = deps.pluginHost.list().map((p) => ({ id: p.id, version: p.version, state: p.state, ...(p.error ? { error: p.error } : {}) }));
         const ok = database.reachable && telephony.connected && plugins.every((p) => p.state !== 'failed');
-        const report = { status: ok ? 'ok' : 'degraded', version: VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000), database, telephony, plugins };
+        const report = { status: ok ? 'ok' : 'degraded', version: VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000), database, telephony, plugins, eventLoop: deps.eventLoopLag.snapshot() };
         if (database.reachable) return report;
         // Set here: a returned value is sent with the route's success status, and a monitor must see 503.
         koa.status = 503;

@@ -10,7 +10,8 @@ import { parseMac, type Mac } from '../mac';
 import { Device, DeviceAccount, ModelOverride, type ExtraValues, type LcdDisplay, type MicGain, type ProgrammableKey } from '../models';
 import type { VendorRegistry } from '../vendors/vendor-registry';
 import type { ModelCapabilities, ProvisioningVendor } from '../vendors/vendor';
-import { loadDeviceByMac } from './device-rows';
+import { loadDevicesByMac, type DeviceRows } from './device-rows';
+import { LoadedDeviceCache, ModelRevision } from './loaded-device-cache';
 import { deviceView, type DeviceView } from './device-views';
 import { checkKeys } from './key-rules';
 
@@ -19,6 +20,11 @@ export const DEVICE_ASSIGNED = 'provisioning.deviceAssigned';
 export const DEVICE_DISSOCIATED = 'provisioning.deviceDissociated';
 
 const SIGHTING_FLUSH_MS = 250;
+const SIGHTINGS_PER_STATEMENT = 200;
+/** Secrets kept open: three per phone (admin, config server, one SIP account) for a few thousand phones. */
+const UNSEALED_LIMIT = 20_000;
+/** What a fetch tells about a known phone: column, then field of the pending sighting. */
+const SIGHTING_COLUMNS = [['last_ip', 'lastIp'], ['last_user_agent', 'lastUserAgent'], ['last_file', 'lastFile'], ['last_fetch_at', 'lastFetchAt'], ['firmware', 'firmware'], ['model', 'model']] as const;
 
 /** Beyond this many unassigned phones, unknown MACs are no longer recorded (a flood must not fill the table). */
 const MAX_UNASSIGNED = 2000;
@@ -74,6 +80,9 @@ export class DeviceService {
   private readonly pendingSightings = new Map<number, { lastIp: string | null; lastUserAgent: string | null; lastFile: string | null; lastFetchAt: Date | null; firmware: string | null; model: string | null }>();
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  /** What a phone's file is made of: its row, its accounts, their extensions (passwords included), its model's overrides. */
+  private readonly loadedByMac: LoadedDeviceCache<DeviceRows>;
+  private readonly unsealed = new Map<string, string>();
 
   constructor(
     private readonly deps: {
@@ -85,7 +94,9 @@ export class DeviceService {
       /** `provisioning.claimWindowMinutes`. */
       claimWindowMinutes: number;
     },
-  ) {}
+  ) {
+    this.loadedByMac = new LoadedDeviceCache(new ModelRevision(deps.sequelize, [Device, DeviceAccount, Extension, ModelOverride]), (macs) => loadDevicesByMac(deps.sequelize, macs));
+  }
 
   // ---- reading ----------------------------------------------------------------------------
 
@@ -112,10 +123,15 @@ export class DeviceService {
     return Device.findOne({ where: { mac } });
   }
 
-  /** A phone with its accounts' extensions in one query (every configuration fetch starts here). */
+  /**
+   * A phone with its accounts' extensions (every configuration fetch starts here): read with
+   * the other phones asking at the same time, then kept until one of those rows is written.
+   * The result is shared by concurrent fetches: change it only through this service.
+   */
   async byMacLoaded(mac: Mac): Promise<LoadedDevice | null> {
-    const found = await loadDeviceByMac(this.deps.sequelize, mac);
+    const found = await this.loadedByMac.get(mac);
     if (!found) return null;
+    // Vendors come and go with plugins: looked up at each fetch, never kept.
     return { ...found, capabilities: this.deps.vendors.capabilities(found.device.vendor, found.device.model), vendor: this.deps.vendors.get(found.device.vendor) };
   }
 
@@ -154,11 +170,25 @@ export class DeviceService {
   }
 
   httpCredentials(device: Device): { username: string; password: string } {
-    return { username: device.httpUsername, password: this.deps.secretBox.decrypt(device.httpPasswordSealed) };
+    return { username: device.httpUsername, password: this.unseal(device.httpPasswordSealed) };
   }
 
   adminPassword(device: Device): string {
-    return this.deps.secretBox.decrypt(device.adminPasswordSealed);
+    return this.unseal(device.adminPasswordSealed);
+  }
+
+  /**
+   * A secret of a phone's file in clear (its passwords, its extensions' SIP passwords), opened
+   * once per sealed value: a new secret is a new sealed value, so nothing here goes stale.
+   */
+  unseal(sealed: string): string {
+    let clear = this.unsealed.get(sealed);
+    if (clear === undefined) {
+      clear = this.deps.secretBox.decrypt(sealed);
+      this.unsealed.set(sealed, clear);
+      if (this.unsealed.size > UNSEALED_LIMIT) this.unsealed.delete(this.unsealed.keys().next().value!);
+    }
+    return clear;
   }
 
   /** Per-model overrides, kept in memory: read by every configuration fetch, changed here only. */
@@ -240,11 +270,16 @@ export class DeviceService {
     this.pendingSightings.clear();
     const write = this.flushing.then(() =>
       this.deps.sequelize.transaction(async (transaction) => {
-        for (const [id, seen] of batch) {
-          await this.deps.sequelize.query(
-            'UPDATE provisioning_devices SET last_ip = :lastIp, last_user_agent = :lastUserAgent, last_file = :lastFile, last_fetch_at = :lastFetchAt, firmware = :firmware, model = :model WHERE id = :id',
-            { replacements: { ...seen, id }, transaction },
-          );
+        // A few statements per flush, not one per phone: each round trip to the database costs the phones waiting.
+        for (let start = 0; start < batch.length; start += SIGHTINGS_PER_STATEMENT) {
+          const rows = batch.slice(start, start + SIGHTINGS_PER_STATEMENT);
+          const replacements: unknown[] = [];
+          const sets = SIGHTING_COLUMNS.map(([column, field]) => {
+            for (const [id, seen] of rows) replacements.push(id, seen[field]);
+            return `${column} = CASE id ${rows.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+          });
+          replacements.push(...rows.map(([id]) => id));
+          await this.deps.sequelize.query(`UPDATE provisioning_devices SET ${sets.join(', ')} WHERE id IN (${rows.map(() => '?').join(', ')})`, { replacements, transaction });
         }
       }),
     );

@@ -1,7 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../core/logging/logger';
-import type { SecretBox } from '../../core/security/secret-box';
 import type { DeviceService, LoadedDevice } from '../devices/device-service';
 import { posixTimeZone } from '../devices/posix-time-zone';
 import { parseMac } from '../mac';
@@ -13,6 +12,7 @@ import { normaliseIp, type NetworkPolicy } from '../security/network-policy';
 import type { SecretPathService } from '../security/secret-path';
 import type { PhoneConfigContext } from '../vendors/vendor';
 import type { VendorRegistry } from '../vendors/vendor-registry';
+import { RenderedFiles } from './rendered-files';
 import { hostPort, localAddressFor } from './server-address';
 
 export interface FileRequest {
@@ -46,7 +46,6 @@ export interface ProvisioningFilesOptions {
   policy: NetworkPolicy;
   bans: BanList;
   secretPath: SecretPathService;
-  secretBox: SecretBox;
   logger: Logger;
   firmwareDir: string;
   ntpServer: string;
@@ -78,6 +77,7 @@ export function redactSecretPath(path: string): string {
  */
 export class ProvisioningFiles {
   private readonly auth = new HttpAuth();
+  private readonly rendered = new RenderedFiles();
   /** The port phones' HTTP requests arrive on, for files served over TFTP when http.port is 0 (chosen at start). */
   private observedHttpPort = 0;
 
@@ -137,7 +137,7 @@ export class ProvisioningFiles {
     // An assigned phone that gets no secret gets only where to fetch: nothing it has is overwritten.
     const scope = device.status === 'assigned' && !access.secrets ? 'redirect' : 'full';
     const context = await this.context(loaded, request, scope, access.secrets);
-    const body = Buffer.from(vendor.renderConfig(context), 'utf8');
+    const body = this.rendered.render(vendor, context);
     // What was sent, never the values: whether it held the phone's secrets, why not, and how much of the configuration.
     const withheld = access.secrets ? {} : { withheld: access.withheld };
     return { status: 200, body, contentType: 'application/xml; charset=utf-8', logged: { mac: device.mac, deviceStatus: device.status, scope, withSecrets: context.withSecrets, ...withheld } };
@@ -181,7 +181,7 @@ export class ProvisioningFiles {
     const name = rest.length === 1 ? /^([0-9a-fA-F]{12})\.xml$/.exec(rest[0]!)?.[1] : rest.length === 2 && rest[1] === 'phonebook.xml' ? rest[0] : undefined;
     const mac = name ? parseMac(name) : null;
     if (!mac) return { status: 404, reason: 'no_such_file' };
-    const device = await this.options.devices.byMac(mac);
+    const device = (await this.options.devices.byMacLoaded(mac))?.device;
     if (!device || device.status !== 'assigned') {
       if (await this.options.bans.strike(request.ip, 'unknown_mac', mac)) return BANNED;
       return { status: 404, reason: 'unknown_phone' };
@@ -255,7 +255,7 @@ export class ProvisioningFiles {
             label: device.lcdDisplay === 'number' ? extension.number : extension.name,
             userId: extension.sipUsername,
             authId: extension.sipUsername,
-            password: this.options.secretBox.decrypt(extension.sipPasswordSealed),
+            password: this.options.devices.unseal(extension.sipPasswordSealed),
           }))
         : [],
       keys: secrets ? device.programmableKeys : [],

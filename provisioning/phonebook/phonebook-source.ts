@@ -35,8 +35,13 @@ export interface PhonebookEntry {
 
 export interface PhonebookSource {
   id: string;
-  /** When the content last changed; phones' files older than this are regenerated. */
+  /** When the content last changed (sent as Last-Modified); phones' files older than this are regenerated. */
   changedAt(): Date;
+  /**
+   * Optional: a counter that moves on every change. Preferred to `changedAt()` to tell versions
+   * apart (two changes within one millisecond share a `changedAt()`).
+   */
+  revision?(): number;
   groups(): Promise<PhonebookGroup[]>;
   entries(): Promise<PhonebookEntry[]>;
 }

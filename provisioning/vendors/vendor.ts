@@ -95,7 +95,11 @@ export interface ProvisioningVendor {
   /** The MAC a configuration file name asks for (`cfgc074ad123456.xml`), or null when the name is not one of this vendor's. */
   configFileMac(fileName: string): string | null;
   renderConfig(context: PhoneConfigContext): string;
-  renderPhonebook(book: Phonebook): string;
+  /**
+   * The phonebook file, in pieces (a contact each, say): the caller joins them and lets other
+   * work run between pieces, so that a directory of thousands never holds the event loop.
+   */
+  renderPhonebook(book: Phonebook): Iterable<string>;
   /** Extra template values an admin may set: a name checker with the reason shown when refused. */
   checkExtraValueName(name: string): string | null;
 }

@@ -16,6 +16,10 @@ export class DirectoryPhonebook implements PhonebookSource {
     return this.state.changedAt;
   }
 
+  revision(): number {
+    return this.state.revision;
+  }
+
   async groups(): Promise<PhonebookGroup[]> {
     const folders = await this.models.Folder.findAll({ order: [['name', 'ASC']], raw: true });
     return folders.map((f) => ({ id: String(f.id), name: f.name, parentId: f.parentId === null ? null : String(f.parentId) }));
@@ -23,7 +27,8 @@ export class DirectoryPhonebook implements PhonebookSource {
 
   async entries(): Promise<PhonebookEntry[]> {
     const entries: PhonebookEntry[] = [];
-    for await (const page of eachContactPage(this.models)) {
+    // Pages of 250: each is turned into entries without a pause, so it stays a few milliseconds of work.
+    for await (const page of eachContactPage(this.models, 250)) {
       for (const { row, draft } of page) {
         // A phone cannot call a contact without a number; fax machines are not called either.
         const numbers = draft.numbers.filter((n) => n.type !== 'fax').map((n) => ({ type: n.type, dial: n.e164 ?? n.digits, isDefault: n.isDefault }));
@@ -40,6 +45,7 @@ export class DirectoryPhonebook implements PhonebookSource {
         });
       }
     }
-    return entries.sort((a, b) => a.lastName.localeCompare(b.lastName) || a.firstName.localeCompare(b.firstName));
+    // In id order: provisioning sorts the merged phonebook (in slices: thousands of names take a while).
+    return entries;
   }
 }

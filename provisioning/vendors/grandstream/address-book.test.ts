@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import { create } from 'xmlbuilder2';
-import { renderAddressBook, type AddressBookEntry, type AddressBookGroup } from './address-book';
+import { renderAddressBook as renderPieces, type AddressBookEntry, type AddressBookGroup } from './address-book';
+
+const renderAddressBook = (...args: Parameters<typeof renderPieces>) => [...renderPieces(...args)].join('');
 
 type XmlNode = Record<string, unknown>;
 
@@ -84,5 +86,18 @@ describe('Grandstream AddressBook XML', () => {
   it('renders an empty phonebook as a valid document', () => {
     const book = parse(renderAddressBook([], [])).AddressBook as XmlNode;
     expect(book).to.deep.equal({ version: '1' });
+  });
+
+  it('comes in pieces, one per contact after the groups, that join into the document', () => {
+    const pieces = [...renderPieces(groups, entries)];
+    expect(pieces).to.have.length(entries.length + 2);
+    expect(pieces[1]).to.match(/^  <Contact>[\s\S]*<\/Contact>\n$/);
+    expect(parse(pieces.join(''))).to.deep.equal(parse(renderAddressBook(groups, entries)));
+  });
+
+  it('drops characters XML cannot carry instead of writing a file phones refuse', () => {
+    const xml = renderAddressBook([], [{ ...entries[1]!, firstName: 'Bo\u0000b\u0007', lastName: 'Pl\uFFFEain\uD800' }]);
+    const book = parse(xml).AddressBook as XmlNode;
+    expect(book.Contact).to.include({ FirstName: 'Bob', LastName: 'Plain' });
   });
 });

@@ -1,5 +1,3 @@
-import { create } from 'xmlbuilder2';
-
 /**
  * Grandstream's phonebook file (GXP/GRP "AddressBook" XML, fetched by the phone from the
  * phonebook server path). Groups are flat on the phone: nested folders become groups named by
@@ -38,41 +36,45 @@ function groupName(group: AddressBookGroup, byId: Map<string, AddressBookGroup>)
   return names.join(' / ');
 }
 
-/** Renders the AddressBook XML; xmlbuilder2 escapes every value, so names cannot break the file. */
-export function renderAddressBook(groups: AddressBookGroup[], entries: AddressBookEntry[], options: AddressBookOptions = {}): string {
+/** Characters XML 1.0 cannot carry at all (control characters, lone surrogates, U+FFFE/U+FFFF): dropped rather than breaking the file. */
+const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/** Element text: escaped, so no name can break the file. */
+function text(value: string): string {
+  return value.replace(NOT_XML, '').replace(/[&<>]/g, (c) => ESCAPES[c]!);
+}
+
+/**
+ * Renders the AddressBook XML a piece at a time (the header and groups, then one contact per
+ * piece), so that whoever writes a large directory can let other work run between pieces.
+ */
+export function* renderAddressBook(groups: AddressBookGroup[], entries: AddressBookEntry[], options: AddressBookOptions = {}): Generator<string> {
   const accountIndex = String(options.accountIndex ?? 1);
   const byId = new Map(groups.map((g) => [g.id, g]));
   // The phone wants small numeric group ids: number them in name order.
   const named = groups.map((g) => ({ id: g.id, name: groupName(g, byId) })).sort((a, b) => a.name.localeCompare(b.name));
   const numericId = new Map(named.map((g, i) => [g.id, i + 1]));
 
-  const book = create({ version: '1.0', encoding: 'UTF-8' }).ele('AddressBook');
-  book.ele('version').txt('1');
-  for (const group of named) {
-    const pbgroup = book.ele('pbgroup');
-    pbgroup.ele('id').txt(String(numericId.get(group.id)));
-    pbgroup.ele('name').txt(group.name);
-  }
-  entries.forEach((entry, index) => {
-    const contact = book.ele('Contact');
-    contact.ele('id').txt(String(index + 1));
-    contact.ele('FirstName').txt(entry.firstName);
-    contact.ele('LastName').txt(entry.lastName);
-    if (entry.company) contact.ele('Company').txt(entry.company);
-    if (entry.jobTitle) contact.ele('JobTitle').txt(entry.jobTitle);
-    contact.ele('Frequent').txt('0');
+  let head = '<?xml version="1.0" encoding="UTF-8"?>\n<AddressBook>\n  <version>1</version>\n';
+  for (const group of named) head += `  <pbgroup>\n    <id>${numericId.get(group.id)}</id>\n    <name>${text(group.name)}</name>\n  </pbgroup>\n`;
+  yield head;
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index]!;
+    let contact = `  <Contact>\n    <id>${index + 1}</id>\n    <FirstName>${text(entry.firstName)}</FirstName>\n    <LastName>${text(entry.lastName)}</LastName>\n`;
+    if (entry.company) contact += `    <Company>${text(entry.company)}</Company>\n`;
+    if (entry.jobTitle) contact += `    <JobTitle>${text(entry.jobTitle)}</JobTitle>\n`;
     const primary = Math.max(0, entry.numbers.findIndex((n) => n.isDefault));
-    contact.ele('Primary').txt(String(primary));
+    contact += `    <Frequent>0</Frequent>\n    <Primary>${primary}</Primary>\n`;
     for (const number of entry.numbers) {
-      const phone = contact.ele('Phone', { type: PHONE_TYPES[number.type] });
-      phone.ele('phonenumber').txt(number.dial);
-      phone.ele('accountindex').txt(accountIndex);
+      contact += `    <Phone type="${PHONE_TYPES[number.type]}">\n      <phonenumber>${text(number.dial)}</phonenumber>\n      <accountindex>${accountIndex}</accountindex>\n    </Phone>\n`;
     }
-    if (entry.email) contact.ele('Mail', { type: 'Work' }).txt(entry.email);
+    if (entry.email) contact += `    <Mail type="Work">${text(entry.email)}</Mail>\n`;
     for (const groupId of entry.groupIds) {
       const id = numericId.get(groupId);
-      if (id !== undefined) contact.ele('Group').txt(String(id));
+      if (id !== undefined) contact += `    <Group>${id}</Group>\n`;
     }
-  });
-  return book.end({ prettyPrint: true });
+    yield `${contact}  </Contact>\n`;
+  }
+  yield '</AddressBook>';
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Phonebook } from '../../phonebook/phonebook-source';
 import { TemplateSet } from '../template-set';
+import { renderAddressBook } from './address-book';
 import type { PhoneConfigContext, ProvisioningVendor } from '../vendor';
 import { GRANDSTREAM_MODELS, grandstreamModel } from './capabilities';
 import { grandstreamView } from './config-view';
@@ -31,9 +32,7 @@ export function grandstreamVendor(templatesDir = GRANDSTREAM_TEMPLATES): Provisi
       const model = capabilities ? grandstreamModel(capabilities.model) : null;
       return templates.render(grandstreamView(context), { model: model?.model ?? null, family: model?.family ?? null });
     },
-    renderPhonebook(book: Phonebook): string {
-      // Loaded on first use: xmlbuilder2 is the heaviest import of provisioning, and CLI commands never need it.
-      const { renderAddressBook } = require('./address-book') as typeof import('./address-book');
+    renderPhonebook(book: Phonebook): Iterable<string> {
       return renderAddressBook(book.groups, book.entries);
     },
     checkExtraValueName,

@@ -218,7 +218,7 @@ describe('Directory plugin: contacts, folders, search, permissions', function ()
       expect(helene).to.deep.include({ firstName: 'Hélène', company: 'Société Générale', groupIds: [clients.id] });
       expect(helene.numbers).to.deep.equal([{ type: 'work', dial: '+33123456789', isDefault: true }]);
       expect(entries.some((e) => e.lastName === 'Zeta00')).to.equal(false);
-      const xml = renderAddressBook(groups, entries);
+      const xml = [...renderAddressBook(groups, entries)].join('');
       expect(xml).to.include('<name>Clients</name>').and.to.include('<FirstName>Hélène</FirstName>');
       await create({ firstName: 'Change', lastName: 'Marker' });
       expect(source.changedAt().getTime()).to.be.greaterThan(before.getTime());
