@@ -1,16 +1,18 @@
 /**
  * Provisioning benchmark: the morning after a power cut. 1,000 assigned phones (distinct MACs,
- * one extension each) all ask for their configuration at once over HTTP; each round fires the
- * 1,000 requests together on fresh connections, as separate phones do. The baseline, in the
- * same process and the same run, is a static file of the same size served from the firmware
- * folder by the same HTTP stack (same checks: network, ban). Prints requests per second and p99
- * latency of both, and the ratios.
+ * one extension each, each having claimed its configuration) all ask for their configuration at
+ * once over HTTP on the site's secret path, as a phone does since issue 12: a plain GET, the 401
+ * Digest challenge, then the GET with its credentials, each on a fresh connection as separate
+ * phones do. The baseline, in the same process and the same run, is a static file of the same
+ * size served from the firmware folder by the same HTTP stack (same checks: network, ban), one
+ * GET each. Prints phone fetches (or files) per second and p99 latency of both, and the ratios.
  *
- * Aim (P2 of the issue that built provisioning): generated files served at least 0.8 of the
- * static file's throughput. The p99 ratio is printed beside it.
+ * Aim (P2 of the issue that built provisioning, issue 12): a phone's whole fetch of its generated
+ * file at least 0.8 of the static file's throughput. The p99 ratio is printed beside it.
  *
  *   npx tsx bench/provisioning.ts [phones] [rounds]   (MariaDB at 127.0.0.1:3306 when reachable, else SQLite)
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import inspector from 'node:inspector';
@@ -37,11 +39,11 @@ let retries = 0;
  * ms and status. A connection refused or reset (the listen backlog overflowing during the burst)
  * is retried after 200 ms as a phone does, and counted; the latency includes the wait.
  */
-async function get(port: number, file: string): Promise<{ ms: number; status: number; bytes: number }> {
+async function get(port: number, file: string, credentials?: Credentials): Promise<{ ms: number; status: number; bytes: number }> {
   const started = performance.now();
   for (let attempt = 0; ; attempt++) {
     try {
-      const answer = await once(port, file);
+      const answer = credentials ? await challenged(port, file, credentials) : await once(port, file);
       return { ...answer, ms: performance.now() - started };
     } catch (err) {
       if (attempt >= 10) throw err;
@@ -51,15 +53,33 @@ async function get(port: number, file: string): Promise<{ ms: number; status: nu
   }
 }
 
-function once(port: number, file: string): Promise<{ status: number; bytes: number }> {
+interface Credentials {
+  username: string;
+  password: string;
+}
+
+function once(port: number, file: string, authorization?: string): Promise<{ status: number; bytes: number; challenge: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: `/provisioning/${file}`, agent: false, headers: { 'user-agent': UA, connection: 'close' } }, (res) => {
+    const headers = { 'user-agent': UA, connection: 'close', ...(authorization ? { authorization } : {}) };
+    const req = http.get({ host: '127.0.0.1', port, path: `/provisioning/${file}`, agent: false, headers }, (res) => {
       let bytes = 0;
       res.on('data', (chunk: Buffer) => (bytes += chunk.length));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes, challenge: String(res.headers['www-authenticate'] ?? '') }));
     });
     req.on('error', reject);
   });
+}
+
+/** A phone that sends its credentials when challenged (RFC 7616 Digest, MD5, qop=auth). */
+async function challenged(port: number, file: string, credentials: Credentials): Promise<{ status: number; bytes: number }> {
+  const first = await once(port, file);
+  if (first.status !== 401) return first;
+  const param = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(first.challenge)?.[1] ?? '';
+  const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+  const uri = `/provisioning/${file}`;
+  const [realm, nonce, cnonce, nc] = [param('realm'), param('nonce'), 'b3nchc0de', '00000001'];
+  const response = md5(`${md5(`${credentials.username}:${realm}:${credentials.password}`)}:${nonce}:${nc}:${cnonce}:auth:${md5(`GET:${uri}`)}`);
+  return once(port, file, `Digest username="${credentials.username}", realm="${realm}", nonce="${nonce}", uri="${uri}", algorithm=MD5, qop=auth, nc=${nc}, cnonce="${cnonce}", response="${response}"`);
 }
 
 /** With CARILLON_BENCH_PROFILE=<dir>: a CPU profile of one measured burst (the server and this client share the process). */
@@ -89,13 +109,13 @@ interface Figures {
 }
 
 /** `ROUNDS` bursts of one request per file, all at once; throughput over the whole burst, latency per request. */
-async function burst(port: number, files: string[]): Promise<Figures> {
+async function burst(port: number, files: string[], credentials?: Credentials[]): Promise<Figures> {
   const latencies: number[] = [];
   let seconds = 0;
   let bytes = 0;
   for (let round = 0; round < ROUNDS; round++) {
     const started = performance.now();
-    const results = await Promise.all(files.map((f) => get(port, f)));
+    const results = await Promise.all(files.map((f, i) => get(port, f, credentials?.[i])));
     seconds += (performance.now() - started) / 1000;
     for (const r of results) {
       if (r.status !== 200) throw new Error(`answer ${r.status} during the benchmark`);
@@ -160,8 +180,9 @@ async function main(): Promise<void> {
         forwardNoAnswerSeconds: 20,
       })),
     );
+    const ids: number[] = [];
     for (let i = 0; i < PHONES; i++) {
-      await c.provisioningDevices.create({
+      const device = await c.provisioningDevices.create({
         mac: macOf(i),
         model: 'GRP2614',
         extensionIds: [extensions[i]!.id],
@@ -171,24 +192,37 @@ async function main(): Promise<void> {
           { where: 'phone', module: null, index: 2, type: 'blf', value: String(10000 + ((i + 1) % PHONES)), label: 'Voisin', account: 1 },
         ],
       });
+      ids.push(device.id);
     }
-    const configs = Array.from({ length: PHONES }, (_, i) => `cfg${macOf(i)}.xml`);
-    const sample = await get(port, configs[0]!);
+    // Each phone claims its configuration with its first fetch on the secret path (its first boot).
+    const site = `s/${(await c.provisioningSecretPath.reveal()).key}`;
+    const configs = Array.from({ length: PHONES }, (_, i) => `${site}/cfg${macOf(i)}.xml`);
+    for (let i = 0; i < PHONES; i += 50) {
+      for (const claim of await Promise.all(configs.slice(i, i + 50).map((f) => get(port, f)))) if (claim.status !== 200) throw new Error(`claim answered ${claim.status}`);
+    }
+    const credentials: Credentials[] = [];
+    for (const id of ids) {
+      const secrets = await c.provisioningDevices.revealSecrets(id);
+      credentials.push({ username: secrets.httpUsername, password: secrets.httpPassword });
+    }
+    const sample = await get(port, configs[0]!, credentials[0]);
+    if (sample.status !== 200) throw new Error(`a claimed phone's fetch answered ${sample.status}`);
     // The same size, from the same process, through the same stack: a static file.
     const firmwareDir = path.join(dataDir, 'firmware');
     fs.mkdirSync(firmwareDir, { recursive: true });
     fs.writeFileSync(path.join(firmwareDir, 'static.xml'), Buffer.alloc(sample.bytes, 0x41));
     const statics = configs.map(() => 'firmware/static.xml');
 
-    // Warm-up (JIT, pools), not counted.
-    await Promise.all(configs.slice(0, 100).map((f) => get(port, f)));
+    // Warm-up (JIT, pools), not counted: every phone fetches once, as each did before the power cut
+    // (its first authenticated fetch is recorded once, not at every boot).
+    for (let i = 0; i < PHONES; i += 100) await Promise.all(configs.slice(i, i + 100).map((f, j) => get(port, f, credentials[i + j])));
     await Promise.all(statics.slice(0, 100).map((f) => get(port, f)));
 
-    const generated = await profiled('generated', () => burst(port, configs));
+    const generated = await profiled('generated', () => burst(port, configs, credentials));
     const baseline = await burst(port, statics);
-    const row = (name: string, f: Figures) => `${name.padEnd(34)} ${f.rps.toFixed(0).padStart(7)} req/s   p50 ${f.p50.toFixed(1).padStart(7)} ms   p99 ${f.p99.toFixed(1).padStart(7)} ms   ${f.bytes} bytes`;
-    process.stdout.write(`${row('generated configuration (cfg<mac>)', generated)}\n`);
-    process.stdout.write(`${row('static file, same size (baseline)', baseline)}\n`);
+    const row = (name: string, f: Figures) => `${name.padEnd(34)} ${f.rps.toFixed(0).padStart(7)} /s   p50 ${f.p50.toFixed(1).padStart(7)} ms   p99 ${f.p99.toFixed(1).padStart(7)} ms   ${f.bytes} bytes`;
+    process.stdout.write(`${row('phone fetches (401, then Digest cfg)', generated)}\n`);
+    process.stdout.write(`${row('static files, same size (baseline)', baseline)}\n`);
     process.stdout.write(`connections retried after a reset (listen backlog full): ${retries}\n`);
     const throughput = generated.rps / baseline.rps;
     const p99 = generated.p99 / baseline.p99;
