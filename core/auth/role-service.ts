@@ -64,24 +64,25 @@ export class RoleService {
     this.events.publish('auth.permissionsChanged', { userIds: 'all' });
   }
 
+  /** A user's permissions: their roles' (inherited ones included), and their own account's, which every user holds. */
   private expand(snapshot: RoleSnapshot, roleIds: number[]): Set<string> {
     const seen = new Set<number>();
     const queue = [...roleIds];
-    const permissions = new Set<string>();
+    const permissions = new Set<string>(ACCOUNT_PERMISSIONS);
     while (queue.length) {
       const id = queue.shift()!;
       if (seen.has(id)) continue;
       seen.add(id);
       const role = snapshot.byId.get(id);
       if (!role) continue;
-      if (role.name === ADMIN_ROLE) return new Set(this.catalogue.keys());
+      if (role.name === ADMIN_ROLE) return new Set([...this.catalogue.keys(), ...ACCOUNT_PERMISSIONS]);
       for (const permission of role.permissions) if (this.catalogue.has(permission)) permissions.add(permission);
       queue.push(...role.inherits);
     }
     return permissions;
   }
 
-  /** What holders of these roles may do. Shared between callers: never change the set returned. */
+  /** What a user holding these roles may do (their own account included). Shared between callers: never change the set returned. */
   async permissionsOfRoles(roleIds: number[]): Promise<Set<string>> {
     const snapshot = await this.load();
     const key = `${this.catalogue.size}:${[...roleIds].sort((a, b) => a - b).join(',')}`;
@@ -92,9 +93,7 @@ export class RoleService {
 
   async permissionsOfUser(userId: number): Promise<Set<string>> {
     const links = await UserRole.findAll({ where: { userId } });
-    const permissions = await this.permissionsOfRoles(links.map((link) => link.roleId));
-    for (const key of ACCOUNT_PERMISSIONS) permissions.add(key);
-    return permissions;
+    return this.permissionsOfRoles(links.map((link) => link.roleId));
   }
 
   async list(): Promise<RoleView[]> {
