@@ -89,7 +89,9 @@ export function createHttpApp(deps: HttpAppDeps): { app: Koa; router: Router } {
   // it here: one JSON log line instead of Koa's stack trace on stderr. A client that leaves early is no error.
   app.on('error', (err: Error & { code?: string }, ctx?: Context) => {
     const gone = CLIENT_GONE.has(err.code ?? '') || ctx?.req.destroyed === true;
-    logger[gone ? 'debug' : 'error']({ err: { name: err.name, message: err.message, code: err.code }, requestId: ctx?.state.requestId, path: ctx?.path }, 'response stream failed');
+    const where = { requestId: ctx?.state.requestId as string | undefined, path: ctx?.path };
+    if (gone) logger.debug({ ...where, code: err.code }, 'client closed the connection during the response');
+    else logger.error({ ...where, err: { name: err.name, message: err.message, code: err.code } }, 'response stream failed');
   });
 
   app.use(async (ctx: Context, next: Next) => {

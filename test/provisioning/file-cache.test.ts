@@ -6,7 +6,7 @@ import { LoadedDeviceCache, ModelRevision } from '../../provisioning/devices/loa
 import { RenderedFiles } from '../../provisioning/files/rendered-files';
 import type { PhoneConfigContext, ProvisioningVendor } from '../../provisioning/vendors/vendor';
 import { tempDir } from '../support/test-app';
-import { createExtension, grandstreamValues, phoneGet, sipPassword, startProvisioningApp, type ProvisioningApp } from './provisioning-harness';
+import { createExtension, grandstreamValues, phoneCredentials, phoneGet, phoneGetChallenged, secretPath, sipPassword, startProvisioningApp, type ProvisioningApp } from './provisioning-harness';
 
 const MAC = 'c074ad0000c1';
 
@@ -18,11 +18,11 @@ describe('Provisioning files kept between fetches', () => {
   let app: ProvisioningApp;
   let extension: { id: number };
   let deviceId: number;
+  let site: string;
 
-  /** The phone's file as the phone fetches it, with its config-server credentials. */
+  /** The phone's file as the phone fetches it on the secret path, answering the challenge with its config-server credentials. */
   async function phoneFile(): Promise<{ body: Buffer; values: Map<string, string> }> {
-    const { body: secrets } = await app.admin.post(`/api/provisioning/devices/${deviceId}/secrets/reveal`);
-    const res = await phoneGet(app.t.url, `cfg${MAC}.xml`, { authorization: `Basic ${Buffer.from(`${secrets.httpUsername}:${secrets.httpPassword}`).toString('base64')}` });
+    const res = await phoneGetChallenged(app.t.url, `${site}/cfg${MAC}.xml`, await phoneCredentials(app.admin, deviceId));
     expect(res.status).to.equal(200);
     return { body: res.body, values: grandstreamValues(res.body) };
   }
@@ -33,6 +33,9 @@ describe('Provisioning files kept between fetches', () => {
     const device = await app.admin.post('/api/provisioning/devices', { mac: MAC, model: 'GRP2614', extensionIds: [extension.id] });
     expect(device.status, device.text).to.equal(201);
     deviceId = device.body.id;
+    site = await secretPath(app.admin);
+    // The phone claims its configuration with its first fetch on the secret path, as on its first boot.
+    expect((await phoneGet(app.t.url, `${site}/cfg${MAC}.xml`)).status).to.equal(200);
   });
   after(() => app.t.stop());
 

@@ -32,7 +32,7 @@ describe('Provisioning: a phone that hangs up during a download', () => {
       expect(closed).not.to.be.empty;
       for (const line of closed) expect(line).to.include({ path: '/provisioning/firmware/large.bin', level: 'debug' });
       expect(printed.callCount, 'nothing printed to stderr').to.equal(0);
-      expect(logLines(app.t, 'response failed')).to.have.length(0);
+      expect(logLines(app.t, 'response stream failed')).to.have.length(0);
     } finally {
       printed.restore();
     }
