@@ -64,18 +64,18 @@ export class RoleService {
     this.events.publish('auth.permissionsChanged', { userIds: 'all' });
   }
 
-  /** A user's permissions: their roles' (inherited ones included), and their own account's, which every user holds. */
+  /** What these roles grant, inherited roles included. */
   private expand(snapshot: RoleSnapshot, roleIds: number[]): Set<string> {
     const seen = new Set<number>();
     const queue = [...roleIds];
-    const permissions = new Set<string>(ACCOUNT_PERMISSIONS);
+    const permissions = new Set<string>();
     while (queue.length) {
       const id = queue.shift()!;
       if (seen.has(id)) continue;
       seen.add(id);
       const role = snapshot.byId.get(id);
       if (!role) continue;
-      if (role.name === ADMIN_ROLE) return new Set([...this.catalogue.keys(), ...ACCOUNT_PERMISSIONS]);
+      if (role.name === ADMIN_ROLE) return new Set(this.catalogue.keys());
       for (const permission of role.permissions) if (this.catalogue.has(permission)) permissions.add(permission);
       queue.push(...role.inherits);
     }
@@ -87,7 +87,8 @@ export class RoleService {
     const snapshot = await this.load();
     const key = `${this.catalogue.size}:${[...roleIds].sort((a, b) => a - b).join(',')}`;
     let permissions = snapshot.effective.get(key);
-    if (!permissions) snapshot.effective.set(key, (permissions = this.expand(snapshot, roleIds)));
+    // Every user also holds their own account's permissions (no role grants them).
+    if (!permissions) snapshot.effective.set(key, (permissions = new Set([...this.expand(snapshot, roleIds), ...ACCOUNT_PERMISSIONS])));
     return permissions;
   }
 
