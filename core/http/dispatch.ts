@@ -44,7 +44,8 @@ export function mountRoute(router: Router, route: MountedRoute, deps: { authenti
   const { def } = route;
   router.register(route.fullPath, [def.method], async (ctx: Context) => {
     if (!route.isEnabled()) throw new HttpError(404, 'plugin_unavailable', 'Not found', `The plugin "${route.owner}" is disabled or has failed.`);
-    checkRequestText({ params: ctx.params, query: ctx.query, body: (ctx.request as { body?: unknown }).body });
+    // ctx.query parses the query string on first use: a request without one has nothing to check.
+    checkRequestText({ params: ctx.params, query: ctx.querystring ? ctx.query : undefined, body: (ctx.request as { body?: unknown }).body });
     // A body the JSON reader left unread (another type, or none declared) on a route that takes JSON.
     if (def.input?.body && ctx.request.is('json') === false) {
       throw new HttpError(415, 'unsupported_media_type', 'Unsupported media type', `Send the body as application/json (it came as "${ctx.get('content-type') || 'no type'}").`);

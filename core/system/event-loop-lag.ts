@@ -11,6 +11,8 @@ export interface EventLoopLag {
 }
 
 
+const EARLY_REUSE_MS = 1_000;
+
 /**
  * How late the event loop runs what is due (perf_hooks' monitorEventLoopDelay, sampled every
  * `resolutionMs`): anything that holds it (a large file rendered in one go, a long synchronous
@@ -23,6 +25,7 @@ export class EventLoopLagMonitor {
   private rotation: NodeJS.Timeout | null = null;
   private last: EventLoopLag | null = null;
   private windowStarted = 0;
+  private early: { at: number; figures: EventLoopLag | null } | null = null;
 
   constructor(private readonly options: { resolutionMs?: number; windowMs?: number } = {}) {}
 
@@ -39,13 +42,21 @@ export class EventLoopLagMonitor {
   stop(): void {
     this.histogram?.disable();
     this.histogram = null;
+    this.early = null;
     if (this.rotation) clearInterval(this.rotation);
     this.rotation = null;
   }
 
-  /** The last complete window, or the current one until a window has completed; null when not started. */
+  /**
+   * The last complete window, or the current one until a window has completed; null when not
+   * started. The current window's figures are worked out at most once a second: health is asked
+   * thousands of times a second under load, and the histogram's mean walks all its buckets.
+   */
   snapshot(): EventLoopLag | null {
-    return this.last ?? this.current();
+    if (this.last) return this.last;
+    const now = Date.now();
+    if (!this.early || now - this.early.at >= EARLY_REUSE_MS) this.early = { at: now, figures: this.current() };
+    return this.early.figures;
   }
 
   /** Ends the current window: its figures become the snapshot, and a new window starts. */
