@@ -141,16 +141,22 @@ describe('Provisioning phonebook of a 5,000-contact directory, without holding t
   });
   after(() => app.t.stop());
 
-  it('keeps event-loop lag under 50 ms while the directory changes and phones fetch it, building each version once', async () => {
+  let added = 0;
+  it('keeps event-loop lag under 50 ms while the directory changes and phones fetch it, building each version once', async function () {
+    // A timing bound on a shared machine: a garbage collection of the test process itself can land
+    // in the window. A real stall (the phonebook built in one go took 0.9–3 s) fails every try.
+    this.retries(2);
     const vendor = app.t.app.cradle.provisioningVendors.get('grandstream')!;
+    const before = added;
     const renders = sinon.spy(vendor, 'renderPhonebook');
     const served: Buffer[] = [];
     const watch = watchEventLoop();
     let stalls;
     try {
       for (let round = 1; round <= 3; round++) {
-        const change = await app.admin.post(`${DIRECTORY}/contacts`, { firstName: 'Ajout', lastName: `Tour ${round}`, numbers: [{ type: 'work', number: `05 56 00 00 0${round}` }] });
+        const change = await app.admin.post(`${DIRECTORY}/contacts`, { firstName: 'Ajout', lastName: `Tour ${before + round}`, numbers: [{ type: 'work', number: `05 56 00 00 0${before + round}` }] });
         expect(change.status).to.equal(201);
+        added += 1;
         // Five phones at once after the change: one rendering, the same bytes for all.
         const fetched = await Promise.all(macs.map((mac) => phoneGetChallenged(app.t.url, `${site}/phonebook/${mac}.xml`, credentials.get(mac)!)));
         for (const res of fetched) {
@@ -170,8 +176,8 @@ describe('Provisioning phonebook of a 5,000-contact directory, without holding t
     served.forEach((body, i) => {
       expect(body.length).to.be.greaterThan(2_000_000);
       const contacts = contactsOf(body);
-      expect(contacts).to.have.length(CONTACTS + i + 1);
-      expect(contacts).to.include(`Ajout Tour ${i + 1}: +3355600000${i + 1}`);
+      expect(contacts).to.have.length(CONTACTS + before + i + 1);
+      expect(contacts).to.include(`Ajout Tour ${before + i + 1}: +3355600000${before + i + 1}`);
     });
   });
 
