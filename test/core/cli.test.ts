@@ -73,42 +73,51 @@ describe('CLI', function () {
     const dataDir = tempDir();
     const startEnv = { ...process.env, CARILLON_DATA_DIR: dataDir, CARILLON_HTTP_PORT: '0', CARILLON_DATABASE_URL: '', CARILLON_LOG_LEVEL: 'info', CARILLON_CONFIG: '' };
     const { child, stop } = spawnCarillon(['start'], startEnv);
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const link = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no setup link in:\n${stdout}`)), 25_000);
-      child.stdout.on('data', () => {
-        const match = /(http:\/\/127\.0\.0\.1:\d+)\/setup\?token=[\w-]+/.exec(stdout);
-        if (match) {
-          clearTimeout(timer);
-          resolve(match[1]);
-        }
+    try {
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      const link = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no setup link in:\n${stdout}`)), 25_000);
+        child.stdout.on('data', () => {
+          const match = /(http:\/\/127\.0\.0\.1:\d+)\/setup\?token=[\w-]+/.exec(stdout);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1]);
+          }
+        });
       });
-    });
-    const health = (await (await fetch(`${link}/api/health`)).json()) as { database: { dialect: string } };
-    expect(health.database.dialect).to.equal('sqlite');
+      const health = (await (await fetch(`${link}/api/health`)).json()) as { database: { dialect: string } };
+      expect(health.database.dialect).to.equal('sqlite');
 
-    // The appliance's console shows the link with `setup-link`: the same link, so the one in the
-    // journal keeps working; `--new` voids it.
-    const printed = /token=([\w-]+)/.exec(stdout)![1]!;
-    const cliEnv = { ...startEnv, CARILLON_LOG_LEVEL: 'silent' };
-    expect(carillonSync(['setup-link', '--base', 'https://pbx.example.test'], { env: cliEnv }).stdout).to.equal(`https://pbx.example.test/setup?token=${printed}\n`);
-    const fresh = /token=([\w-]+)/.exec(carillonSync(['setup-link', '--new'], { env: cliEnv }).stdout)![1]!;
-    expect(fresh).to.not.equal(printed);
-    const setup = (token: string) =>
-      fetch(`${link}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, email: 'first@example.test', displayName: 'First', password: 'a long enough passphrase' }) });
-    expect((await setup(printed)).status).to.equal(403);
-    expect((await setup(fresh)).status).to.equal(201);
-    expect(carillonSync(['setup-link'], { env: cliEnv }).stdout).to.include('An administrator already exists');
-    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
-    stop('SIGTERM');
-    // npm exec ends itself by the signal it got; Carillon, signalled with it, stops cleanly, and
-    // 'close' waits for its output too.
-    const { code, signal } = await exited;
-    expect(code === 0 || signal === 'SIGTERM', `exit ${code} ${signal}`).to.equal(true);
-    expect(stdout).to.include('Carillon stopped');
-    // The setup token is printed for a person, never written to the JSON logs.
-    const token = /token=([\w-]+)/.exec(stdout)![1];
-    expect(stdout.split('\n').filter((line) => line.startsWith('{') && line.includes(token))).to.deep.equal([]);
+      // The appliance's console shows the link with `setup-link`: the same link, so the one in the
+      // journal keeps working; `--new` voids it.
+      const printed = /token=([\w-]+)/.exec(stdout)![1]!;
+      const cliEnv = { ...startEnv, CARILLON_LOG_LEVEL: 'silent' };
+      expect(carillonSync(['setup-link', '--base', 'https://pbx.example.test'], { env: cliEnv }).stdout).to.equal(`https://pbx.example.test/setup?token=${printed}\n`);
+      const fresh = /token=([\w-]+)/.exec(carillonSync(['setup-link', '--new'], { env: cliEnv }).stdout)![1]!;
+      expect(fresh).to.not.equal(printed);
+      const setup = (token: string) =>
+        fetch(`${link}/api/setup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, email: 'first@example.test', displayName: 'First', password: 'a long enough passphrase' }) });
+      expect((await setup(printed)).status).to.equal(403);
+      expect((await setup(fresh)).status).to.equal(201);
+      expect(carillonSync(['setup-link'], { env: cliEnv }).stdout).to.include('An administrator already exists');
+      const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+      stop('SIGTERM');
+      // npm exec ends itself by the signal it got; Carillon, signalled with it, stops cleanly, and
+      // 'close' waits for its output too.
+      const { code, signal } = await exited;
+      expect(code === 0 || signal === 'SIGTERM', `exit ${code} ${signal}`).to.equal(true);
+      expect(stdout).to.include('Carillon stopped');
+      // The setup token is printed for a person, never written to the JSON logs.
+      const token = /token=([\w-]+)/.exec(stdout)![1];
+      expect(stdout.split('\n').filter((line) => line.startsWith('{') && line.includes(token))).to.deep.equal([]);
+    } finally {
+      // Whatever failed above, no Carillon is left running (npx's child outlives npx).
+      try {
+        stop('SIGKILL');
+      } catch {
+        // Already stopped: nothing left in the process group.
+      }
+    }
   });
 });
