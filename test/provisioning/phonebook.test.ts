@@ -143,9 +143,9 @@ describe('Provisioning phonebook of a 5,000-contact directory, without holding t
 
   let added = 0;
   it('keeps event-loop lag under 50 ms while the directory changes and phones fetch it, building each version once', async function () {
-    // A timing bound on a shared machine: a garbage collection of the test process itself can land
-    // in the window. A real stall (the phonebook built in one go took 0.9–3 s) fails every try.
-    this.retries(2);
+    // A timing bound on a shared machine: once more if the kernel's scheduling still weighs in. A
+    // real stall (the phonebook built in one go took 0.9–3 s) fails every try.
+    this.retries(1);
     const vendor = app.t.app.cradle.provisioningVendors.get('grandstream')!;
     const before = added;
     const renders = sinon.spy(vendor, 'renderPhonebook');
@@ -170,7 +170,8 @@ describe('Provisioning phonebook of a 5,000-contact directory, without holding t
       renders.restore();
     }
     // The event loop's own figure (the wall clock, scheduler waits included) is in the message when the assertion fails.
-    expect(stalls.ownMaxMs, `longest stall caused here ${stalls.ownMaxMs.toFixed(1)} ms (wall clock ${stalls.wallMaxMs.toFixed(1)} ms)`).to.be.below(50);
+    const figures = `longest stall caused here ${stalls.ownMaxMs.toFixed(1)} ms (wall clock ${stalls.wallMaxMs.toFixed(1)} ms, longest garbage collection of the test process ${stalls.gcMaxMs.toFixed(1)} ms)`;
+    expect(stalls.ownMaxMs, figures).to.be.below(50);
     expect(renders.callCount, 'one rendering per directory version').to.equal(3);
     // Checked once the watch is over: parsing 2.8 MB into a DOM is the test's own work, not the server's.
     served.forEach((body, i) => {
