@@ -14,19 +14,16 @@
  *
  *   npx tsx bench/http.ts [seconds per route] [concurrency]   (MariaDB at 127.0.0.1:3306 when reachable, else SQLite)
  */
-import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import Koa from 'koa';
 import pino from 'pino';
 import { Carillon } from '../core/app';
-import { loadConfig } from '../core/config/load';
 import { createLogger } from '../core/logging/logger';
 import { ApiClient } from '../test/support/api-client';
-import { createTestDatabase } from '../test/support/database';
-import { ADMIN, tempDir } from '../test/support/test-app';
+import { ADMIN } from '../test/support/test-app';
+import { benchConfig } from './bench-config';
 
 const SECONDS = Number(process.argv[2] ?? 4);
 const CONCURRENCY = Number(process.argv[3] ?? 16);
@@ -114,21 +111,7 @@ function bareKoa(): Promise<http.Server> {
 }
 
 async function main(): Promise<void> {
-  const dataDir = tempDir('carillon-bench-http-');
-  const database = await createTestDatabase(dataDir);
-  const none = path.join(dataDir, 'none');
-  fs.mkdirSync(none, { recursive: true });
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      dataDir,
-      http: { host: '127.0.0.1', port: 0 },
-      database: { url: database.url },
-      plugins: { dir: none, bundledDir: none },
-      provisioning: { tftp: { enabled: false } },
-      log: { level: 'info' },
-    },
-  });
+  const { database, config } = await benchConfig('http');
   // Logged as in production: level info, each line written to a file descriptor at once (pino's
   // default for stdout), here /dev/null. Error lines are also shown: a benchmark that hides its
   // failures measures nothing. (A JavaScript stream that parsed every line would cost more than

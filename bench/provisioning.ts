@@ -20,11 +20,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { Carillon } from '../core/app';
-import { loadConfig } from '../core/config/load';
 import { createLogger } from '../core/logging/logger';
 import { Extension, RestrictionClass } from '../core/telephony/resources/models';
-import { createTestDatabase } from '../test/support/database';
-import { tempDir } from '../test/support/test-app';
+import { benchConfig } from './bench-config';
 
 const PHONES = Number(process.argv[2] ?? 1000);
 const ROUNDS = Number(process.argv[3] ?? 5);
@@ -129,20 +127,7 @@ async function burst(port: number, files: string[], credentials?: Credentials[])
 }
 
 async function main(): Promise<void> {
-  const dataDir = tempDir('carillon-bench-provisioning-');
-  const database = await createTestDatabase(dataDir);
-  const config = loadConfig({
-    env: {},
-    overrides: {
-      dataDir,
-      http: { host: '127.0.0.1', port: 0 },
-      database: { url: database.url },
-      plugins: { dir: path.join(dataDir, 'none'), bundledDir: path.join(dataDir, 'none') },
-      provisioning: { tftp: { enabled: false } },
-      log: { level: 'info' },
-    },
-  });
-  fs.mkdirSync(path.join(dataDir, 'none'), { recursive: true });
+  const { dataDir, database, config } = await benchConfig('provisioning');
   // Logged as in production (info), to a sink: the log's cost is part of serving a file.
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
