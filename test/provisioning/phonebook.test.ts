@@ -3,7 +3,8 @@ import sinon from 'sinon';
 import { create } from 'xmlbuilder2';
 import { directoryOnlyBundledDir, importCsv } from '../plugins/directory/directory-app';
 import { watchEventLoop } from '../support/event-loop-stalls';
-import { createExtension, grandstreamValues, phoneCredentials, phoneGet, phoneGetChallenged, secretPath, startProvisioningApp, tftpGet, type ProvisioningApp } from './provisioning-harness';
+import { fetchInWorker } from '../support/fetch-in-worker';
+import { createExtension, digestAuthorization, grandstreamValues, phoneCredentials, phoneGet, phoneGetChallenged, secretPath, startProvisioningApp, tftpGet, UA_GRP2614, type ProvisioningApp } from './provisioning-harness';
 
 const DIRECTORY = '/api/plugins/directory';
 
@@ -143,8 +144,10 @@ describe('Provisioning phonebook of a 5,000-contact directory, without holding t
 
   let added = 0;
   it('keeps event-loop lag under 50 ms while the directory changes and phones fetch it, building each version once', async function () {
-    // A timing bound on a shared machine: once more if the kernel's scheduling still weighs in. A
-    // real stall (the phonebook built in one go took 0.9–3 s) fails every try.
+    // A timing bound on a shared machine, in the main thread's CPU time (see watchEventLoop): once
+    // more if the kernel's scheduling still weighs in. Sliced, the build holds the loop about
+    // 10 ms at a time on a 2-core CI machine; in one go it took 45 ms of CPU there (and 0.3 s of
+    // wall clock under load), so the bound is the issue's 50 ms, not a regression detector.
     this.retries(1);
     const vendor = app.t.app.cradle.provisioningVendors.get('grandstream')!;
     const before = added;
@@ -157,8 +160,18 @@ describe('Provisioning phonebook of a 5,000-contact directory, without holding t
         const change = await app.admin.post(`${DIRECTORY}/contacts`, { firstName: 'Ajout', lastName: `Tour ${before + round}`, numbers: [{ type: 'work', number: `05 56 00 00 0${before + round}` }] });
         expect(change.status).to.equal(201);
         added += 1;
-        // Five phones at once after the change: one rendering, the same bytes for all.
-        const fetched = await Promise.all(macs.map((mac) => phoneGetChallenged(app.t.url, `${site}/phonebook/${mac}.xml`, credentials.get(mac)!)));
+        // Five phones at once after the change: one rendering, the same bytes for all. Each is
+        // challenged (Digest nonces are single-use), then answers from a thread of its own.
+        const files = macs.map((mac) => `${site}/phonebook/${mac}.xml`);
+        const challenges = await Promise.all(files.map((file) => phoneGet(app.t.url, file)));
+        expect(challenges.map((c) => c.status)).to.deep.equal(files.map(() => 401));
+        const fetched = await fetchInWorker(
+          files.map((file, i) => {
+            const { username, password } = credentials.get(macs[i]!)!;
+            const challenge = challenges[i]!.headers.get('www-authenticate') ?? '';
+            return { url: `${app.t.url}/provisioning/${file}`, headers: { 'user-agent': UA_GRP2614, authorization: digestAuthorization(challenge, username, password, `/provisioning/${file}`) } };
+          }),
+        );
         for (const res of fetched) {
           expect(res.status).to.equal(200);
           expect(res.body.equals(fetched[0]!.body), 'every phone gets the same bytes').to.equal(true);
