@@ -1,4 +1,5 @@
 import type { CallDestinationRegistry } from './call-destinations';
+import type { PublicHolidays } from './holidays';
 import type { ExtensionService } from './extension-service';
 import type { InboundRouteService } from './inbound-route-service';
 import type { OutboundRouteService } from './outbound-route-service';
@@ -17,6 +18,8 @@ export interface TelephonyResources {
   restrictionClasses: RestrictionClassService;
   ringGroups: RingGroupService;
   schedules: ScheduleService;
+  /** Countries, regions and public holidays (date-holidays), for schedules and the country picker. */
+  publicHolidays: PublicHolidays;
   settings: TelephonySettings;
   callDestinations: CallDestinationRegistry;
 }

@@ -17,6 +17,7 @@ import { RestrictionClassService } from './restriction-class-service';
 import { RingGroupService } from './ring-group-service';
 import { extensionRoutes } from './routes/extension-routes';
 import { groupAndScheduleRoutes } from './routes/group-and-schedule-routes';
+import { holidayRoutes } from './routes/holiday-routes';
 import { routingRoutes } from './routes/routing-routes';
 import { settingsRoutes } from './routes/settings-routes';
 import { trunkRoutes } from './routes/trunk-routes';
@@ -40,6 +41,7 @@ function buildResources(c: CoreCradle): TelephonyResources {
   const settings = new TelephonySettings(c.settingsService, changes);
   const destinations = new DestinationRules(c.callDestinations);
   const numbers = new InternalNumbers();
+  const publicHolidays = new PublicHolidays();
   return {
     extensions: new ExtensionService({ sequelize: c.sequelize, secretBox: c.secretBox, numbers, destinations, settings, changes }),
     trunks: new TrunkService({ sequelize: c.sequelize, secretBox: c.secretBox, settings, changes }),
@@ -47,7 +49,8 @@ function buildResources(c: CoreCradle): TelephonyResources {
     outboundRoutes: new OutboundRouteService({ sequelize: c.sequelize, changes }),
     restrictionClasses: new RestrictionClassService(changes),
     ringGroups: new RingGroupService({ sequelize: c.sequelize, numbers, destinations, changes }),
-    schedules: new ScheduleService({ holidays: new PublicHolidays(), destinations, changes }),
+    schedules: new ScheduleService({ holidays: publicHolidays, destinations, changes }),
+    publicHolidays,
     settings,
     callDestinations: c.callDestinations,
   };
@@ -79,7 +82,7 @@ export const telephonyResourcesModule: CoreModule = {
     return [
       {
         prefix: '/api/telephony',
-        routes: [...extensionRoutes(resources), ...trunkRoutes(resources), ...routingRoutes(resources), ...groupAndScheduleRoutes(resources), ...settingsRoutes(resources)],
+        routes: [...extensionRoutes(resources), ...trunkRoutes(resources), ...routingRoutes(resources), ...groupAndScheduleRoutes(resources), ...holidayRoutes(resources.publicHolidays), ...settingsRoutes(resources)],
       },
     ];
   },
