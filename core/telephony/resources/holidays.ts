@@ -18,8 +18,10 @@ export class PublicHolidays {
   /** Every country with a calendar, named in `lang` (en or fr), sorted by name: what the country picker offers. */
   countries(lang: string): Array<{ code: string; name: string }> {
     const named = new Holidays().getCountries(lang);
+    // date-holidays names most countries in their own language (Deutschland); Intl says "Allemagne" to a French reader.
+    const display = new Intl.DisplayNames([lang], { type: 'region', fallback: 'none' });
     return Object.entries(named)
-      .map(([code, name]) => ({ code, name }))
+      .map(([code, name]) => ({ code, name: display.of(code) ?? name }))
       .sort((a, b) => a.name.localeCompare(b.name, lang));
   }
 

@@ -68,6 +68,7 @@ describe('Telephony resources: opening-hours grid and public-holiday calendars',
     const fr = ok(await admin.get(`${API}/public-holidays/countries?lang=fr`)).items as Array<{ code: string; name: string }>;
     expect(en.find((c) => c.code === 'DE')!.name).to.equal('Germany');
     expect(fr.find((c) => c.code === 'FR')!.name).to.equal('France');
+    expect(fr.find((c) => c.code === 'DE')!.name).to.equal('Allemagne');
     // Sorted by name in the reader's language.
     const names = fr.map((c) => c.name);
     expect(names).to.deep.equal([...names].sort((a, b) => a.localeCompare(b, 'fr')));
