@@ -30,7 +30,7 @@ describe('Admin UI: codec order and opening-hours grid (browser)', function () {
   const dialog = () => page.getByRole('dialog');
   const offered = async () => {
     await dialog().locator('ol.codec-list li').first().waitFor();
-    return dialog().locator('ol.codec-list li').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.codec));
+    return dialog().locator('ol.codec-list li').evaluateAll('(items) => items.map((li) => li.dataset.codec)') as Promise<string[]>;
   };
 
   it('reorders an extension’s codecs with the keyboard and saves that order', async () => {
@@ -45,7 +45,7 @@ describe('Admin UI: codec order and opening-hours grid (browser)', function () {
     await page.keyboard.press('Enter');
     expect(await offered()).to.deep.equal(['g722', 'alaw', 'ulaw']);
     // At the top its "up" button is disabled: the focus moved to its "down" one, not lost.
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).to.equal('Move G.722 (HD) down');
+    expect(await page.evaluate<string | null>("document.activeElement?.getAttribute('aria-label')")).to.equal('Move G.722 (HD) down');
     await dialog().getByText('G.722 (HD) is now number 1 of 3.').waitFor();
     // Offer Opus (it joins at the end), then withdraw µ-law, with Space on the checkboxes.
     await dialog().getByRole('checkbox', { name: 'Opus' }).focus();
@@ -113,7 +113,7 @@ describe('Admin UI: codec order and opening-hours grid (browser)', function () {
     expect(await day(6).textContent()).to.include('Closed');
     await dialog().getByRole('button', { name: 'Copy to weekdays' }).click();
     for (const n of [2, 3, 4, 5]) {
-      expect(await day(n).locator('input[type="time"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value))).to.deep.equal(['08:00', '12:00', '13:00', '19:00']);
+      expect(await (day(n).locator('input[type="time"]').evaluateAll('(inputs) => inputs.map((i) => i.value)') as Promise<string[]>)).to.deep.equal(['08:00', '12:00', '13:00', '19:00']);
     }
     // The country picker: France by default, Moselle chosen, its holidays (Good Friday) previewed.
     expect(await dialog().getByLabel('Country').inputValue()).to.equal('FR');
