@@ -1,5 +1,6 @@
 import type { CallDestinationRegistry } from './call-destinations';
 import type { PublicHolidays } from './holidays';
+import type { ExtensionBulkService } from './extension-bulk-service';
 import type { ExtensionService } from './extension-service';
 import type { InboundRouteService } from './inbound-route-service';
 import type { OutboundRouteService } from './outbound-route-service';
@@ -12,6 +13,8 @@ import type { TrunkService } from './trunk-service';
 /** The telephony resource services, as the routes see them. */
 export interface TelephonyResources {
   extensions: ExtensionService;
+  /** Ranges and CSV imports of extensions, all or nothing; the CSV export. */
+  extensionBulk: ExtensionBulkService;
   trunks: TrunkService;
   inboundRoutes: InboundRouteService;
   outboundRoutes: OutboundRouteService;

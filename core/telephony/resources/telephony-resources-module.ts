@@ -18,6 +18,9 @@ import { RingGroupService } from './ring-group-service';
 import { extensionRoutes } from './routes/extension-routes';
 import { groupAndScheduleRoutes } from './routes/group-and-schedule-routes';
 import { holidayRoutes } from './routes/holiday-routes';
+import { extensionBulkRoutes } from './routes/extension-bulk-routes';
+import { extensionCreateBody } from './routes/extension-routes';
+import { ExtensionBulkService } from './extension-bulk-service';
 import { routingRoutes } from './routes/routing-routes';
 import { settingsRoutes } from './routes/settings-routes';
 import { trunkRoutes } from './routes/trunk-routes';
@@ -42,8 +45,10 @@ function buildResources(c: CoreCradle): TelephonyResources {
   const destinations = new DestinationRules(c.callDestinations);
   const numbers = new InternalNumbers();
   const publicHolidays = new PublicHolidays();
+  const extensions = new ExtensionService({ sequelize: c.sequelize, secretBox: c.secretBox, numbers, destinations, settings, changes });
   return {
-    extensions: new ExtensionService({ sequelize: c.sequelize, secretBox: c.secretBox, numbers, destinations, settings, changes }),
+    extensions,
+    extensionBulk: new ExtensionBulkService({ sequelize: c.sequelize, extensions, changes, schema: extensionCreateBody }),
     trunks: new TrunkService({ sequelize: c.sequelize, secretBox: c.secretBox, settings, changes }),
     inboundRoutes: new InboundRouteService({ destinations, changes }),
     outboundRoutes: new OutboundRouteService({ sequelize: c.sequelize, changes }),
@@ -82,7 +87,16 @@ export const telephonyResourcesModule: CoreModule = {
     return [
       {
         prefix: '/api/telephony',
-        routes: [...extensionRoutes(resources), ...trunkRoutes(resources), ...routingRoutes(resources), ...groupAndScheduleRoutes(resources), ...holidayRoutes(resources.publicHolidays), ...settingsRoutes(resources)],
+        routes: [
+          // Before extensionRoutes: `/extensions/export.csv` must not be taken for `/extensions/:id`.
+          ...extensionBulkRoutes(() => resources.extensionBulk),
+          ...extensionRoutes(resources),
+          ...trunkRoutes(resources),
+          ...routingRoutes(resources),
+          ...groupAndScheduleRoutes(resources),
+          ...holidayRoutes(resources.publicHolidays),
+          ...settingsRoutes(resources),
+        ],
       },
     ];
   },
