@@ -6,6 +6,7 @@ import { useEvents } from '../../lib/socket';
 import { can } from '../../shell/session';
 import { nest, orNull, RECORDING_POLICIES, TELEPHONY_API, whole, type Codec, type RecordingPolicy } from './resource';
 import { CodecPreference } from './CodecPreference';
+import { ExtensionBulkActions } from './ExtensionBulk';
 import { FormButtons, ResourcePage, type FormDone } from './ResourcePage';
 import { RegenerateSecret, SecretReveal } from './SecretReveal';
 
@@ -180,6 +181,7 @@ export default function ExtensionsPage() {
           ),
         },
       ]}
+      headerActions={(reload) => <ExtensionBulkActions reload={reload} />}
       rowActions={(e, reload) => (
         <>
           <SecretReveal url={`${TELEPHONY_API}/extensions/${e.id}/sip-secret/reveal`} name={`${e.number} ${e.name}`} userKey="sipUsername" passwordKey="sipPassword" />
