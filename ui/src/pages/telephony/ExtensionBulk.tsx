@@ -28,15 +28,21 @@ interface ImportPlan {
 }
 
 /** "Line 3, number: …" for each refused row, in the reader's language where the code is known. */
-function batchProblems(err: unknown): string[] {
+function batchProblems(err: unknown, where: (row: number) => string): string[] {
   if (!(err instanceof ApiError) || err.code !== 'batch_refused') return [];
   return Object.entries(err.fields).map(([field, message]) => {
     const [, row, column] = field.split('.');
     const code = err.fieldCodes[field];
     // The server words the specifics (which number, which row) in English; French gets the code's sentence.
     const text = preferences.get().locale !== 'en' && code && hasString(`fieldError.${code}`) ? t(`fieldError.${code}`) : message.replace(/^(Line|Row) \d+, [^:]+: /, '');
-    return t('tel.bulk.problem', { row: row ?? '', column: column ?? '', text });
+    return t('tel.bulk.problem', { where: where(Number(row)), column: column ?? '', text });
   });
+}
+
+/** The refusal's sentence: the server's own in English (it counts the rows), ours by code in French. */
+function refusalMessage(err: unknown): string {
+  if (err instanceof ApiError && err.code === 'batch_refused') return preferences.get().locale === 'en' && err.detail ? err.detail : t('error.batch_refused');
+  return errorMessage(err);
 }
 
 function ProblemList(props: { problems: string[] }) {
@@ -141,11 +147,12 @@ function RangeForm(props: { onCreated: (result: BatchResult) => void; onCancel: 
       });
       props.onCreated(result);
     } catch (err) {
-      const rows = batchProblems(err);
+      // Row n of a range is its n-th number.
+      const rows = batchProblems(err, (row) => t('tel.bulk.whereNumber', { number: Number(values.from) + row - 1 }));
       // Row problems are listed below, once; other errors go to their fields as in any form.
       if (!rows.length) throw err;
       setProblems(rows);
-      form.fail({}, errorMessage(err));
+      form.fail({}, refusalMessage(err));
     }
   });
   const classOptions = (classes.data?.items ?? []).map((c) => ({ value: c.name, label: c.description ? `${c.name} · ${c.description}` : c.name }));
@@ -194,8 +201,8 @@ function ImportForm(props: { onCreated: (result: BatchResult) => void; onCancel:
     try {
       return await http.upload<T>(path, file!, { contentType: 'text/csv', query: separator ? { separator } : undefined });
     } catch (err) {
-      setProblems(batchProblems(err));
-      setError(errorMessage(err));
+      setProblems(batchProblems(err, (row) => t('tel.bulk.whereLine', { row })));
+      setError(refusalMessage(err));
       return null;
     } finally {
       setBusy(false);
