@@ -123,8 +123,7 @@ export function WeekGrid(props: { value: Slot[]; onValue: (slots: Slot[]) => voi
                       </div>
                     );
                   })}
-                </td>
-                <td class="day-actions">
+                  <div class="day-actions">
                   <button type="button" onClick={() => add(day)} aria-label={t('tel.sch.addRangeTo', { day: dayName(day) })}>
                     {t('tel.sch.addRange')}
                   </button>
@@ -133,6 +132,7 @@ export function WeekGrid(props: { value: Slot[]; onValue: (slots: Slot[]) => voi
                       {t('tel.sch.copyToWeekdays')}
                     </button>
                   )}
+                  </div>
                 </td>
               </tr>
             );
