@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Sequelize } from 'sequelize';
 import type { z } from 'zod';
 import { HttpError } from '../../http/problem';
@@ -37,6 +38,18 @@ function isLockConflict(err: unknown): boolean {
   return !!parent && (parent.code === 'ER_LOCK_DEADLOCK' || parent.code === 'ER_LOCK_WAIT_TIMEOUT' || parent.code === 'SQLITE_BUSY' || parent.errno === 1213 || parent.errno === 1205);
 }
 
+/** `telephony.bulkProgress`: rows checked (`plan`) and created (`apply`) of one batch, for the shell's progress bars. */
+export const BULK_PROGRESS = 'telephony.bulkProgress';
+export interface BulkProgress {
+  id: string;
+  phase: 'plan' | 'apply';
+  processed: number;
+  total: number;
+  done: boolean;
+}
+/** A progress event every this many rows: often enough for a bar, rare enough not to flood sockets. */
+const PROGRESS_EVERY = 50;
+
 type CreateInput = ExtensionInput & { number: string; name: string };
 
 /** The column (import) or field (range) a body path belongs to: `forwarding.busy` → `forwardBusy`. */
@@ -71,6 +84,7 @@ export class ExtensionBulkService {
       changes: TelephonyConfigChanges;
       /** The single-extension POST body schema (from the routes), so a batch refuses the same things. */
       schema: z.ZodType<CreateInput>;
+      progress: (event: BulkProgress) => void;
     },
   ) {}
 
@@ -80,12 +94,13 @@ export class ExtensionBulkService {
   }
 
   /** Validates every row without writing: the plan an import shows before it is applied. */
-  async plan(rows: BatchRow[], unit: 'line' | 'row'): Promise<CreateInput[]> {
+  async plan(rows: BatchRow[], unit: 'line' | 'row', id: string = randomUUID()): Promise<CreateInput[]> {
     if (rows.length === 0) throw new HttpError(422, 'batch_empty', 'Nothing to create', 'The batch holds no extension; nothing was changed.', [{ field: 'rows', code: 'batch_empty', message: 'No row to create.' }]);
     if (rows.length > MAX_BATCH) throw new HttpError(422, 'batch_too_large', 'Too many extensions', `At most ${MAX_BATCH} extensions at once (this batch has ${rows.length}); nothing was changed.`, [{ field: 'rows', code: 'batch_too_large', message: `At most ${MAX_BATCH} rows.` }]);
     const problems: RowProblem[] = [];
     const valid: Array<{ row: number; input: CreateInput }> = [];
-    for (const { row, body } of rows) {
+    for (const [i, { row, body }] of rows.entries()) {
+      if (i > 0 && i % PROGRESS_EVERY === 0) this.deps.progress({ id, phase: 'plan', processed: i, total: rows.length, done: false });
       const parsed = this.deps.schema.safeParse(body);
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
@@ -101,6 +116,7 @@ export class ExtensionBulkService {
       if (found.empty) valid.push({ row, input });
     }
     this.checkAgainstEachOther(valid, problems);
+    this.deps.progress({ id, phase: 'plan', processed: rows.length, total: rows.length, done: true });
     if (problems.length) throw batchRefused(problems.sort((a, b) => a.row - b.row), { rows: rows.length, unit });
     return valid.map((v) => v.input);
   }
@@ -114,14 +130,18 @@ export class ExtensionBulkService {
   }
 
   private async createNow(rows: BatchRow[], unit: 'line' | 'row', revealSecrets: boolean, retried = false): Promise<BatchResult> {
-    const inputs = await this.plan(rows, unit);
+    const id = randomUUID();
+    const inputs = await this.plan(rows, unit, id);
     // The plan found each named class; an extension without one gets the default, as the form does.
     const classIds = new Map((await RestrictionClass.findAll({ attributes: ['id', 'name'] })).map((c) => [c.name, c.id]));
     const passwords = inputs.map(() => generateSipSecret());
     const created = await refusingDuplicates({ number: 'body.number', sip_username: 'body.sipUsername', user_id: 'body.userId' }, () =>
       this.deps.sequelize.transaction(async (transaction) => {
         const out = [];
-        for (const [i, input] of inputs.entries()) out.push(await this.deps.extensions.insert({ ...input, sipUsername: input.sipUsername ?? input.number }, classIds.get(input.restrictionClass ?? DEFAULT_RESTRICTION_CLASS)!, passwords[i]!, transaction));
+        for (const [i, input] of inputs.entries()) {
+          if (i > 0 && i % PROGRESS_EVERY === 0) this.deps.progress({ id, phase: 'apply', processed: i, total: inputs.length, done: false });
+          out.push(await this.deps.extensions.insert({ ...input, sipUsername: input.sipUsername ?? input.number }, classIds.get(input.restrictionClass ?? DEFAULT_RESTRICTION_CLASS)!, passwords[i]!, transaction));
+        }
         return out;
       }),
     ).catch((err: unknown) => {
@@ -135,6 +155,7 @@ export class ExtensionBulkService {
       throw err;
     });
     if (created === null) return this.createNow(rows, unit, revealSecrets, true);
+    this.deps.progress({ id, phase: 'apply', processed: created.length, total: created.length, done: true });
     for (const extension of created) this.deps.changes.committed('extension', 'created', extension.id);
     const views = await this.deps.extensions.views(created);
     return {

@@ -20,7 +20,7 @@ import { groupAndScheduleRoutes } from './routes/group-and-schedule-routes';
 import { holidayRoutes } from './routes/holiday-routes';
 import { extensionBulkRoutes } from './routes/extension-bulk-routes';
 import { extensionCreateBody } from './routes/extension-routes';
-import { ExtensionBulkService } from './extension-bulk-service';
+import { BULK_PROGRESS, ExtensionBulkService } from './extension-bulk-service';
 import { routingRoutes } from './routes/routing-routes';
 import { settingsRoutes } from './routes/settings-routes';
 import { trunkRoutes } from './routes/trunk-routes';
@@ -48,7 +48,7 @@ function buildResources(c: CoreCradle): TelephonyResources {
   const extensions = new ExtensionService({ sequelize: c.sequelize, secretBox: c.secretBox, numbers, destinations, settings, changes });
   return {
     extensions,
-    extensionBulk: new ExtensionBulkService({ sequelize: c.sequelize, extensions, changes, schema: extensionCreateBody }),
+    extensionBulk: new ExtensionBulkService({ sequelize: c.sequelize, extensions, changes, schema: extensionCreateBody, progress: (event) => c.events.publish(BULK_PROGRESS, event) }),
     trunks: new TrunkService({ sequelize: c.sequelize, secretBox: c.secretBox, settings, changes }),
     inboundRoutes: new InboundRouteService({ destinations, changes }),
     outboundRoutes: new OutboundRouteService({ sequelize: c.sequelize, changes }),
@@ -69,7 +69,10 @@ export const telephonyResourcesModule: CoreModule = {
     { key: 'telephony.manage', description: 'Create and change extensions, trunks, routes, ring groups and opening hours', defaultRoles: ['technician'] },
     { key: 'telephony.secrets', description: 'Show SIP passwords of extensions and trunks', defaultRoles: ['technician'] },
   ],
-  events: [{ name: CONFIG_CHANGED, permission: null, description: 'A telephony resource changed: the Asterisk configuration must be regenerated' }],
+  events: [
+    { name: CONFIG_CHANGED, permission: null, description: 'A telephony resource changed: the Asterisk configuration must be regenerated' },
+    { name: BULK_PROGRESS, permission: 'telephony.manage', description: 'Rows checked (plan) and created (apply) by an extension range or CSV import' },
+  ],
   initModels: initTelephonyModels,
   register(container: AwilixContainer<CoreCradle>) {
     container.register({

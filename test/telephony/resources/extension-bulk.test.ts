@@ -145,6 +145,30 @@ describe('Telephony resources: extensions in bulk', () => {
     expect((await t.client().get(`${API}/extensions/export.csv`)).status).to.equal(401);
   });
 
+  it('publishes the progress of a large batch, checked then created, for the shell’s bars', async () => {
+    const events: any[] = [];
+    const stop = t.app.cradle.events.subscribe('telephony.bulkProgress' as never, (payload: unknown) => {
+      events.push(payload);
+    });
+    try {
+      ok(await admin.post(`${API}/extensions/range`, { from: '800', to: '919' }), 201);
+      await new Promise((resolve) => setImmediate(resolve));
+      const ids = new Set(events.map((e) => e.id));
+      expect(ids.size).to.equal(1);
+      expect(events.map(({ phase, processed, total, done }) => [phase, processed, total, done])).to.deep.equal([
+        ['plan', 50, 120, false],
+        ['plan', 100, 120, false],
+        ['plan', 120, 120, true],
+        ['apply', 50, 120, false],
+        ['apply', 100, 120, false],
+        ['apply', 120, 120, true],
+      ]);
+      expect(t.app.cradle.events.definition('telephony.bulkProgress')).to.include({ permission: 'telephony.manage', owner: 'core' });
+    } finally {
+      stop();
+    }
+  });
+
   it('runs two overlapping batches at once: one is created entirely, the other refused entirely', async () => {
     await createExtension(admin, '599');
     const [a, b] = await Promise.all([
