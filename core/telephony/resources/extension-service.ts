@@ -1,4 +1,4 @@
-import type { Sequelize } from 'sequelize';
+import type { Sequelize, Transaction } from 'sequelize';
 import { User } from '../../auth/models';
 import { HttpError } from '../../http/problem';
 import type { SecretBox } from '../../security/secret-box';
@@ -89,36 +89,40 @@ export class ExtensionService {
   async create(input: ExtensionInput & { number: string; name: string }): Promise<ExtensionView> {
     const sipUsername = input.sipUsername ?? input.number;
     const restrictionClass = await this.validate({ ...input, sipUsername }, null);
-    const sealed = this.deps.secretBox.encrypt(generateSipSecret());
-    const created = await refusingDuplicates(EXTENSION_UNIQUE, () => this.deps.sequelize.transaction(async (transaction) => {
-      const extension = await Extension.create(
-        {
-          number: input.number,
-          name: input.name.trim(),
-          userId: input.userId ?? null,
-          sipUsername,
-          sipPasswordSealed: sealed,
-          codecs: input.codecs ?? DEFAULT_CODECS,
-          maxContacts: input.maxContacts ?? 3,
-          webrtc: input.webrtc ?? false,
-          voicemailEnabled: input.voicemail?.enabled ?? false,
-          voicemailEmail: input.voicemail?.email ?? null,
-          recording: input.recording ?? 'never',
-          restrictionClassId: restrictionClass!.id,
-          outboundCallerId: input.outboundCallerId ?? null,
-          doNotDisturb: input.doNotDisturb ?? false,
-          forwardUnconditional: input.forwarding?.unconditional ?? null,
-          forwardBusy: input.forwarding?.busy ?? null,
-          forwardNoAnswer: input.forwarding?.noAnswer ?? null,
-          forwardNoAnswerSeconds: input.forwarding?.noAnswerSeconds ?? 20,
-        },
-        { transaction },
-      );
-      await this.deps.numbers.assign(input.number, 'extension', extension.id, 'body.number', transaction);
-      return extension;
-    }));
+    const created = await refusingDuplicates(EXTENSION_UNIQUE, () =>
+      this.deps.sequelize.transaction((transaction) => this.insert({ ...input, sipUsername }, restrictionClass!.id, generateSipSecret(), transaction)),
+    );
     this.deps.changes.committed('extension', 'created', created.id);
     return this.get(created.id);
+  }
+
+  /** One new extension row and its number, inside the caller's transaction (single and bulk creation). */
+  async insert(input: ExtensionInput & { number: string; name: string; sipUsername: string }, restrictionClassId: number, sipPassword: string, transaction: Transaction): Promise<Extension> {
+    const extension = await Extension.create(
+      {
+        number: input.number,
+        name: input.name.trim(),
+        userId: input.userId ?? null,
+        sipUsername: input.sipUsername,
+        sipPasswordSealed: this.deps.secretBox.encrypt(sipPassword),
+        codecs: input.codecs ?? DEFAULT_CODECS,
+        maxContacts: input.maxContacts ?? 3,
+        webrtc: input.webrtc ?? false,
+        voicemailEnabled: input.voicemail?.enabled ?? false,
+        voicemailEmail: input.voicemail?.email ?? null,
+        recording: input.recording ?? 'never',
+        restrictionClassId,
+        outboundCallerId: input.outboundCallerId ?? null,
+        doNotDisturb: input.doNotDisturb ?? false,
+        forwardUnconditional: input.forwarding?.unconditional ?? null,
+        forwardBusy: input.forwarding?.busy ?? null,
+        forwardNoAnswer: input.forwarding?.noAnswer ?? null,
+        forwardNoAnswerSeconds: input.forwarding?.noAnswerSeconds ?? 20,
+      },
+      { transaction },
+    );
+    await this.deps.numbers.assign(input.number, 'extension', extension.id, 'body.number', transaction);
+    return extension;
   }
 
   async update(id: number, input: ExtensionInput): Promise<ExtensionView> {
@@ -187,6 +191,13 @@ export class ExtensionService {
   /** Checks what depends on other rows; returns the restriction class named in the input (or the default on create). */
   private async validate(input: ExtensionInput, current: Extension | null): Promise<RestrictionClass | null> {
     const problems = new Problems();
+    const restrictionClass = await this.check(input, current, problems);
+    problems.throwIfAny();
+    return restrictionClass;
+  }
+
+  /** The checks of `validate`, adding to `problems` instead of throwing: a batch collects every row's. */
+  async check(input: ExtensionInput, current: Extension | null, problems: Problems): Promise<RestrictionClass | null> {
     const self = current ? { kind: 'extension' as const, id: current.id } : undefined;
     if (input.number) await this.deps.numbers.checkFree(input.number, 'body.number', problems, self);
     if (input.sipUsername && input.sipUsername !== current?.sipUsername) {
@@ -210,11 +221,10 @@ export class ExtensionService {
       restrictionClass = await RestrictionClass.findOne({ where: { name: className } });
       if (!restrictionClass) problems.add('body.restrictionClass', 'not_found', `No restriction class named "${className}".`);
     }
-    problems.throwIfAny();
     return restrictionClass;
   }
 
-  private async views(extensions: Extension[]): Promise<ExtensionView[]> {
+  async views(extensions: Extension[]): Promise<ExtensionView[]> {
     const classes = new Map((await RestrictionClass.findAll({ attributes: ['id', 'name'] })).map((c) => [c.id, c.name]));
     return extensions.map((e) => ({
       id: e.id,

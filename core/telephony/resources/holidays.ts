@@ -15,6 +15,35 @@ export class PublicHolidays {
     return null;
   }
 
+  /** Every country with a calendar, named in `lang` (en or fr), sorted by name: what the country picker offers. */
+  countries(lang: string): Array<{ code: string; name: string }> {
+    const named = new Holidays().getCountries(lang);
+    // date-holidays names most countries in their own language (Deutschland); Intl says "Allemagne" to a French reader.
+    const display = new Intl.DisplayNames([lang], { type: 'region', fallback: 'none' });
+    return Object.entries(named)
+      .map(([code, name]) => ({ code, name: display.of(code) ?? name }))
+      .sort((a, b) => a.name.localeCompare(b.name, lang));
+  }
+
+  /** The regions of a country with holidays of their own (France: Alsace-Moselle, the overseas departments). */
+  regions(country: string, lang: string): Array<{ code: string; name: string }> {
+    const named = new Holidays().getStates(country, lang) ?? {};
+    return Object.entries(named)
+      .map(([code, name]) => ({ code, name }))
+      .sort((a, b) => a.name.localeCompare(b.name, lang));
+  }
+
+  /** The public holidays of one year, named in `lang`, in date order: the preview under the picker. */
+  named(country: string, region: string | null, year: number, lang: string): Array<{ date: string; name: string }> {
+    const calendar = region ? new Holidays(country, region) : new Holidays(country);
+    const seen = new Set<string>();
+    return calendar
+      .getHolidays(year, lang)
+      .filter((h) => h.type === 'public')
+      .map((h) => ({ date: h.date.slice(0, 10), name: h.name }))
+      .filter((h) => !seen.has(h.date) && seen.add(h.date) !== undefined);
+  }
+
   /** Date (YYYY-MM-DD) → name of the public holidays of that year. */
   of(country: string, region: string | null, year: number): Map<string, string> {
     const key = `${country}/${region ?? ''}/${year}`;

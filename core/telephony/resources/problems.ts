@@ -9,6 +9,11 @@ export class Problems {
     this.list.push({ field, code, message });
   }
 
+  /** What was collected, for callers that report it themselves (a batch names the row of each). */
+  get items(): readonly FieldError[] {
+    return this.list;
+  }
+
   get empty(): boolean {
     return this.list.length === 0;
   }

@@ -43,6 +43,32 @@ function minutes(hhmm: string): number {
   return h! * 60 + m!;
 }
 
+const DAY_NAMES = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/**
+ * Each range must close after it opens, and ranges of one day must not overlap (touching is fine:
+ * 09:00–12:00 then 12:00–14:00). Errors name the day and both ranges, on the later range's field.
+ */
+export function checkWeekly(weekly: WeeklySlot[], problems: Problems): void {
+  const valid: Array<{ slot: WeeklySlot; index: number }> = [];
+  weekly.forEach((slot, index) => {
+    if (minutes(slot.close) <= minutes(slot.open)) {
+      problems.add(`body.weekly.${index}.close`, 'before_open', `${DAY_NAMES[slot.day]} ${slot.open}–${slot.close}: a range closes after it opens; split a range that crosses midnight in two (…–24:00 and 00:00–…).`);
+    } else valid.push({ slot, index });
+  });
+  for (let day = 1; day <= 7; day++) {
+    const ranges = valid.filter((r) => r.slot.day === day).sort((a, b) => minutes(a.slot.open) - minutes(b.slot.open));
+    // Compared with the range that reaches latest so far: 09:00–18:00 covers a later 12:00–13:00 too.
+    let latest: WeeklySlot | null = null;
+    for (const { slot, index } of ranges) {
+      if (latest && minutes(slot.open) < minutes(latest.close)) {
+        problems.add(`body.weekly.${index}.open`, 'overlap', `${DAY_NAMES[day]}: ${slot.open}–${slot.close} overlaps ${latest.open}–${latest.close}; join them in one range or move one.`);
+      }
+      if (!latest || minutes(slot.close) > minutes(latest.close)) latest = slot;
+    }
+  }
+}
+
 /** Opening hours: weekly slots in a time zone, holidays (manual and public), a manual override. */
 export class ScheduleService {
   constructor(private readonly deps: { holidays: PublicHolidays; destinations: DestinationRules; changes: TelephonyConfigChanges }) {}
@@ -138,9 +164,7 @@ export class ScheduleService {
     const problems = new Problems();
     const name = input.name?.trim();
     if (name && name !== current?.name && (await Schedule.findOne({ where: { name } }))) problems.add('body.name', 'duplicate', `A schedule named "${name}" already exists.`);
-    input.weekly?.forEach((slot, index) => {
-      if (minutes(slot.close) <= minutes(slot.open)) problems.add(`body.weekly.${index}.close`, 'before_open', 'A slot closes after it opens; split a slot that crosses midnight in two (…–24:00 and 00:00–…).');
-    });
+    if (input.weekly) checkWeekly(input.weekly, problems);
     if (input.publicHolidays) {
       const problem = this.deps.holidays.check(input.publicHolidays.country, input.publicHolidays.region ?? null);
       if (problem) problems.add(problem.startsWith('unknown region') ? 'body.publicHolidays.region' : 'body.publicHolidays.country', 'not_found', problem);

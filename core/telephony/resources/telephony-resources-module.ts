@@ -17,6 +17,10 @@ import { RestrictionClassService } from './restriction-class-service';
 import { RingGroupService } from './ring-group-service';
 import { extensionRoutes } from './routes/extension-routes';
 import { groupAndScheduleRoutes } from './routes/group-and-schedule-routes';
+import { holidayRoutes } from './routes/holiday-routes';
+import { extensionBulkRoutes } from './routes/extension-bulk-routes';
+import { extensionCreateBody } from './routes/extension-routes';
+import { BULK_PROGRESS, ExtensionBulkService } from './extension-bulk-service';
 import { routingRoutes } from './routes/routing-routes';
 import { settingsRoutes } from './routes/settings-routes';
 import { trunkRoutes } from './routes/trunk-routes';
@@ -40,14 +44,18 @@ function buildResources(c: CoreCradle): TelephonyResources {
   const settings = new TelephonySettings(c.settingsService, changes);
   const destinations = new DestinationRules(c.callDestinations);
   const numbers = new InternalNumbers();
+  const publicHolidays = new PublicHolidays();
+  const extensions = new ExtensionService({ sequelize: c.sequelize, secretBox: c.secretBox, numbers, destinations, settings, changes });
   return {
-    extensions: new ExtensionService({ sequelize: c.sequelize, secretBox: c.secretBox, numbers, destinations, settings, changes }),
+    extensions,
+    extensionBulk: new ExtensionBulkService({ sequelize: c.sequelize, extensions, changes, schema: extensionCreateBody, progress: (event) => c.events.publish(BULK_PROGRESS, event) }),
     trunks: new TrunkService({ sequelize: c.sequelize, secretBox: c.secretBox, settings, changes }),
     inboundRoutes: new InboundRouteService({ destinations, changes }),
     outboundRoutes: new OutboundRouteService({ sequelize: c.sequelize, changes }),
     restrictionClasses: new RestrictionClassService(changes),
     ringGroups: new RingGroupService({ sequelize: c.sequelize, numbers, destinations, changes }),
-    schedules: new ScheduleService({ holidays: new PublicHolidays(), destinations, changes }),
+    schedules: new ScheduleService({ holidays: publicHolidays, destinations, changes }),
+    publicHolidays,
     settings,
     callDestinations: c.callDestinations,
   };
@@ -61,7 +69,10 @@ export const telephonyResourcesModule: CoreModule = {
     { key: 'telephony.manage', description: 'Create and change extensions, trunks, routes, ring groups and opening hours', defaultRoles: ['technician'] },
     { key: 'telephony.secrets', description: 'Show SIP passwords of extensions and trunks', defaultRoles: ['technician'] },
   ],
-  events: [{ name: CONFIG_CHANGED, permission: null, description: 'A telephony resource changed: the Asterisk configuration must be regenerated' }],
+  events: [
+    { name: CONFIG_CHANGED, permission: null, description: 'A telephony resource changed: the Asterisk configuration must be regenerated' },
+    { name: BULK_PROGRESS, permission: 'telephony.manage', description: 'Rows checked (plan) and created (apply) by an extension range or CSV import' },
+  ],
   initModels: initTelephonyModels,
   register(container: AwilixContainer<CoreCradle>) {
     container.register({
@@ -79,7 +90,16 @@ export const telephonyResourcesModule: CoreModule = {
     return [
       {
         prefix: '/api/telephony',
-        routes: [...extensionRoutes(resources), ...trunkRoutes(resources), ...routingRoutes(resources), ...groupAndScheduleRoutes(resources), ...settingsRoutes(resources)],
+        routes: [
+          // Before extensionRoutes: `/extensions/export.csv` must not be taken for `/extensions/:id`.
+          ...extensionBulkRoutes(() => resources.extensionBulk),
+          ...extensionRoutes(resources),
+          ...trunkRoutes(resources),
+          ...routingRoutes(resources),
+          ...groupAndScheduleRoutes(resources),
+          ...holidayRoutes(resources.publicHolidays),
+          ...settingsRoutes(resources),
+        ],
       },
     ];
   },

@@ -60,7 +60,7 @@ describe('Telephony resources: opening hours', () => {
     ok(await admin.patch(`${API}/schedules/${paris.id}`, { holidays: [{ date: '2026-12-24', label: 'Fermeture annuelle' }] }));
     expect(await schedules.status(paris.id, at('2026-12-24T09:00:00Z'))).to.include({ open: false, reason: 'holiday', holiday: 'Fermeture annuelle' });
     // The manual date is local: 23:30 UTC on the 23rd is already the 24th in Paris.
-    ok(await admin.patch(`${API}/schedules/${paris.id}`, { weekly: [...OFFICE_HOURS, { day: 4, open: '00:00', close: '24:00' }] }));
+    ok(await admin.patch(`${API}/schedules/${paris.id}`, { weekly: [...OFFICE_HOURS.filter((s) => s.day !== 4), { day: 4, open: '00:00', close: '24:00' }] }));
     expect(await schedules.isOpen(paris.id, at('2026-12-23T23:30:00Z'))).to.equal(false);
     expect(await schedules.isOpen(paris.id, at('2026-12-17T22:30:00Z'))).to.equal(true); // an ordinary Thursday, 23:30 in Paris
     // Without automatic holidays, Armistice is an ordinary Wednesday.

@@ -5,7 +5,7 @@ import type { TelephonyResources } from '../resources';
 import { callerIdNumber, codecList, dialString, internalNumber, listQuery, nothing, sipUser } from '../schemas';
 import { targetFromParams, targetFromResult } from './route-helpers';
 
-const fields = {
+export const extensionFields = {
   name: z.string().trim().min(1).max(80),
   userId: z.number().int().positive().nullable(),
   sipUsername: sipUser,
@@ -24,7 +24,13 @@ const fields = {
     noAnswerSeconds: z.number().int().min(5).max(300).optional(),
   }),
 };
+const fields = extensionFields;
 const optional = z.object(fields).partial().shape;
+/**
+ * What creating one extension accepts: the form's POST body, and each row of a bulk creation or
+ * a CSV import, so all three refuse exactly the same things.
+ */
+export const extensionCreateBody = z.strictObject({ number: internalNumber, ...optional, name: fields.name });
 
 export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
   const target = targetFromParams('extension');
@@ -54,7 +60,7 @@ export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
       summary: 'Create an extension; Carillon generates its SIP secret (SIP user name defaults to the number)',
       permission: 'telephony.manage',
       status: 201,
-      input: { body: z.strictObject({ number: internalNumber, ...optional, name: fields.name }) },
+      input: { body: extensionCreateBody },
       audit: { target: targetFromResult('extension') },
       handler: ({ body }) => r.extensions.create(body),
     }),

@@ -1,10 +1,12 @@
 import { http } from '../../lib/api';
 import { useLoad } from '../../lib/components';
-import { CheckboxField, CheckboxList, FormStatus, SelectField, TextField, useForm } from '../../lib/forms';
+import { CheckboxField, FormStatus, SelectField, TextField, useForm } from '../../lib/forms';
 import { formatPhone, t } from '../../lib/i18n';
 import { useEvents } from '../../lib/socket';
 import { can } from '../../shell/session';
-import { CODECS, nest, orNull, RECORDING_POLICIES, TELEPHONY_API, whole, type Codec, type RecordingPolicy } from './resource';
+import { nest, orNull, RECORDING_POLICIES, TELEPHONY_API, whole, type Codec, type RecordingPolicy } from './resource';
+import { CodecPreference } from './CodecPreference';
+import { ExtensionBulkActions } from './ExtensionBulk';
 import { FormButtons, ResourcePage, type FormDone } from './ResourcePage';
 import { RegenerateSecret, SecretReveal } from './SecretReveal';
 
@@ -93,7 +95,7 @@ function ExtensionForm(props: { extension: Extension | null; done: FormDone }) {
         <SelectField label={t('tel.ext.user')} options={userOptions} disabled={!can('users.read')} {...form.field('userId')} />
         <TextField label={t('tel.sipUsername')} autoComplete="off" hint={extension ? undefined : t('tel.ext.sipUsernameHint')} {...form.field('sipUsername')} />
       </div>
-      <CheckboxList label={t('tel.codecs')} hint={t('tel.codecsHint')} options={CODECS.map((c) => ({ value: c, label: t(`tel.codec.${c}`) }))} {...form.field('codecs')} />
+      <CodecPreference name="codecs" value={v.codecs} onValue={(codecs) => form.set('codecs', codecs)} errors={form.errors} />
       <div class="grid-2">
         <TextField label={t('tel.ext.maxContacts')} inputMode="numeric" {...form.field('maxContacts')} />
         <SelectField label={t('tel.restrictionClass')} options={classOptions} {...form.field('restrictionClass')} />
@@ -179,6 +181,7 @@ export default function ExtensionsPage() {
           ),
         },
       ]}
+      headerActions={(reload) => <ExtensionBulkActions reload={reload} />}
       rowActions={(e, reload) => (
         <>
           <SecretReveal url={`${TELEPHONY_API}/extensions/${e.id}/sip-secret/reveal`} name={`${e.number} ${e.name}`} userKey="sipUsername" passwordKey="sipPassword" />

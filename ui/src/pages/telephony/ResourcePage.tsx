@@ -38,6 +38,8 @@ export function ResourcePage<T extends { id: number }>(props: {
   renderForm: (item: T | null, done: FormDone) => ComponentChildren;
   /** More buttons per row (reveal a secret…); `reload` refreshes the list. */
   rowActions?: (item: T, reload: () => void) => ComponentChildren;
+  /** More buttons beside "Add" (bulk creation, import, export); `reload` refreshes the list. */
+  headerActions?: (reload: () => void) => ComponentChildren;
   /** Extra filters above the table, and the query they add. */
   filters?: ComponentChildren;
   query?: Query;
@@ -62,11 +64,14 @@ export function ResourcePage<T extends { id: number }>(props: {
       title={props.title}
       wide
       actions={
-        manage && (
-          <button type="button" class="primary" data-testid={`${props.testId}-add`} onClick={() => setEditing('new')}>
-            {props.addLabel}
-          </button>
-        )
+        <>
+          {props.headerActions?.(list.reload)}
+          {manage && (
+            <button type="button" class="primary" data-testid={`${props.testId}-add`} onClick={() => setEditing('new')}>
+              {props.addLabel}
+            </button>
+          )}
+        </>
       }
     >
       <SearchToolbar id={`${props.testId}-search`} value={search} placeholder={props.searchHint} onSearch={setSearch}>

@@ -1,17 +1,12 @@
 import { http } from '../../lib/api';
 import { useLoad } from '../../lib/components';
 import { FormStatus, SelectField, TextField, useForm } from '../../lib/forms';
-import { t, timeZones } from '../../lib/i18n';
+import { preferences, t, timeZones } from '../../lib/i18n';
+import { HolidayCountryPicker } from './HolidayCountryPicker';
 import { listError } from './OrderedPicker';
 import { orNull, TELEPHONY_API } from './resource';
 import { FormButtons, ResourcePage, type FormDone } from './ResourcePage';
-
-interface Slot {
-  /** 1 = Monday … 7 = Sunday. */
-  day: number;
-  open: string;
-  close: string;
-}
+import { DAYS, dayName, sortSlots, WeekGrid, weeklyErrors, type Slot } from './WeekGrid';
 
 interface Holiday {
   date: string;
@@ -35,62 +30,11 @@ interface ScheduleStatus {
   localTime: string;
 }
 
-const DAYS = [1, 2, 3, 4, 5, 6, 7];
 /** What most offices start from: Monday to Friday, 9:00–12:30 and 14:00–18:00. */
 const OFFICE_HOURS: Slot[] = DAYS.slice(0, 5).flatMap((day) => [
   { day, open: '09:00', close: '12:30' },
   { day, open: '14:00', close: '18:00' },
 ]);
-
-function dayName(day: number): string {
-  return t(`tel.day.${day}`);
-}
-
-/** The weekly slots, one row each, with add and remove. */
-function WeeklyEditor(props: { value: Slot[]; onValue: (slots: Slot[]) => void; errors: Record<string, string> }) {
-  const { value } = props;
-  const update = (index: number, change: Partial<Slot>) => props.onValue(value.map((slot, i) => (i === index ? { ...slot, ...change } : slot)));
-  return (
-    <fieldset class="field weekly" data-field="weekly">
-      <legend>{t('tel.sch.weekly')}</legend>
-      {value.length === 0 && <p class="muted">{t('tel.sch.noSlot')}</p>}
-      {value.map((slot, index) => (
-        <div class="inline-form" key={index} data-field={`weekly.${index}`}>
-          <label>
-            <span class="visually-hidden">{t('tel.sch.day')}</span>
-            <select value={String(slot.day)} onChange={(e) => update(index, { day: Number((e.currentTarget as HTMLSelectElement).value) })}>
-              {DAYS.map((day) => (
-                <option key={day} value={String(day)}>
-                  {dayName(day)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t('tel.sch.from')} <input type="time" value={slot.open} required onInput={(e) => update(index, { open: (e.currentTarget as HTMLInputElement).value })} />
-          </label>
-          <label>
-            {t('tel.sch.to')} <input type="time" value={slot.close === '24:00' ? '23:59' : slot.close} required onInput={(e) => update(index, { close: (e.currentTarget as HTMLInputElement).value })} />
-          </label>
-          <button type="button" class="danger" onClick={() => props.onValue(value.filter((_, i) => i !== index))} aria-label={t('tel.removeItem', { name: `${dayName(slot.day)} ${slot.open}–${slot.close}` })}>
-            ×
-          </button>
-        </div>
-      ))}
-      <div class="form-actions">
-        <button type="button" onClick={() => props.onValue([...value, { day: 1, open: '09:00', close: '18:00' }])}>
-          {t('tel.sch.addSlot')}
-        </button>
-        {value.length === 0 && (
-          <button type="button" onClick={() => props.onValue(OFFICE_HOURS)}>
-            {t('tel.sch.officeHours')}
-          </button>
-        )}
-      </div>
-      {listError(props.errors, 'weekly') && <p class="field-error">{listError(props.errors, 'weekly')}</p>}
-    </fieldset>
-  );
-}
 
 function HolidaysEditor(props: { value: Holiday[]; onValue: (holidays: Holiday[]) => void; errors: Record<string, string> }) {
   const { value } = props;
@@ -128,13 +72,16 @@ function ScheduleForm(props: { schedule: Schedule | null; done: FormDone }) {
   const form = useForm({
     name: schedule?.name ?? '',
     timeZone: schedule?.timeZone ?? 'Europe/Paris',
-    weekly: schedule?.weekly ?? OFFICE_HOURS,
+    weekly: sortSlots(schedule?.weekly ?? OFFICE_HOURS),
     holidays: schedule?.holidays ?? ([] as Holiday[]),
-    'publicHolidays.country': schedule?.publicHolidays?.country ?? 'FR',
+    // A new schedule follows the holidays of the system's country (Settings), which it may change.
+    'publicHolidays.country': schedule ? (schedule.publicHolidays?.country ?? '') : preferences.get().region || 'FR',
     'publicHolidays.region': schedule?.publicHolidays?.region ?? '',
     override: schedule?.override ?? '',
   });
   const submit = form.onSubmit(async (values) => {
+    const problems = weeklyErrors(values.weekly);
+    if (Object.keys(problems).length) return form.fail(problems, t('common.errorFields'));
     const country = values['publicHolidays.country'].trim().toUpperCase();
     const body = {
       name: values.name.trim(),
@@ -164,11 +111,21 @@ function ScheduleForm(props: { schedule: Schedule | null; done: FormDone }) {
         ]}
         {...form.field('override')}
       />
-      <WeeklyEditor value={form.values.weekly} onValue={(weekly) => form.set('weekly', weekly)} errors={form.errors} />
-      <div class="grid-2">
-        <TextField label={t('tel.sch.publicHolidays')} hint={t('tel.sch.publicHolidaysHint')} maxLength={2} autoComplete="off" {...form.field('publicHolidays.country')} />
-        <TextField label={t('tel.sch.region')} hint={t('tel.sch.regionHint')} autoComplete="off" {...form.field('publicHolidays.region')} />
-      </div>
+      <WeekGrid value={form.values.weekly} onValue={(weekly) => form.set('weekly', weekly)} errors={form.errors} />
+      {form.values.weekly.length === 0 && (
+        <div class="form-actions">
+          <button type="button" onClick={() => form.set('weekly', OFFICE_HOURS)}>
+            {t('tel.sch.officeHours')}
+          </button>
+        </div>
+      )}
+      <HolidayCountryPicker
+        country={form.values['publicHolidays.country']}
+        region={form.values['publicHolidays.region']}
+        onCountry={(country) => form.set('publicHolidays.country', country)}
+        onRegion={(region) => form.set('publicHolidays.region', region)}
+        errors={form.errors}
+      />
       <HolidaysEditor value={form.values.holidays} onValue={(holidays) => form.set('holidays', holidays)} errors={form.errors} />
       <FormStatus form={form} />
       <FormButtons done={props.done} creating={!schedule} busy={form.busy} />

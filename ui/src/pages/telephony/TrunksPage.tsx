@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import { http } from '../../lib/api';
-import { CheckboxField, CheckboxList, FormStatus, SelectField, TextArea, TextField, useForm } from '../../lib/forms';
+import { CheckboxField, FormStatus, SelectField, TextArea, TextField, useForm } from '../../lib/forms';
 import { t } from '../../lib/i18n';
 import { listError } from './OrderedPicker';
-import { CODECS, lines, nest, orNull, TELEPHONY_API, whole, type Codec } from './resource';
+import { lines, nest, orNull, TELEPHONY_API, whole, type Codec } from './resource';
+import { CodecPreference } from './CodecPreference';
 import { FormButtons, ResourcePage, type FormDone } from './ResourcePage';
 import { RegenerateSecret, SecretReveal } from './SecretReveal';
 
@@ -114,7 +115,7 @@ function TrunkForm(props: { trunk: Trunk | null; done: FormDone }) {
           <TextArea label={t('tel.trunk.allowedAddresses')} hint={t('tel.linesHint')} rows={3} {...form.field('allowedAddresses')} error={listError(form.errors, 'allowedAddresses')} />
         </>
       )}
-      <CheckboxList label={t('tel.codecs')} hint={t('tel.codecsHint')} options={CODECS.map((c) => ({ value: c, label: t(`tel.codec.${c}`) }))} {...form.field('codecs')} />
+      <CodecPreference name="codecs" value={v.codecs} onValue={(codecs) => form.set('codecs', codecs)} errors={form.errors} />
       <FormStatus form={form} />
       <FormButtons done={props.done} creating={!trunk} busy={form.busy} />
     </form>

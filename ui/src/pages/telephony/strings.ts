@@ -1,3 +1,5 @@
+import * as editors from './editor-strings';
+
 /** Strings of the telephony pages; `fr` is typed against `en`, so a missing key fails the type check. */
 const en = {
   'page.extensions': 'Extensions',
@@ -457,4 +459,4 @@ const fr: Record<keyof typeof en, string> = {
   'tel.rc.nothingDenied': 'Rien n’est refusé',
 };
 
-export const strings = { en, fr };
+export const strings = { en: { ...en, ...editors.en }, fr: { ...fr, ...editors.fr } };
