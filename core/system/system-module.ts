@@ -3,6 +3,7 @@ import type { CoreCradle } from '../container';
 import type { CoreModule } from '../core-module';
 import { AUTHENTICATED } from '../auth/permissions';
 import { defineRoute } from '../http/routes';
+import { z } from 'zod';
 import { DashboardService } from './dashboard-service';
 import { EventLoopLagMonitor } from './event-loop-lag';
 import { CALLS_LIVE_CHANGED, TELEPHONY_RESOURCE_CHANGED, UiLiveEvents } from './ui-live-events';
@@ -23,6 +24,7 @@ export const systemModule: CoreModule = {
   permissions: [
     { key: 'system.settings.read', description: 'See system settings (time zone, number display, mail server, recordings retention)', defaultRoles: ['manager', 'technician'] },
     { key: 'system.settings.manage', description: 'Change system settings', defaultRoles: [] },
+    { key: 'calls.hangup', description: 'Hang up any live call from the dashboard', defaultRoles: [] },
   ],
   events: [
     { name: CALLS_LIVE_CHANGED, permission: 'calls.read', description: 'A call started, was answered or ended (what changed, never who called)' },
@@ -40,6 +42,9 @@ export const systemModule: CoreModule = {
             pluginHost: c.pluginHost,
             extensionLookup: c.extensionLookup,
             eventLoopLag: c.eventLoopLag,
+            systemSettings: c.systemSettingsService,
+            config: c.config,
+            tftpPort: () => c.provisioningTftp.port,
             logger: c.logger.child({ component: 'dashboard' }),
           }),
       ).singleton(),
@@ -78,6 +83,17 @@ export const systemModule: CoreModule = {
             summary: "Health, live calls, registered phones and today's calls by status; each part only for users allowed to see it",
             permission: AUTHENTICATED,
             handler: ({ identity }) => c.dashboardService.forUser(identity!),
+          }),
+          defineRoute({
+            id: 'system.liveCalls.hangup',
+            method: 'POST',
+            path: '/live-calls/:id/hangup',
+            summary: 'Hang up a live call (id from the dashboard: a bridge or a channel): every channel of it',
+            description: 'Goes through the telephony command API. 404 `not_found` when the call has ended, 503 `telephony_unavailable` while Asterisk is unreachable.',
+            permission: 'calls.hangup',
+            input: { params: z.object({ id: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/) }) },
+            audit: { target: ({ params }) => `call:${(params as { id: string }).id}` },
+            handler: ({ params }) => c.dashboardService.hangUp(params.id),
           }),
         ],
       },

@@ -38,8 +38,8 @@ describe('Dashboard: health, live calls, registered phones, today by status', ()
         [{ id: 'bridge-1', technology: 'simple_bridge', bridge_type: 'mixing', bridge_class: 'base', creator: 'Dial', name: '', channels: ['a', 'b', 'f'] }],
       );
       expect(calls).to.deep.equal([
-        { id: 'bridge-1', from: '0611223344', to: '201', startedAt: '2026-11-21T10:00:00.000Z', state: 'up' },
-        { id: 'c', from: '202', to: '203', startedAt: '2026-11-21T10:01:00.000Z', state: 'ringing' },
+        { id: 'bridge-1', from: '0611223344', to: '201', startedAt: '2026-11-21T10:00:00.000Z', state: 'up', channelIds: ['a', 'b'] },
+        { id: 'c', from: '202', to: '203', startedAt: '2026-11-21T10:01:00.000Z', state: 'ringing', channelIds: ['c'] },
       ]);
     });
   });
