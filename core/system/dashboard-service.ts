@@ -17,6 +17,7 @@ import type { EventLoopLag, EventLoopLagMonitor } from './event-loop-lag';
 import { readHostFigures, type HostFigures } from './host-figures';
 import { MailProbe, asteriskPart, databasePart, provisioningPart, trunksPart, type ServicePart, type TrunkStatus } from './service-parts';
 import type { SystemSettingsService } from './system-settings-service';
+import type { FirstRunChecklist, FirstRunChecklistService } from './first-run-checklist';
 
 export interface LiveCall {
   /** The bridge id, or the channel id of a call not bridged yet. */
@@ -46,6 +47,8 @@ export interface Dashboard {
     /** Event-loop lag over the last minute; null until the monitor runs. */
     eventLoop: EventLoopLag | null;
   };
+  /** `system.settings.manage`: what a new PBX still needs (company, region, Asterisk, extensions, trunk, DID). */
+  checklist?: FirstRunChecklist;
   /** `calls.read`; null when Asterisk cannot be asked. */
   liveCalls?: LiveCall[] | null;
   /** `registrations.read`: extensions with a reachable contact; null when Asterisk cannot be asked. */
@@ -65,6 +68,7 @@ export interface DashboardDeps {
   config: CarillonConfig;
   /** The TFTP server's bound port, or null when it is not listening. */
   tftpPort: () => number | null;
+  checklist: FirstRunChecklistService;
   logger: Logger;
 }
 
@@ -134,14 +138,16 @@ export class DashboardService {
 
   async forUser(identity: Identity, now = new Date()): Promise<Dashboard> {
     const can = (permission: string) => identity.permissions.has(permission);
-    const [health, liveCalls, registeredPhones, today] = await Promise.all([
+    const [health, checklist, liveCalls, registeredPhones, today] = await Promise.all([
       can('system.read') ? this.health() : undefined,
+      can('system.settings.manage') ? this.deps.checklist.get() : undefined,
       can('calls.read') ? this.liveCalls() : undefined,
       can('registrations.read') ? this.registeredPhones() : undefined,
       can('calls.read') ? this.today(identity.user.timeZone, now, null) : can('calls.read.own') ? this.today(identity.user.timeZone, now, await this.deps.extensionLookup.numbersOfUser(identity.user.id)) : undefined,
     ]);
     return {
       ...(health ? { health } : {}),
+      ...(checklist ? { checklist } : {}),
       ...(liveCalls !== undefined ? { liveCalls } : {}),
       ...(registeredPhones !== undefined ? { registeredPhones } : {}),
       ...(today ? { today } : {}),

@@ -6,6 +6,7 @@ import { defineRoute } from '../http/routes';
 import { z } from 'zod';
 import { DashboardService } from './dashboard-service';
 import { EventLoopLagMonitor } from './event-loop-lag';
+import { FirstRunChecklistService } from './first-run-checklist';
 import { CALLS_LIVE_CHANGED, TELEPHONY_RESOURCE_CHANGED, UiLiveEvents } from './ui-live-events';
 import { SystemSettingsService, systemSettingsInput } from './system-settings-service';
 
@@ -13,6 +14,7 @@ declare module '../container' {
   interface CoreCradle {
     systemSettingsService: SystemSettingsService;
     dashboardService: DashboardService;
+    firstRunChecklist: FirstRunChecklistService;
     uiLiveEvents: UiLiveEvents;
     eventLoopLag: EventLoopLagMonitor;
   }
@@ -45,9 +47,11 @@ export const systemModule: CoreModule = {
             systemSettings: c.systemSettingsService,
             config: c.config,
             tftpPort: () => c.provisioningTftp.port,
+            checklist: c.firstRunChecklist,
             logger: c.logger.child({ component: 'dashboard' }),
           }),
       ).singleton(),
+      firstRunChecklist: asFunction((c: CoreCradle) => new FirstRunChecklistService({ systemSettings: c.systemSettingsService, settings: c.settingsService, telephonyStatus: c.telephonyStatus })).singleton(),
       uiLiveEvents: asFunction((c: CoreCradle) => new UiLiveEvents(c.events, c.telephony)).singleton(),
       eventLoopLag: asFunction(() => new EventLoopLagMonitor()).singleton(),
     });
@@ -83,6 +87,16 @@ export const systemModule: CoreModule = {
             summary: "Health, live calls, registered phones and today's calls by status; each part only for users allowed to see it",
             permission: AUTHENTICATED,
             handler: ({ identity }) => c.dashboardService.forUser(identity!),
+          }),
+          defineRoute({
+            id: 'system.checklist.dismiss',
+            method: 'PUT',
+            path: '/checklist/dismissed',
+            summary: 'Hide the first-run checklist before it is complete (`true`), or show it again (`false`)',
+            permission: 'system.settings.manage',
+            input: { body: z.strictObject({ dismissed: z.boolean() }) },
+            audit: { target: () => 'system:checklist' },
+            handler: ({ body }) => c.firstRunChecklist.setDismissed(body.dismissed),
           }),
           defineRoute({
             id: 'system.liveCalls.hangup',
