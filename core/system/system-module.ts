@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { DashboardService } from './dashboard-service';
 import { EventLoopLagMonitor } from './event-loop-lag';
 import { FirstRunChecklistService } from './first-run-checklist';
+import { CarillonMetrics } from './metrics/carillon-metrics';
+import { MetricsAccess } from './metrics/metrics-access';
+import { metricsRoutes } from './metrics/metrics-routes';
 import { CALLS_LIVE_CHANGED, TELEPHONY_RESOURCE_CHANGED, UiLiveEvents } from './ui-live-events';
 import { SystemSettingsService, systemSettingsInput } from './system-settings-service';
 
@@ -15,6 +18,8 @@ declare module '../container' {
     systemSettingsService: SystemSettingsService;
     dashboardService: DashboardService;
     firstRunChecklist: FirstRunChecklistService;
+    carillonMetrics: CarillonMetrics;
+    metricsAccess: MetricsAccess;
     uiLiveEvents: UiLiveEvents;
     eventLoopLag: EventLoopLagMonitor;
   }
@@ -52,6 +57,19 @@ export const systemModule: CoreModule = {
           }),
       ).singleton(),
       firstRunChecklist: asFunction((c: CoreCradle) => new FirstRunChecklistService({ systemSettings: c.systemSettingsService, settings: c.settingsService, telephonyStatus: c.telephonyStatus })).singleton(),
+      carillonMetrics: asFunction(
+        (c: CoreCradle) =>
+          new CarillonMetrics({
+            telephony: c.telephony,
+            telephonyStatus: c.telephonyStatus,
+            dashboardService: c.dashboardService,
+            extensionLookup: c.extensionLookup,
+            jobScheduler: c.jobScheduler,
+            pluginHost: c.pluginHost,
+            logger: c.logger.child({ component: 'metrics' }),
+          }),
+      ).singleton(),
+      metricsAccess: asFunction((c: CoreCradle) => new MetricsAccess(c.settingsService)).singleton(),
       uiLiveEvents: asFunction((c: CoreCradle) => new UiLiveEvents(c.events, c.telephony)).singleton(),
       eventLoopLag: asFunction(() => new EventLoopLagMonitor()).singleton(),
     });
@@ -59,6 +77,7 @@ export const systemModule: CoreModule = {
   routes(container) {
     const c = container.cradle;
     return [
+      ...metricsRoutes({ metrics: c.carillonMetrics, access: c.metricsAccess }),
       {
         prefix: '/api/system',
         routes: [
@@ -115,10 +134,12 @@ export const systemModule: CoreModule = {
   },
   start(container) {
     container.cradle.uiLiveEvents.start();
+    container.cradle.carillonMetrics.start();
     container.cradle.eventLoopLag.start();
   },
   stop(container) {
     container.cradle.uiLiveEvents.stop();
+    container.cradle.carillonMetrics.stop();
     container.cradle.eventLoopLag.stop();
   },
 };
