@@ -104,13 +104,16 @@ export class MailProbe {
   private connect(host: string, port: number): Promise<string | null> {
     return new Promise((resolve) => {
       const socket = net.connect({ host: host.replace(/^\[|\]$/g, ''), port });
+      let settled = false;
       const done = (error: string | null) => {
+        if (settled) return;
+        settled = true;
         socket.destroy();
         resolve(error);
       };
       socket.setTimeout(this.timeoutMs, () => done(`no answer from ${host}:${port} within ${this.timeoutMs / 1000} s`));
       socket.once('connect', () => done(null));
-      socket.once('error', (err: NodeJS.ErrnoException) => done(`${err.code ?? 'error'} connecting to ${host}:${port}`));
+      socket.on('error', (err: NodeJS.ErrnoException) => done(`${err.code ?? 'error'} connecting to ${host}:${port}`));
     });
   }
 }

@@ -72,6 +72,10 @@ const en = {
   'dash.check.todo': 'To do',
   'dash.checklistHide': 'Hide this checklist',
   'dash.checklistShow': 'Show the getting-started checklist ({done} of {total} done)',
+
+  // On the settings page: the company is the checklist's first item.
+  'settings.companyName': 'Company name',
+  'settings.companyNameHint': 'The organisation this PBX belongs to, as people know it.',
 };
 
 const fr: typeof en = {
@@ -147,6 +151,9 @@ const fr: typeof en = {
   'dash.check.todo': 'À faire',
   'dash.checklistHide': 'Masquer cette liste',
   'dash.checklistShow': 'Afficher les premiers pas ({done} sur {total} faites)',
+
+  'settings.companyName': 'Nom de l’entreprise',
+  'settings.companyNameHint': 'L’organisation à laquelle appartient ce standard, telle qu’on la connaît.',
 };
 
 export const strings = { en, fr };
