@@ -78,6 +78,17 @@ function isAuxiliary(channel: AriChannel): boolean {
 }
 
 /**
+ * Whom a lone channel calls. Asterisk gives an originated channel the same caller and connected
+ * party (trace 03a: both the caller id Carillon set) and the dialplan extension `s`: then the
+ * called side is the endpoint in the channel's name (`PJSIP/401-0000001f` → 401).
+ */
+function calledOf(channel: AriChannel): string {
+  if (channel.connected.number && channel.connected.number !== channel.caller.number) return channel.connected.number;
+  if (channel.dialplan.exten && channel.dialplan.exten !== 's') return channel.dialplan.exten;
+  return /^[^/]+\/(.+)-[0-9a-f]+$/.exec(channel.name)?.[1] ?? channel.connected.number;
+}
+
+/**
  * Live calls from Asterisk's channels (dialplan calls too, which never enter the application):
  * channels in one bridge are one call; an unbridged channel is a call being set up, except the
  * called side of a ringing call (state `Ringing`), whose caller is already counted.
@@ -95,7 +106,7 @@ export function liveCallsOf(channels: AriChannel[], bridges: AriBridge[]): LiveC
     calls.push({
       id: bridge.id,
       from: first.caller.number,
-      to: second?.caller.number || first.connected.number || first.dialplan.exten,
+      to: second?.caller.number || calledOf(first),
       startedAt: new Date(first.creationtime).toISOString(),
       state: 'up',
       channelIds: members.map((m) => m.id),
@@ -106,7 +117,7 @@ export function liveCallsOf(channels: AriChannel[], bridges: AriBridge[]): LiveC
     calls.push({
       id: channel.id,
       from: channel.caller.number,
-      to: channel.connected.number || channel.dialplan.exten,
+      to: calledOf(channel),
       startedAt: new Date(channel.creationtime).toISOString(),
       state: channel.state === 'Up' ? 'up' : 'ringing',
       // The called side ringing (state `Ringing`) goes with its caller: hanging up the caller ends the attempt.

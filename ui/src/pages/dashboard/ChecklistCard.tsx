@@ -43,7 +43,7 @@ export function ChecklistCard({ data, reload }: CardProps) {
       <ol class="checklist-items">
         {checklist.items.map((item) => (
           <li key={item.id} data-item={item.id} data-done={item.done ? 'true' : 'false'} class={item.done ? 'done' : ''}>
-            <span class={`badge ${item.done ? 'badge-ok' : 'badge-neutral'}`}>{item.done ? t('dash.check.done') : t('dash.check.todo')}</span> <span class="checklist-label">{t(`dash.check.${item.id}`)}</span> {!item.done && <FixLink fix={item.fix} />}
+            <span class={`badge ${item.done ? 'badge-ok' : 'badge-neutral'}`}>{item.done ? t('dash.check.done') : t('dash.check.todo')}</span> <span class="checklist-label">{t(`dash.check.${item.id}`)}</span> {!item.done && <FixLink fix={item.fix} label={t('dash.doIt')} />}
           </li>
         ))}
       </ol>

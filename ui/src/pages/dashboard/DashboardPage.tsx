@@ -11,6 +11,11 @@ export { statusLabel } from './status-label';
 
 /** Events after which the figures change: calls, registrations, the Asterisk link, telephony resources, plugins. */
 const LIVE_PREFIXES = ['calls.', 'call.', 'telephony.', 'plugin.', 'registrations.'];
+/**
+ * Also reloaded this often while the page is visible: CPU, memory and disk change without an event,
+ * and calls that stay in the dialplan (never in Carillon's application) send none.
+ */
+const REFRESH_MS = 30_000;
 
 export default function DashboardPage() {
   useI18n();
@@ -26,8 +31,12 @@ export default function DashboardPage() {
         reload();
       }, 250);
     });
+    const refresh = window.setInterval(() => {
+      if (document.visibilityState === 'visible') reload();
+    }, REFRESH_MS);
     return () => {
       off();
+      window.clearInterval(refresh);
       if (timer.current !== null) window.clearTimeout(timer.current);
       timer.current = null;
     };
