@@ -181,25 +181,32 @@ export class DashboardService {
     return this.mailProbe.part(await this.deps.systemSettings.mailServer());
   }
 
-  /** The trunks the database knows (null when it cannot be read), each with its endpoint's state from one `GET /endpoints`. */
-  async trunks(databaseUp = true): Promise<TrunkStatus[] | null> {
+  /**
+   * The trunks the database knows (null when it cannot be read), each with its endpoint's state
+   * from one `GET /endpoints` (or from `endpoints` when the caller has just read them).
+   */
+  async trunks(databaseUp = true, endpoints?: Array<{ technology: string; resource: string; state?: string }> | null): Promise<TrunkStatus[] | null> {
     if (!databaseUp) return null;
     const rows = await Trunk.findAll({ attributes: ['id', 'kind', 'name', 'username', 'register'], order: [['name', 'ASC']] });
-    let states: Map<string, string> | null = null;
-    if (this.deps.telephony.connected) {
-      try {
-        const endpoints = await this.deps.telephony.rest().listEndpoints();
-        states = new Map(endpoints.filter((e) => e.technology === 'PJSIP').map((e) => [e.resource, e.state ?? 'unknown']));
-      } catch (err) {
-        this.deps.logger.warn({ err }, 'cannot read trunk states for the dashboard');
-      }
-    }
+    const listed = endpoints === undefined ? await this.endpoints() : endpoints;
+    const states = listed ? new Map(listed.filter((e) => e.technology === 'PJSIP').map((e) => [e.resource, e.state ?? 'unknown'])) : null;
     return rows.map((t) => {
       // The endpoint names the generated pjsip configuration gives (pjsip-view.ts).
       const endpoint = t.kind === 'operator' ? `trunk-${t.id}` : t.username;
       const state = states?.get(endpoint);
       return { id: t.id, name: t.name, kind: t.kind, register: t.register, state: state === 'online' ? 'online' : state === 'offline' ? 'offline' : 'unknown' };
     });
+  }
+
+  /** Every endpoint Asterisk knows, with its state; null when Asterisk cannot be asked. */
+  async endpoints(): Promise<Array<{ technology: string; resource: string; state?: string }> | null> {
+    if (!this.deps.telephony.connected) return null;
+    try {
+      return await this.deps.telephony.rest().listEndpoints();
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'cannot read endpoint states');
+      return null;
+    }
   }
 
   async liveCalls(): Promise<LiveCall[] | null> {

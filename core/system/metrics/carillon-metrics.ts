@@ -19,6 +19,14 @@ export interface CarillonMetricsDeps {
 
 const TELEPHONY_STATES: TelephonyState[] = ['not_installed', 'not_configured', 'connecting', 'connected', 'disconnected'];
 const PLUGIN_STATES = ['started', 'disabled', 'failed'] as const;
+/** Figures read at scrape time are shared by the gauges of one scrape for this long. */
+const SCRAPE_SHARE_MS = 1000;
+
+interface SipFigures {
+  configured: { extensions: number; trunks: number };
+  online: { extensions: number; trunks: number } | null;
+}
+
 /** Any other method (a scanner's `PROPFIND`) is one label, not one series each. */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -32,6 +40,7 @@ export class CarillonMetrics {
   private readonly httpDuration: Histogram<'method' | 'route' | 'status_class'>;
   private readonly ariDuration: Histogram<'operation' | 'outcome'>;
   private readonly stops: Array<() => void> = [];
+  private sipCache: { at: number; figures: Promise<SipFigures> } | null = null;
 
   constructor(private readonly deps: CarillonMetricsDeps) {
     const registers = [this.registry];
@@ -80,29 +89,27 @@ export class CarillonMetrics {
         this.set(calls ? calls.length : Number.NaN);
       },
     });
-    const endpointsOnline = this.endpointsOnline.bind(this);
+    const sip = this.sipFigures.bind(this);
     new Gauge({
       name: 'carillon_sip_endpoints_registered',
       help: "SIP endpoints online: extensions with a registered phone, trunks reachable or registered; NaN while Asterisk can't be asked",
       labelNames: ['kind'],
       registers,
       async collect() {
-        const online = await endpointsOnline();
-        this.set({ kind: 'extension' }, online?.extensions ?? Number.NaN);
-        this.set({ kind: 'trunk' }, online?.trunks ?? Number.NaN);
+        const figures = await sip();
+        this.set({ kind: 'extension' }, figures.online?.extensions ?? Number.NaN);
+        this.set({ kind: 'trunk' }, figures.online?.trunks ?? Number.NaN);
       },
     });
-    const dashboardTrunks = () => dashboard.trunks();
-    const extensions = deps.extensionLookup;
     new Gauge({
       name: 'carillon_sip_endpoints',
       help: 'SIP endpoints configured in Carillon, by kind',
       labelNames: ['kind'],
       registers,
       async collect() {
-        const [exts, trunks] = await Promise.all([extensions.list(), dashboardTrunks()]);
-        this.set({ kind: 'extension' }, exts.length);
-        this.set({ kind: 'trunk' }, trunks?.length ?? 0);
+        const figures = await sip();
+        this.set({ kind: 'extension' }, figures.configured.extensions);
+        this.set({ kind: 'trunk' }, figures.configured.trunks);
       },
     });
 
@@ -170,16 +177,22 @@ export class CarillonMetrics {
     return { contentType: this.registry.contentType, text: await this.registry.metrics() };
   }
 
-  /** Extensions and trunks whose endpoint is online, from one `GET /endpoints`; null when Asterisk cannot be asked. */
-  private async endpointsOnline(): Promise<{ extensions: number; trunks: number } | null> {
-    if (!this.deps.telephony.connected) return null;
-    try {
-      const [endpoints, extensions, trunks] = await Promise.all([this.deps.telephony.rest().listEndpoints(), this.deps.extensionLookup.list(), this.deps.dashboardService.trunks()]);
-      const online = new Set(endpoints.filter((e) => e.technology === 'PJSIP' && e.state === 'online').map((e) => e.resource));
-      return { extensions: extensions.filter((e) => online.has(e.sipUsername)).length, trunks: (trunks ?? []).filter((t) => t.state === 'online').length };
-    } catch (err) {
-      this.deps.logger.warn({ err }, 'cannot read endpoint states for metrics');
-      return null;
-    }
+  /**
+   * Extensions and trunks configured, and those whose endpoint is online (null when Asterisk
+   * cannot be asked), from one `GET /endpoints`: both gauges of one scrape share it.
+   */
+  private sipFigures(): Promise<SipFigures> {
+    const now = Date.now();
+    if (!this.sipCache || now - this.sipCache.at > SCRAPE_SHARE_MS) this.sipCache = { at: now, figures: this.readSipFigures() };
+    return this.sipCache.figures;
+  }
+
+  private async readSipFigures(): Promise<SipFigures> {
+    const endpoints = await this.deps.dashboardService.endpoints();
+    const [extensions, trunks] = await Promise.all([this.deps.extensionLookup.list(), this.deps.dashboardService.trunks(true, endpoints)]);
+    const configured = { extensions: extensions.length, trunks: trunks?.length ?? 0 };
+    if (!endpoints) return { configured, online: null };
+    const online = new Set(endpoints.filter((e) => e.technology === 'PJSIP' && e.state === 'online').map((e) => e.resource));
+    return { configured, online: { extensions: extensions.filter((e) => online.has(e.sipUsername)).length, trunks: (trunks ?? []).filter((t) => t.state === 'online').length } };
   }
 }
