@@ -84,6 +84,33 @@ describe('Admin UI: dashboard, live calls and hang-up (browser)', function () {
     await b.screenshot('dashboard-fix-link-settings');
   });
 
+  it('lets the admin set who may scrape /metrics in the settings: a token shown once, allowed networks', async () => {
+    await page.goto(`${t.url}/admin/settings`);
+    const section = page.getByTestId('metrics-access');
+    await section.getByText('No metrics token').waitFor();
+    expect(await section.getByLabel('Allowed networks').inputValue()).to.equal('127.0.0.0/8\n::1/128');
+    await section.getByRole('button', { name: 'Make a token' }).click();
+    const token = await section.getByTestId('metrics-token').innerText();
+    expect(token).to.match(/^cm_/);
+    await section.getByText('A metrics token is set.').waitFor();
+    await section.getByLabel('Allowed networks').fill('');
+    await section.getByRole('button', { name: 'Save' }).click();
+    await section.getByText('Saved.').waitFor();
+    expect((await fetch(`${t.url}/metrics`)).status).to.equal(401);
+    const scraped = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    expect(scraped.status).to.equal(200);
+    expect(await scraped.text()).to.include('carillon_calls_in_progress');
+    // Reloaded, the page never shows the token again.
+    await page.reload();
+    await section.getByText('A metrics token is set.').waitFor();
+    expect(await section.getByTestId('metrics-token').count()).to.equal(0);
+    await section.getByLabel('Allowed networks').fill('127.0.0.0/8\n10.0.0.0/40');
+    await section.getByRole('button', { name: 'Save' }).click();
+    await section.locator('.form-error, .field-error').first().waitFor();
+    expect((await admin.get('/api/system/metrics-access')).body.allowedNetworks).to.deep.equal([]);
+    await b.screenshot('settings-metrics-access');
+  });
+
   it('shows a call started on the simulator without reload; the admin hangs it up and it goes', async () => {
     await page.goto(`${t.url}/`);
     await page.getByTestId('live-calls-list').getByText('No call in progress.').waitFor();

@@ -77,6 +77,19 @@ const en = {
   // On the settings page: the company is the checklist's first item.
   'settings.companyName': 'Company name',
   'settings.companyNameHint': 'The organisation this PBX belongs to, as people know it.',
+
+  // On the settings page: who may scrape GET /metrics.
+  'metricsAccess.title': 'Monitoring (Prometheus)',
+  'metricsAccess.intro': 'Carillon serves its metrics at /metrics to the networks below, and to a scraper sending the metrics token.',
+  'metricsAccess.networks': 'Allowed networks',
+  'metricsAccess.networksHint': 'One network per line in CIDR form, such as 192.168.10.0/24. Empty: no network, token only.',
+  'metricsAccess.tokenSet': 'A metrics token is set.',
+  'metricsAccess.tokenUnset': 'No metrics token: only the allowed networks may scrape.',
+  'metricsAccess.makeToken': 'Make a token',
+  'metricsAccess.replaceToken': 'Replace the token',
+  'metricsAccess.removeToken': 'Remove the token',
+  'metricsAccess.removeConfirm': 'Remove the metrics token? Scrapers that send it will be refused.',
+  'metricsAccess.tokenOnce': 'Copy this token now: it is shown only once. Prometheus sends it as "Authorization: Bearer <token>".',
 };
 
 const fr: typeof en = {
@@ -156,6 +169,18 @@ const fr: typeof en = {
 
   'settings.companyName': 'Nom de l’entreprise',
   'settings.companyNameHint': 'L’organisation à laquelle appartient ce standard, telle qu’on la connaît.',
+
+  'metricsAccess.title': 'Supervision (Prometheus)',
+  'metricsAccess.intro': 'Carillon publie ses métriques sur /metrics pour les réseaux ci-dessous, et pour un collecteur qui envoie le jeton de métriques.',
+  'metricsAccess.networks': 'Réseaux autorisés',
+  'metricsAccess.networksHint': 'Un réseau par ligne en notation CIDR, par exemple 192.168.10.0/24. Vide : aucun réseau, jeton seulement.',
+  'metricsAccess.tokenSet': 'Un jeton de métriques est défini.',
+  'metricsAccess.tokenUnset': 'Aucun jeton de métriques : seuls les réseaux autorisés peuvent collecter.',
+  'metricsAccess.makeToken': 'Créer un jeton',
+  'metricsAccess.replaceToken': 'Remplacer le jeton',
+  'metricsAccess.removeToken': 'Supprimer le jeton',
+  'metricsAccess.removeConfirm': 'Supprimer le jeton de métriques ? Les collecteurs qui l’envoient seront refusés.',
+  'metricsAccess.tokenOnce': 'Copiez ce jeton maintenant : il n’est affiché qu’une fois. Prometheus l’envoie dans « Authorization: Bearer <jeton> ».',
 };
 
 export const strings = { en, fr };

@@ -5,6 +5,7 @@ import { CheckboxField, FormStatus, SelectField, SubmitButton, TextField, useFor
 import { setPreferences, t, timeZones, useI18n } from '../../lib/i18n';
 import { LoadStatus } from '../../lib/list';
 import { can } from '../../shell/session';
+import { MetricsAccessSection } from './MetricsAccessSection';
 
 interface SystemSettings {
   companyName: string;
@@ -42,6 +43,7 @@ export default function SettingsPage() {
     <Page title={t('page.settings')}>
       <LoadStatus load={settings} />
       {settings.data && <SettingsForm settings={settings.data} onSaved={(s) => settings.setData(s)} />}
+      {settings.data && <MetricsAccessSection />}
     </Page>
   );
 }
