@@ -2,10 +2,10 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import type { ApiClient } from '../support/api-client';
-import { tempDir, type TestApp } from '../support/test-app';
+import { ADMIN, tempDir, type TestApp } from '../support/test-app';
 import { AriSimulator } from '../ari-simulator/ari-simulator';
 import { cradle, eventually } from '../calls/calls-harness';
-import { browserSuite, loaded, logIn, type TestBrowser } from '../support/browser';
+import { browserSuite, horizontalOverflow, loaded, logIn, type TestBrowser } from '../support/browser';
 import { createUser, expectProblem, type CreatedUser } from '../core/auth-fixtures';
 
 /**
@@ -147,5 +147,26 @@ describe('Admin UI: dashboard, live calls and hang-up (browser)', function () {
     await answered.hangup();
     await call.ended;
     await eventually('the call gone', async () => (await liveRows().count()) === 0, 10_000);
+  });
+
+  it('speaks French to a French admin, and fits a 1366 px window in both languages', async () => {
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await logIn(page, t.url, ADMIN.email, ADMIN.password);
+    await admin.patch('/api/auth/me/preferences', { locale: 'fr' });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Premiers pas' }).waitFor();
+    await loaded(page);
+    const health = page.getByTestId('health');
+    expect(await health.locator('[data-part="mail"] dd').innerText()).to.include('Non configuré');
+    expect(await health.locator('[data-part="mail"] dd').innerText()).to.include('Corriger');
+    expect(await page.getByTestId('system').innerText()).to.match(/Disque \(dossier de données\)/);
+    expect(await page.getByTestId('system').locator('[data-figure="disk"]').innerText()).to.match(/\sGo libres sur \d+\sGo/);
+    expect(await page.getByTestId('live-calls-list').innerText()).to.include('Appels en cours');
+    expect(await horizontalOverflow(page)).to.be.at.most(0);
+    await b.screenshot('dashboard-fr-1366');
+    await admin.patch('/api/auth/me/preferences', { locale: 'en' });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Getting started' }).waitFor();
+    expect(await horizontalOverflow(page)).to.be.at.most(0);
   });
 });
