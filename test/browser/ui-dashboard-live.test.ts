@@ -94,7 +94,7 @@ describe('Admin UI: dashboard, live calls and hang-up (browser)', function () {
     expect(token).to.match(/^cm_/);
     await section.getByText('A metrics token is set.').waitFor();
     await section.getByLabel('Allowed networks').fill('');
-    await section.getByRole('button', { name: 'Save' }).click();
+    await section.getByRole('button', { name: 'Update the networks' }).click();
     await section.getByText('Saved.').waitFor();
     expect((await fetch(`${t.url}/metrics`)).status).to.equal(401);
     const scraped = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
@@ -105,7 +105,7 @@ describe('Admin UI: dashboard, live calls and hang-up (browser)', function () {
     await section.getByText('A metrics token is set.').waitFor();
     expect(await section.getByTestId('metrics-token').count()).to.equal(0);
     await section.getByLabel('Allowed networks').fill('127.0.0.0/8\n10.0.0.0/40');
-    await section.getByRole('button', { name: 'Save' }).click();
+    await section.getByRole('button', { name: 'Update the networks' }).click();
     await section.locator('.form-error, .field-error').first().waitFor();
     expect((await admin.get('/api/system/metrics-access')).body.allowedNetworks).to.deep.equal([]);
     await b.screenshot('settings-metrics-access');
@@ -164,6 +164,16 @@ describe('Admin UI: dashboard, live calls and hang-up (browser)', function () {
     expect(await page.getByTestId('live-calls-list').innerText()).to.include('Appels en cours');
     expect(await horizontalOverflow(page)).to.be.at.most(0);
     await b.screenshot('dashboard-fr-1366');
+    // A phone's width: every card folds.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Premiers pas' }).waitFor();
+    await loaded(page);
+    const wide = await page.evaluate(`[...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 8).map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right) + ' ' + (e.textContent || '').slice(0, 40))`);
+    expect(wide, 'elements wider than a phone').to.deep.equal([]);
+    expect(await horizontalOverflow(page)).to.be.at.most(0);
+    await b.screenshot('dashboard-fr-360');
+    await page.setViewportSize({ width: 1366, height: 900 });
     await admin.patch('/api/auth/me/preferences', { locale: 'en' });
     await page.reload();
     await page.getByRole('heading', { name: 'Getting started' }).waitFor();

@@ -82,7 +82,7 @@ describe('Admin UI: first-run checklist from an empty database (browser)', funct
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
     await loaded(page);
     await page.getByLabel('Company name').fill('Plomberie Martin');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Saved.').waitFor();
     await openDashboard();
     expect(await isDone('company')).to.equal(true);

@@ -65,7 +65,7 @@ export function MetricsAccessSection() {
             <FormStatus form={form} />
             {manage && (
               <div class="form-actions">
-                <SubmitButton form={form} label={t('common.save')} />
+                <SubmitButton form={form} label={t('metricsAccess.saveNetworks')} />
               </div>
             )}
           </form>
