@@ -100,7 +100,7 @@ export class Carillon {
     c.telephony.start();
     c.jobScheduler.schedule('core', { name: 'purge-expired-sessions', schedule: '17 * * * *', run: async () => void (await c.sessionService.purgeExpired()) });
 
-    const { app, router } = createHttpApp({ config: this.config, logger: this.logger, routeTable: c.routeTable, authenticator: c.authenticator, audit: c.auditService });
+    const { app, router } = createHttpApp({ config: this.config, logger: this.logger, routeTable: c.routeTable, authenticator: c.authenticator, audit: c.auditService, observeRequest: (r) => c.carillonMetrics.observeHttp(r) });
     router.get('/ui/plugins/:id/*file', (ctx: Context) => servePluginUiFile(ctx, { uis: () => c.pluginHost.uiContributions(), authenticator: c.authenticator }));
     registerSetupPage(router);
     const handler = app.callback();

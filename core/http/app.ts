@@ -34,6 +34,15 @@ export interface HttpAppDeps {
   routeTable: RouteTable;
   authenticator: Authenticator;
   audit: AuditService;
+  /** Told of every request as it ends, with its route template (metrics). */
+  observeRequest?: (request: { method: string; route: string; status: number; seconds: number }) => void;
+}
+
+/** The route label of a request no route of the table answered: UI files, or nothing at all. */
+function routeLabel(ctx: Context): string {
+  const template = ctx.state.routeTemplate as string | undefined;
+  if (template) return template;
+  return ctx.status === 404 ? '(unmatched)' : '(static)';
 }
 
 function problemBody(ctx: Context, err: HttpError) {
@@ -125,13 +134,15 @@ export function createHttpApp(deps: HttpAppDeps): { app: Koa; router: Router } {
       // Monitors and load balancers ask for health every few seconds: a healthy answer is
       // logged at debug, so the journal (info) keeps the requests people make and every failure.
       const level = ctx.status === 200 && ctx.path === HEALTH_PATH ? 'debug' : 'info';
+      const ms = Number((process.hrtime.bigint() - started) / 1000n) / 1000;
+      deps.observeRequest?.({ method: ctx.method, route: routeLabel(ctx), status: ctx.status, seconds: ms / 1000 });
       logger[level](
         {
           requestId,
           method: ctx.method,
           path: loggedPath(ctx.path),
           status: ctx.status,
-          ms: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
+          ms,
           ip: ctx.ip,
           userId: identity?.user.id,
         },

@@ -43,6 +43,8 @@ function authorise(route: MountedRoute, identity: Identity | null, ctx: Context)
 export function mountRoute(router: Router, route: MountedRoute, deps: { authenticator: Authenticator; audit: AuditService }): void {
   const { def } = route;
   router.register(route.fullPath, [def.method], async (ctx: Context) => {
+    // The template (`/api/telephony/extensions/:id`), for metrics by route: raw paths would make one series per id.
+    ctx.state.routeTemplate = route.fullPath;
     if (!route.isEnabled()) throw new HttpError(404, 'plugin_unavailable', 'Not found', `The plugin "${route.owner}" is disabled or has failed.`);
     // ctx.query parses the query string on first use: a request without one has nothing to check.
     checkRequestText({ params: ctx.params, query: ctx.querystring ? ctx.query : undefined, body: (ctx.request as { body?: unknown }).body });

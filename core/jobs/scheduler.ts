@@ -8,21 +8,40 @@ export interface ScheduledJob {
   stop(): void;
 }
 
+/** Runs of one job since Carillon started (metrics). */
+export interface JobRunStats {
+  owner: string;
+  name: string;
+  runs: number;
+  failures: number;
+  /** Epoch ms of the last run that succeeded; null before the first. */
+  lastSuccessAt: number | null;
+}
+
 /** Runs jobs on cron patterns or fixed intervals; a run never overlaps the previous one of the same job. */
 export class JobScheduler {
   private readonly jobs = new Set<ScheduledJob>();
+  /** Kept after a job stops (a disabled plugin's job): counters only ever grow, as Prometheus expects. */
+  private readonly runStats = new Map<string, JobRunStats>();
 
   constructor(private readonly logger: Logger) {}
 
   schedule(owner: string, job: JobDefinition): ScheduledJob {
     const log = this.logger.child({ job: `${owner}:${job.name}` });
+    const key = `${owner}\u0000${job.name}`;
+    const stats = this.runStats.get(key) ?? { owner, name: job.name, runs: 0, failures: 0, lastSuccessAt: null };
+    this.runStats.set(key, stats);
     let running = false;
     const run = async () => {
       if (running) return;
       running = true;
       try {
         await job.run();
+        stats.runs++;
+        stats.lastSuccessAt = Date.now();
       } catch (err) {
+        stats.runs++;
+        stats.failures++;
         log.error({ err }, 'scheduled job failed');
       } finally {
         running = false;
@@ -47,6 +66,10 @@ export class JobScheduler {
     };
     this.jobs.add(scheduled);
     return scheduled;
+  }
+
+  stats(): JobRunStats[] {
+    return [...this.runStats.values()].map((s) => ({ ...s }));
   }
 
   /** Validates a cron pattern without scheduling it. */

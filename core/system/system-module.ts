@@ -3,8 +3,13 @@ import type { CoreCradle } from '../container';
 import type { CoreModule } from '../core-module';
 import { AUTHENTICATED } from '../auth/permissions';
 import { defineRoute } from '../http/routes';
+import { z } from 'zod';
 import { DashboardService } from './dashboard-service';
 import { EventLoopLagMonitor } from './event-loop-lag';
+import { FirstRunChecklistService } from './first-run-checklist';
+import { CarillonMetrics } from './metrics/carillon-metrics';
+import { MetricsAccess } from './metrics/metrics-access';
+import { metricsRoutes } from './metrics/metrics-routes';
 import { CALLS_LIVE_CHANGED, TELEPHONY_RESOURCE_CHANGED, UiLiveEvents } from './ui-live-events';
 import { SystemSettingsService, systemSettingsInput } from './system-settings-service';
 
@@ -12,6 +17,9 @@ declare module '../container' {
   interface CoreCradle {
     systemSettingsService: SystemSettingsService;
     dashboardService: DashboardService;
+    firstRunChecklist: FirstRunChecklistService;
+    carillonMetrics: CarillonMetrics;
+    metricsAccess: MetricsAccess;
     uiLiveEvents: UiLiveEvents;
     eventLoopLag: EventLoopLagMonitor;
   }
@@ -23,6 +31,7 @@ export const systemModule: CoreModule = {
   permissions: [
     { key: 'system.settings.read', description: 'See system settings (time zone, number display, mail server, recordings retention)', defaultRoles: ['manager', 'technician'] },
     { key: 'system.settings.manage', description: 'Change system settings', defaultRoles: [] },
+    { key: 'calls.hangup', description: 'Hang up any live call from the dashboard', defaultRoles: [] },
   ],
   events: [
     { name: CALLS_LIVE_CHANGED, permission: 'calls.read', description: 'A call started, was answered or ended (what changed, never who called)' },
@@ -40,9 +49,27 @@ export const systemModule: CoreModule = {
             pluginHost: c.pluginHost,
             extensionLookup: c.extensionLookup,
             eventLoopLag: c.eventLoopLag,
+            systemSettings: c.systemSettingsService,
+            config: c.config,
+            tftpPort: () => c.provisioningTftp.port,
+            checklist: c.firstRunChecklist,
             logger: c.logger.child({ component: 'dashboard' }),
           }),
       ).singleton(),
+      firstRunChecklist: asFunction((c: CoreCradle) => new FirstRunChecklistService({ systemSettings: c.systemSettingsService, settings: c.settingsService, telephonyStatus: c.telephonyStatus })).singleton(),
+      carillonMetrics: asFunction(
+        (c: CoreCradle) =>
+          new CarillonMetrics({
+            telephony: c.telephony,
+            telephonyStatus: c.telephonyStatus,
+            dashboardService: c.dashboardService,
+            extensionLookup: c.extensionLookup,
+            jobScheduler: c.jobScheduler,
+            pluginHost: c.pluginHost,
+            logger: c.logger.child({ component: 'metrics' }),
+          }),
+      ).singleton(),
+      metricsAccess: asFunction((c: CoreCradle) => new MetricsAccess(c.settingsService)).singleton(),
       uiLiveEvents: asFunction((c: CoreCradle) => new UiLiveEvents(c.events, c.telephony)).singleton(),
       eventLoopLag: asFunction(() => new EventLoopLagMonitor()).singleton(),
     });
@@ -50,6 +77,7 @@ export const systemModule: CoreModule = {
   routes(container) {
     const c = container.cradle;
     return [
+      ...metricsRoutes({ metrics: c.carillonMetrics, access: c.metricsAccess }),
       {
         prefix: '/api/system',
         routes: [
@@ -79,16 +107,39 @@ export const systemModule: CoreModule = {
             permission: AUTHENTICATED,
             handler: ({ identity }) => c.dashboardService.forUser(identity!),
           }),
+          defineRoute({
+            id: 'system.checklist.dismiss',
+            method: 'PUT',
+            path: '/checklist/dismissed',
+            summary: 'Hide the first-run checklist before it is complete (`true`), or show it again (`false`)',
+            permission: 'system.settings.manage',
+            input: { body: z.strictObject({ dismissed: z.boolean() }) },
+            audit: { target: () => 'system:checklist' },
+            handler: ({ body }) => c.firstRunChecklist.setDismissed(body.dismissed),
+          }),
+          defineRoute({
+            id: 'system.liveCalls.hangup',
+            method: 'POST',
+            path: '/live-calls/:id/hangup',
+            summary: 'Hang up a live call (id from the dashboard: a bridge or a channel): every channel of it',
+            description: 'Goes through the telephony command API. 404 `not_found` when the call has ended, 503 `telephony_unavailable` while Asterisk is unreachable.',
+            permission: 'calls.hangup',
+            input: { params: z.object({ id: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/) }) },
+            audit: { target: ({ params }) => `call:${(params as { id: string }).id}` },
+            handler: ({ params }) => c.dashboardService.hangUp(params.id),
+          }),
         ],
       },
     ];
   },
   start(container) {
     container.cradle.uiLiveEvents.start();
+    container.cradle.carillonMetrics.start();
     container.cradle.eventLoopLag.start();
   },
   stop(container) {
     container.cradle.uiLiveEvents.stop();
+    container.cradle.carillonMetrics.stop();
     container.cradle.eventLoopLag.stop();
   },
 };

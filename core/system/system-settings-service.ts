@@ -22,6 +22,10 @@ export interface MailSettings {
 
 /** What `GET /api/system/settings` shows: the mail password never leaves the server. */
 export interface SystemSettingsView {
+  /** Shown in the title bar and on the first-run checklist; empty until the admin names the company. */
+  companyName: string;
+  /** True once an admin has saved the time zone or the country (the defaults are a guess until then). */
+  regionConfirmed: boolean;
   timeZone: string;
   numberDisplay: NumberDisplay;
   defaultRegion: CountryCode;
@@ -31,6 +35,8 @@ export interface SystemSettingsView {
 
 /** As stored under `system.settings`: the mail password sealed with the appliance key. */
 interface StoredSettings {
+  companyName: string;
+  regionConfirmed: boolean;
   timeZone: string;
   numberDisplay: NumberDisplay;
   defaultRegion: CountryCode;
@@ -38,6 +44,8 @@ interface StoredSettings {
 }
 
 export const DEFAULT_SYSTEM_SETTINGS: StoredSettings = {
+  companyName: '',
+  regionConfirmed: false,
   timeZone: 'Europe/Paris',
   numberDisplay: 'national',
   defaultRegion: 'FR',
@@ -56,6 +64,7 @@ const hostName = z
  * section every field is required except `mail.password`: absent keeps it, `null` removes it.
  */
 export const systemSettingsInput = z.strictObject({
+  companyName: z.string().trim().max(120).optional(),
   timeZone: timeZone.optional(),
   numberDisplay: numberDisplay.optional(),
   defaultRegion: z
@@ -126,6 +135,8 @@ export class SystemSettingsService {
   async update(input: SystemSettingsInput): Promise<SystemSettingsView> {
     const current = await this.stored();
     const next: StoredSettings = {
+      companyName: input.companyName ?? current.companyName,
+      regionConfirmed: current.regionConfirmed || input.timeZone !== undefined || input.defaultRegion !== undefined,
       timeZone: input.timeZone ?? current.timeZone,
       numberDisplay: input.numberDisplay ?? current.numberDisplay,
       defaultRegion: input.defaultRegion ?? current.defaultRegion,

@@ -3,6 +3,7 @@ import type { CarillonConfig } from '../config/schema';
 import type { Logger } from '../logging/logger';
 import { AriConnection } from './ari/ari-connection';
 import type { AriRest } from './ari/ari-rest';
+import type { AriRequestOutcome } from './ari/request-gate';
 import type { AriChannel, AriEvent } from './ari/ari-types';
 import { AriRequestError } from './ari/errors';
 import { CallBridge, CallChannel, type TelephonyRuntime } from './call-channel';
@@ -76,6 +77,7 @@ export class TelephonyService implements Telephony, TelephonyRuntime {
   private connection: AriConnection | null = null;
   private readonly tracker: CallTracker;
   private readonly callListeners = new Set<(event: CallEvent) => void>();
+  private readonly requestListeners = new Set<(operation: string, outcome: AriRequestOutcome, seconds: number) => void>();
   private readonly routes = new Map<string, CallHandler>();
   private readonly readyHooks = new Set<() => Promise<void> | void>();
   /** Channels in the application now, and how they got there. */
@@ -121,7 +123,13 @@ export class TelephonyService implements Telephony, TelephonyRuntime {
     const ari = this.deps.config.telephony.ari;
     if (!ari.url || this.connection) return;
     const logger = this.deps.logger.child({ component: 'ari' });
-    this.connection = new AriConnection({ ...ari, url: ari.url }, { logger, onState: (state, lastError) => this.deps.telephonyStatus.set(state, lastError) });
+    this.connection = new AriConnection({ ...ari, url: ari.url }, {
+      logger,
+      onState: (state, lastError) => this.deps.telephonyStatus.set(state, lastError),
+      observeRequest: (operation, outcome, seconds) => {
+        for (const listener of this.requestListeners) listener(operation, outcome, seconds);
+      },
+    });
     this.connection.onEvent((event) => this.onAriEvent(event));
     let connectedBefore = false;
     this.connection.onReady(async () => {
@@ -141,6 +149,12 @@ export class TelephonyService implements Telephony, TelephonyRuntime {
     const connection = this.connection;
     this.connection = null;
     await connection?.stop();
+  }
+
+  /** Every ARI REST request as it ends: operation (`channels.list`), outcome, seconds (queue time included). */
+  onAriRequest(listener: (operation: string, outcome: AriRequestOutcome, seconds: number) => void): () => void {
+    this.requestListeners.add(listener);
+    return () => this.requestListeners.delete(listener);
   }
 
   onCall(listener: (event: CallEvent) => void): () => void {

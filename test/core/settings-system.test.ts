@@ -27,6 +27,8 @@ describe('System settings: time zone, number display, mail, recordings retention
     const res = await admin.get('/api/system/settings');
     expect(res.status).to.equal(200);
     expect(res.body).to.deep.equal({
+      companyName: '',
+      regionConfirmed: false,
       timeZone: 'Europe/Paris',
       numberDisplay: 'national',
       defaultRegion: 'FR',
@@ -37,6 +39,7 @@ describe('System settings: time zone, number display, mail, recordings retention
 
   it('saves every section, keeps the mail password write-only and encrypted at rest', async () => {
     const res = await put(admin, {
+      companyName: '  Acme Plomberie ',
       timeZone: 'America/Montreal',
       numberDisplay: 'international',
       defaultRegion: 'ca',
@@ -44,7 +47,7 @@ describe('System settings: time zone, number display, mail, recordings retention
       recordings: { retentionDays: 90 },
     });
     expect(res.status, res.text).to.equal(200);
-    const expected = { timeZone: 'America/Montreal', numberDisplay: 'international', defaultRegion: 'CA', mail: { ...MAIL, passwordSet: true }, recordings: { retentionDays: 90 } };
+    const expected = { companyName: 'Acme Plomberie', regionConfirmed: true, timeZone: 'America/Montreal', numberDisplay: 'international', defaultRegion: 'CA', mail: { ...MAIL, passwordSet: true }, recordings: { retentionDays: 90 } };
     expect(res.body).to.deep.equal(expected);
     expect((await admin.get('/api/system/settings')).body).to.deep.equal(expected);
     expect(res.text).not.to.include(MAIL_PASSWORD);

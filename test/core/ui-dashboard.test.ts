@@ -38,8 +38,8 @@ describe('Dashboard: health, live calls, registered phones, today by status', ()
         [{ id: 'bridge-1', technology: 'simple_bridge', bridge_type: 'mixing', bridge_class: 'base', creator: 'Dial', name: '', channels: ['a', 'b', 'f'] }],
       );
       expect(calls).to.deep.equal([
-        { id: 'bridge-1', from: '0611223344', to: '201', startedAt: '2026-11-21T10:00:00.000Z', state: 'up' },
-        { id: 'c', from: '202', to: '203', startedAt: '2026-11-21T10:01:00.000Z', state: 'ringing' },
+        { id: 'bridge-1', from: '0611223344', to: '201', startedAt: '2026-11-21T10:00:00.000Z', state: 'up', channelIds: ['a', 'b'] },
+        { id: 'c', from: '202', to: '203', startedAt: '2026-11-21T10:01:00.000Z', state: 'ringing', channelIds: ['c'] },
       ]);
     });
   });
@@ -123,7 +123,8 @@ describe('Dashboard: health, live calls, registered phones, today by status', ()
         const body = (await admin.get('/api/system/dashboard')).body;
         return body.liveCalls.length === 1 && body.liveCalls;
       });
-      expect(live[0]).to.include({ id: answered.id, state: 'up' });
+      // Asterisk gives an originated channel the caller id as both caller and connected party: the called side is the endpoint.
+      expect(live[0]).to.include({ id: answered.id, state: 'up', from: '0100000001', to: '201' });
       await answered.hangup();
       await call.ended;
       await eventually('started, answered and ended events', async () => ['started', 'answered', 'ended'].every((type) => heard.some((e) => e.type === type)));

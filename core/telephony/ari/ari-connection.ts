@@ -4,7 +4,7 @@ import type { TelephonyState } from '../engine-status';
 import { AriRest } from './ari-rest';
 import type { AriEvent } from './ari-types';
 import { backoffDelay, type BackoffOptions } from './backoff';
-import { RequestGate, requestsInFlightFor } from './request-gate';
+import { RequestGate, requestsInFlightFor, type RequestGateOptions } from './request-gate';
 import { swaggerLogTo } from './swagger-log';
 
 export interface AriNodeOptions {
@@ -24,6 +24,8 @@ export interface AriConnectionDeps {
   logger: Logger;
   /** Told of every state change, with the last error while not connected. */
   onState: (state: Exclude<TelephonyState, 'not_configured'>, lastError: string | null) => void;
+  /** Told of every REST request's outcome and duration (metrics). */
+  observeRequest?: RequestGateOptions['observe'];
 }
 
 /**
@@ -76,7 +78,7 @@ export class AriConnection {
     readonly options: AriNodeOptions,
     private readonly deps: AriConnectionDeps,
   ) {
-    this.gate = new RequestGate({ maxConcurrent: options.maxSockets ?? requestsInFlightFor(options.sessionLimit), timeoutMs: options.requestTimeoutMs });
+    this.gate = new RequestGate({ maxConcurrent: options.maxSockets ?? requestsInFlightFor(options.sessionLimit), timeoutMs: options.requestTimeoutMs, observe: deps.observeRequest });
   }
 
   get connected(): boolean {

@@ -5,7 +5,12 @@ export interface RequestGateOptions {
   maxConcurrent: number;
   /** From the moment a request is asked for, queue time included. */
   timeoutMs: number;
+  /** Told how each request ended and how long it took, queue time included (metrics). */
+  observe?: (operation: string, outcome: AriRequestOutcome, seconds: number) => void;
 }
+
+/** `error`: Asterisk answered with an error status or the socket failed; `timeout`: no answer in time. */
+export type AriRequestOutcome = 'ok' | 'error' | 'timeout';
 
 interface Waiter {
   start: () => void;
@@ -61,19 +66,21 @@ export class RequestGate {
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       let holdsSlot = false;
+      const asked = performance.now();
       const waiter: Waiter = { cancelled: false, start: () => undefined };
-      const finish = (outcome: () => void) => {
+      const finish = (outcome: () => void, how: AriRequestOutcome = 'error') => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         if (holdsSlot) this.release();
+        this.options.observe?.(operation, how, (performance.now() - asked) / 1000);
         outcome();
       };
       const timer = setTimeout(() => {
         // A hung request gives its slot back: its socket was closed by Asterisk or is useless.
         waiter.cancelled = true;
         if (holdsSlot) this.narrow();
-        finish(() => reject(new AriRequestError(operation, 'timeout', `no answer within ${this.options.timeoutMs} ms`)));
+        finish(() => reject(new AriRequestError(operation, 'timeout', `no answer within ${this.options.timeoutMs} ms`)), 'timeout');
       }, this.options.timeoutMs);
       waiter.start = () => {
         holdsSlot = true;
@@ -85,7 +92,7 @@ export class RequestGate {
           return;
         }
         pending.then(
-          (value) => finish(() => (this.widen(), resolve(value))),
+          (value) => finish(() => (this.widen(), resolve(value)), 'ok'),
           (err: unknown) => {
             // An error status is an answer (Asterisk took the session); a reset socket is not.
             if (isSocketError(err)) this.narrow();

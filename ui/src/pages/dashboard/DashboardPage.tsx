@@ -1,57 +1,21 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { http } from '../../lib/api';
 import { Page, useLoad } from '../../lib/components';
-import { formatDate, formatDuration, formatNumber, formatPhone, hasString, t, useI18n } from '../../lib/i18n';
-import { DataTable, LoadStatus } from '../../lib/list';
+import { t, useI18n } from '../../lib/i18n';
+import { LoadStatus } from '../../lib/list';
 import { onAny } from '../../lib/socket';
-import { StatusChart } from './StatusChart';
+import { CORE_CARDS, type DashboardCard } from './cards';
+import type { Dashboard } from './types';
 
-/** `GET /api/system/dashboard`: each part is present only when the user may see it. */
-interface Dashboard {
-  health?: {
-    status?: string;
-    database?: { reachable: boolean; dialect?: string; error?: string };
-    telephony?: { connected: boolean; lastError?: string | null };
-    plugins?: Array<{ id: string; state: string; error?: string | { code: string; message: string } }>;
-  };
-  /** Null when Asterisk cannot be asked. */
-  liveCalls?: LiveCall[] | number | null;
-  registeredPhones?: Array<Record<string, unknown>> | number | null;
-  today?: { byStatus: Record<string, number> };
-}
+export { statusLabel } from './status-label';
 
-interface LiveCall {
-  id?: string;
-  callId?: string;
-  from?: string;
-  to?: string;
-  caller?: string;
-  callee?: string;
-  startedAt?: string;
-  answeredAt?: string | null;
-  state?: string;
-}
-
-/** Events after which the numbers change: calls, registrations, the Asterisk link, plugins. */
+/** Events after which the figures change: calls, registrations, the Asterisk link, telephony resources, plugins. */
 const LIVE_PREFIXES = ['calls.', 'call.', 'telephony.', 'plugin.', 'registrations.'];
-
-export function statusLabel(status: string): string {
-  return hasString(`callStatus.${status}`) ? t(`callStatus.${status}`) : status.replace(/_/g, ' ');
-}
-
-/** undefined: not shown (no permission); null: unknown right now (Asterisk unreachable). */
-function count(value: unknown[] | number | null | undefined): number | null | undefined {
-  if (value === undefined || value === null) return value;
-  return typeof value === 'number' ? value : value.length;
-}
-
-function Metric(props: { value: number | null; testId: string }) {
-  return (
-    <p class="metric" data-testid={props.testId}>
-      {props.value === null ? <span class="metric-unknown">{t('dashboard.unknown')}</span> : formatNumber(props.value)}
-    </p>
-  );
-}
+/**
+ * Also reloaded this often while the page is visible: CPU, memory and disk change without an event,
+ * and calls that stay in the dialplan (never in Carillon's application) send none.
+ */
+const REFRESH_MS = 30_000;
 
 export default function DashboardPage() {
   useI18n();
@@ -67,8 +31,12 @@ export default function DashboardPage() {
         reload();
       }, 250);
     });
+    const refresh = window.setInterval(() => {
+      if (document.visibilityState === 'visible') reload();
+    }, REFRESH_MS);
     return () => {
       off();
+      window.clearInterval(refresh);
       if (timer.current !== null) window.clearTimeout(timer.current);
       timer.current = null;
     };
@@ -77,130 +45,21 @@ export default function DashboardPage() {
   return (
     <Page title={t('page.dashboard')}>
       <LoadStatus load={{ data, error, loading }} />
-      {data && <DashboardView data={data} />}
+      {data && <DashboardCards data={data} reload={reload} cards={CORE_CARDS} />}
     </Page>
   );
 }
 
-/** Re-renders every few seconds while calls are up, so their durations move. */
-function useTicking(active: boolean): void {
-  const [, setTick] = useState(0);
-  useEffect(() => {
-    if (!active) return;
-    const timer = window.setInterval(() => setTick((n) => n + 1), 5000);
-    return () => window.clearInterval(timer);
-  }, [active]);
-}
-
-function DashboardView({ data }: { data: Dashboard }) {
-  useTicking(Array.isArray(data.liveCalls) && data.liveCalls.length > 0);
-  const live = count(data.liveCalls);
-  const phones = count(data.registeredPhones);
-  const byStatus = data.today?.byStatus ?? null;
-  const total = byStatus ? Object.values(byStatus).reduce((a, b) => a + b, 0) : null;
-  const plugins = data.health?.plugins ?? [];
-  const failed = plugins.filter((p) => p.state === 'failed');
+/** The cards that have something for this user, in order. */
+function DashboardCards(props: { data: Dashboard; reload: () => void; cards: DashboardCard[] }) {
+  const shown = props.cards.filter((card) => card.shows(props.data)).sort((a, b) => a.order - b.order);
   return (
-    <>
-      {data.health && (
-        <section class="card" aria-labelledby="health-title" data-testid="health">
-          <h2 id="health-title">{t('dashboard.health')}</h2>
-          <dl class="stats">
-            {data.health.database && (
-              <>
-                <dt>{t('dashboard.database')}</dt>
-                <dd>
-                  <HealthBadge ok={data.health.database.reachable} />
-                  {data.health.database.dialect && <span class="muted"> {data.health.database.dialect}</span>}
-                </dd>
-              </>
-            )}
-            {data.health.telephony && (
-              <>
-                <dt>{t('dashboard.asterisk')}</dt>
-                <dd>
-                  <HealthBadge ok={data.health.telephony.connected} />
-                  {!data.health.telephony.connected && data.health.telephony.lastError && <span class="muted"> {data.health.telephony.lastError}</span>}
-                </dd>
-              </>
-            )}
-            <dt>{t('dashboard.plugins')}</dt>
-            <dd>
-              <HealthBadge ok={failed.length === 0} /> {t('dashboard.pluginsSummary', { running: plugins.filter((p) => p.state === 'started').length, failed: failed.length })}
-              {failed.map((p) => (
-                <div key={p.id} class="muted">
-                  {p.id}: {typeof p.error === 'string' ? p.error : p.error?.message}
-                </div>
-              ))}
-            </dd>
-          </dl>
-        </section>
-      )}
-      <div class="cards">
-        {live !== undefined && (
-          <section class="card" aria-labelledby="live-title">
-            <h2 id="live-title">{t('dashboard.liveCalls')}</h2>
-            <Metric value={live} testId="live-calls" />
-          </section>
-        )}
-        {phones !== undefined && (
-          <section class="card" aria-labelledby="phones-title">
-            <h2 id="phones-title">{t('dashboard.registeredPhones')}</h2>
-            <Metric value={phones} testId="registered-phones" />
-          </section>
-        )}
-        {total !== null && (
-          <section class="card" aria-labelledby="today-title">
-            <h2 id="today-title">{t('dashboard.todayCalls')}</h2>
-            <Metric value={total} testId="today-total" />
-          </section>
-        )}
-      </div>
-      {byStatus && (
-        <section class="card" aria-labelledby="chart-title">
-          <h2 id="chart-title">{t('dashboard.chartTitle')}</h2>
-          {total ? (
-            <>
-              <StatusChart byStatus={byStatus} label={statusLabel} />
-              <dl class="status-counts" data-testid="today-by-status">
-                {Object.entries(byStatus).map(([status, n]) => (
-                  <div key={status}>
-                    <dt>{statusLabel(status)}</dt>
-                    <dd data-status={status}>{formatNumber(n)}</dd>
-                  </div>
-                ))}
-              </dl>
-            </>
-          ) : (
-            <p class="muted">{t('dashboard.noCalls')}</p>
-          )}
-        </section>
-      )}
-      {Array.isArray(data.liveCalls) && (
-        <section class="card" aria-labelledby="live-list-title">
-          <h2 id="live-list-title">{t('dashboard.liveCalls')}</h2>
-          {data.liveCalls.length === 0 ? (
-            <p class="muted">{t('dashboard.noLiveCalls')}</p>
-          ) : (
-            <DataTable columns={[t('dashboard.from'), t('dashboard.to'), t('dashboard.since')]}>
-              {data.liveCalls.map((call, i) => (
-                <tr key={call.id ?? call.callId ?? i}>
-                  <td data-label={t('dashboard.from')}>{formatPhone(call.from ?? call.caller)}</td>
-                  <td data-label={t('dashboard.to')}>{formatPhone(call.to ?? call.callee)}</td>
-                  <td data-label={t('dashboard.since')}>
-                    {formatDate(call.startedAt, 'time')}
-                    {call.startedAt && <span class="muted"> ({formatDuration((Date.now() - new Date(call.startedAt).getTime()) / 1000)})</span>}
-                  </td>
-                </tr>
-              ))}
-            </DataTable>
-          )}
-        </section>
-      )}
-    </>
+    <div class="dashboard-cards">
+      {shown.map((card) => (
+        <div key={card.id} data-card={card.id}>
+          <card.component data={props.data} reload={props.reload} />
+        </div>
+      ))}
+    </div>
   );
-}
-
-function HealthBadge(props: { ok: boolean }) {
-  return <span class={`badge ${props.ok ? 'badge-ok' : 'badge-error'}`}>{props.ok ? t('dashboard.ok') : t('dashboard.down')}</span>;
 }

@@ -5,8 +5,10 @@ import { CheckboxField, FormStatus, SelectField, SubmitButton, TextField, useFor
 import { setPreferences, t, timeZones, useI18n } from '../../lib/i18n';
 import { LoadStatus } from '../../lib/list';
 import { can } from '../../shell/session';
+import { MetricsAccessSection } from './MetricsAccessSection';
 
 interface SystemSettings {
+  companyName: string;
   timeZone: string;
   numberDisplay: 'international' | 'national';
   defaultRegion: string;
@@ -18,6 +20,7 @@ const REGIONS = ['FR', 'BE', 'CH', 'LU', 'MC', 'CA', 'GB', 'IE', 'DE', 'ES', 'IT
 
 function formValues(s: SystemSettings) {
   return {
+    companyName: s.companyName,
     timeZone: s.timeZone,
     numberDisplay: s.numberDisplay,
     defaultRegion: s.defaultRegion,
@@ -40,6 +43,7 @@ export default function SettingsPage() {
     <Page title={t('page.settings')}>
       <LoadStatus load={settings} />
       {settings.data && <SettingsForm settings={settings.data} onSaved={(s) => settings.setData(s)} />}
+      {settings.data && <MetricsAccessSection />}
     </Page>
   );
 }
@@ -57,6 +61,7 @@ function SettingsForm(props: { settings: SystemSettings; onSaved: (s: SystemSett
     if (!Number.isInteger(days)) bad['recordings.retentionDays'] = t('settings.integer');
     if (Object.keys(bad).length) return form.fail(bad);
     const saved = await http.put<SystemSettings>('/api/system/settings', {
+      companyName: values.companyName,
       timeZone: values.timeZone,
       numberDisplay: values.numberDisplay,
       defaultRegion: values.defaultRegion,
@@ -78,6 +83,7 @@ function SettingsForm(props: { settings: SystemSettings; onSaved: (s: SystemSett
     <form class="stack" ref={form.formRef} onSubmit={submit} noValidate>
       <fieldset disabled={!manage} class="stack">
         <legend>{t('settings.display')}</legend>
+        <TextField label={t('settings.companyName')} hint={t('settings.companyNameHint')} autoComplete="organization" {...form.field('companyName')} />
         <SelectField label={t('prefs.timeZone')} hint={t('settings.timeZoneHint')} options={timeZones().map((z) => ({ value: z, label: z }))} {...form.field('timeZone')} />
         <SelectField
           label={t('prefs.numberDisplay')}
