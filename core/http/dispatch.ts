@@ -2,12 +2,20 @@ import type { Context } from 'koa';
 import type Router from '@koa/router';
 import type { z } from 'zod';
 import type { AuditService } from '../audit/audit-service';
+import { secretFieldsOf, secretValuesIn } from '../audit/changes';
 import type { Authenticator, Identity } from '../auth/authenticator';
 import { AUTHENTICATED, PUBLIC, SESSION } from '../auth/permissions';
 import { safeEqual } from '../security/secret-box';
 import { HttpError, type FieldError } from './problem';
 import { checkRequestText } from './request-text';
-import type { MountedRoute, RouteCall } from './routes';
+import type { MountedRoute, RouteAudit, RouteCall } from './routes';
+
+/** Values of the request body under secret fields (declared in the schema or the route, or named like one). */
+function requestSecrets(route: MountedRoute, call: RouteCall): Set<string> {
+  const declared = new Set(secretFieldsOf(route.def.input?.body));
+  for (const name of (route.def.audit || undefined)?.secretFields ?? []) declared.add(name);
+  return secretValuesIn(call.body ?? (call.koa.request as { body?: unknown }).body, declared);
+}
 
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -71,8 +79,10 @@ export function mountRoute(router: Router, route: MountedRoute, deps: { authenti
       koa: ctx,
     };
     let result: unknown;
+    let before: unknown = null;
     try {
       if (errors.length) throw HttpError.validation(errors);
+      if (audited && def.audit && def.audit.snapshot) before = await takeSnapshot(deps.audit, route, call, undefined);
       result = await def.handler(call);
       if (result !== undefined) {
         ctx.status = def.status ?? 200;
@@ -84,11 +94,21 @@ export function mountRoute(router: Router, route: MountedRoute, deps: { authenti
       if (audited) await recordAudit(deps.audit, route, call, err instanceof HttpError ? err.status : 500, undefined);
       throw err;
     }
-    if (audited) await recordAudit(deps.audit, route, call, ctx.status, result);
+    if (audited) await recordAudit(deps.audit, route, call, ctx.status, result, before);
   }, { name: def.id });
 }
 
-async function recordAudit(audit: AuditService, route: MountedRoute, call: RouteCall, status: number, result: unknown): Promise<void> {
+/** The resource's state for the audit; a failing read loses the difference, never the action. */
+async function takeSnapshot(audit: AuditService, route: MountedRoute, call: RouteCall, result: unknown): Promise<unknown> {
+  try {
+    return (await (route.def.audit as RouteAudit).snapshot!(call, result)) ?? null;
+  } catch (err) {
+    audit.snapshotFailed(route.def.id, err);
+    return null;
+  }
+}
+
+async function recordAudit(audit: AuditService, route: MountedRoute, call: RouteCall, status: number, result: unknown, before?: unknown): Promise<void> {
   const spec = route.def.audit || {};
   let target: string | null = call.koa.path;
   if (spec.target) {
@@ -98,7 +118,15 @@ async function recordAudit(audit: AuditService, route: MountedRoute, call: Route
       target = call.koa.path;
     }
   }
-  await audit.record({
+  const succeeded = status < 400 && spec.snapshot !== undefined;
+  const after = succeeded ? await takeSnapshot(audit, route, call, result) : null;
+  await audit.recordChange({
+    // Only a change that happened has a difference; before and after of a refused one say nothing.
+    ...(succeeded ? { before, after } : {}),
+    // Secrets sent in the request or returned once (a new token, a revealed password) are masked wherever they appear.
+    secretFields: [...(spec.secretFields ?? []), ...secretFieldsOf(route.def.input?.body)],
+    secretValues: succeeded ? [...requestSecrets(route, call), ...secretValuesIn(result, new Set(spec.secretFields ?? []))] : [],
+    ignoreFields: spec.ignoreFields,
     userId: call.identity!.user.id,
     actor: call.identity!.user.email,
     action: spec.action ?? route.def.id,

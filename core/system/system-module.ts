@@ -21,8 +21,8 @@ declare module '../container' {
 export const systemModule: CoreModule = {
   name: 'system',
   permissions: [
-    { key: 'system.settings.read', description: 'See system settings (time zone, number display, mail server, recordings retention)', defaultRoles: ['manager', 'technician'] },
-    { key: 'system.settings.manage', description: 'Change system settings', defaultRoles: [] },
+    { key: 'system.settings.read', description: { en: 'See system settings (time zone, number display, mail server, recordings retention)', fr: 'Voir les paramètres système (fuseau horaire, affichage des numéros, serveur de messagerie, conservation des enregistrements)' }, defaultRoles: ['manager', 'technician'] },
+    { key: 'system.settings.manage', description: { en: 'Change system settings', fr: 'Modifier les paramètres système' }, defaultRoles: [] },
   ],
   events: [
     { name: CALLS_LIVE_CHANGED, permission: 'calls.read', description: 'A call started, was answered or ended (what changed, never who called)' },
