@@ -29,6 +29,8 @@ export interface AuditChangeRecord extends Omit<AuditRecord, 'changes'> {
   secretFields?: string[];
   /** Values known to be secrets (sent in the request, returned once): masked wherever they appear. */
   secretValues?: string[];
+  /** Secret fields the request set (a new password): listed as changed, without their values. */
+  secretsSent?: string[];
   ignoreFields?: string[];
 }
 
@@ -49,18 +51,23 @@ export class AuditService {
   ) {}
 
   /** The masked difference between two states; values under secret fields of either are masked everywhere. */
-  diff(before: unknown, after: unknown, options: DiffOptions & { secretFields?: string[] } = {}): AuditChanges | null {
+  diff(before: unknown, after: unknown, options: DiffOptions & { secretFields?: string[]; secretsSent?: string[] } = {}): AuditChanges | null {
     const declared = new Set(options.secretFields ?? []);
     const secretValues = new Set([...(options.secretValues ?? []), ...secretValuesIn(before, declared), ...secretValuesIn(after, declared)]);
-    return diffChanges(before, after, { ...options, secretFields: declared, secretValues });
+    const changes = diffChanges(before, after, { ...options, secretFields: declared, secretValues });
+    // A write-only secret (a new password) is not in the resource as shown: say it changed, never its value.
+    const sent = (options.secretsSent ?? []).filter((field) => !changes?.fields.some((f) => f.field === field));
+    if (!sent.length || (before == null && after == null)) return changes;
+    const kind = changes?.kind ?? (before == null ? 'created' : after == null ? 'deleted' : 'updated');
+    return { ...changes, kind, fields: [...(changes?.fields ?? []), ...sent.map((field) => ({ field, secret: true as const }))] };
   }
 
   /** Records a change with its before and after states (null before a create, after a delete). */
   async recordChange(entry: AuditChangeRecord): Promise<void> {
-    const { before, after, secretFields, secretValues, ignoreFields, ...rest } = entry;
+    const { before, after, secretFields, secretValues, secretsSent, ignoreFields, ...rest } = entry;
     let changes: AuditChanges | null = null;
     try {
-      changes = this.diff(before ?? null, after ?? null, { secretFields, secretValues, ignoreFields });
+      changes = this.diff(before ?? null, after ?? null, { secretFields, secretValues, secretsSent, ignoreFields });
     } catch (err) {
       this.logger.error({ err, action: entry.action }, 'could not compute the audited changes');
     }

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type Router from '@koa/router';
 import type { z } from 'zod';
 import type { AuditService } from '../audit/audit-service';
-import { secretFieldsOf, secretValuesIn } from '../audit/changes';
+import { isSecretName, secretFieldsOf, secretValuesIn } from '../audit/changes';
 import type { Authenticator, Identity } from '../auth/authenticator';
 import { AUTHENTICATED, PUBLIC, SESSION } from '../auth/permissions';
 import { safeEqual } from '../security/secret-box';
@@ -10,11 +10,25 @@ import { HttpError, type FieldError } from './problem';
 import { checkRequestText } from './request-text';
 import type { MountedRoute, RouteAudit, RouteCall } from './routes';
 
-/** Values of the request body under secret fields (declared in the schema or the route, or named like one). */
-function requestSecrets(route: MountedRoute, call: RouteCall): Set<string> {
+function declaredSecrets(route: MountedRoute): Set<string> {
   const declared = new Set(secretFieldsOf(route.def.input?.body));
   for (const name of (route.def.audit || undefined)?.secretFields ?? []) declared.add(name);
-  return secretValuesIn(call.body ?? (call.koa.request as { body?: unknown }).body, declared);
+  return declared;
+}
+
+/** Values of the request body under secret fields (declared in the schema or the route, or named like one). */
+function requestSecrets(route: MountedRoute, call: RouteCall): Set<string> {
+  return secretValuesIn(call.body ?? (call.koa.request as { body?: unknown }).body, declaredSecrets(route));
+}
+
+/** Top-level secret fields the request set (a new password), to list as changed without values. */
+function secretsSent(route: MountedRoute, call: RouteCall): string[] {
+  const body = call.body;
+  if (!body || typeof body !== 'object') return [];
+  const declared = declaredSecrets(route);
+  return Object.entries(body as Record<string, unknown>)
+    .filter(([name, value]) => value !== undefined && (declared.has(name) || isSecretName(name)))
+    .map(([name]) => name);
 }
 
 export const CSRF_HEADER = 'x-csrf-token';
@@ -126,6 +140,7 @@ async function recordAudit(audit: AuditService, route: MountedRoute, call: Route
     // Secrets sent in the request or returned once (a new token, a revealed password) are masked wherever they appear.
     secretFields: [...(spec.secretFields ?? []), ...secretFieldsOf(route.def.input?.body)],
     secretValues: succeeded ? [...requestSecrets(route, call), ...secretValuesIn(result, new Set(spec.secretFields ?? []))] : [],
+    secretsSent: succeeded ? secretsSent(route, call) : [],
     ignoreFields: spec.ignoreFields,
     userId: call.identity!.user.id,
     actor: call.identity!.user.email,

@@ -1,3 +1,4 @@
+import { snapshotOf } from '../audit/snapshots';
 import { asFunction, type AwilixContainer } from 'awilix';
 import type { CoreCradle } from '../container';
 import type { CoreModule } from '../core-module';
@@ -68,7 +69,7 @@ export const systemModule: CoreModule = {
             summary: 'Change system settings; sections left out are kept, `mail.password` is write-only (absent: kept, null: removed)',
             permission: 'system.settings.manage',
             input: { body: systemSettingsInput },
-            audit: { target: () => 'system:settings' },
+            audit: { target: () => 'system:settings', snapshot: snapshotOf(() => c.systemSettingsService.get()) },
             handler: ({ body }) => c.systemSettingsService.update(body),
           }),
           defineRoute({

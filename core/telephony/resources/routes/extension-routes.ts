@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, type RouteDefinition } from '../../../http/routes';
+import { snapshotByKey } from '../../../audit/snapshots';
 import { email, idParam } from '../../../http/schemas';
 import type { TelephonyResources } from '../resources';
 import { callerIdNumber, codecList, dialString, internalNumber, listQuery, nothing, sipUser } from '../schemas';
@@ -28,6 +29,7 @@ const optional = z.object(fields).partial().shape;
 
 export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
   const target = targetFromParams('extension');
+  const snapshot = snapshotByKey((id: number) => r.extensions.get(id));
   return [
     defineRoute({
       id: 'telephony.extensions.list',
@@ -55,7 +57,7 @@ export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
       permission: 'telephony.manage',
       status: 201,
       input: { body: z.strictObject({ number: internalNumber, ...optional, name: fields.name }) },
-      audit: { target: targetFromResult('extension') },
+      audit: { target: targetFromResult('extension'), snapshot },
       handler: ({ body }) => r.extensions.create(body),
     }),
     defineRoute({
@@ -65,7 +67,7 @@ export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
       summary: 'Change an extension',
       permission: 'telephony.manage',
       input: { params: idParam, body: z.strictObject({ number: internalNumber.optional(), ...optional }) },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params, body }) => r.extensions.update(params.id, body),
     }),
     defineRoute({
@@ -75,7 +77,7 @@ export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
       summary: 'Delete an extension that no ring group or route uses',
       permission: 'telephony.manage',
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params }) => r.extensions.remove(params.id),
     }),
     defineRoute({
@@ -85,7 +87,7 @@ export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
       summary: "Show an extension's SIP user name and password, to set up a phone (audited)",
       permission: 'telephony.secrets',
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params }) => r.extensions.revealSecret(params.id),
     }),
     defineRoute({
@@ -95,7 +97,7 @@ export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
       summary: 'Give an extension a new SIP password (its phones must be set up again)',
       permission: 'telephony.manage',
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params }) => r.extensions.regenerateSecret(params.id),
     }),
   ];
