@@ -1,0 +1,61 @@
+import { t } from '../../lib/i18n';
+
+/** As the API gives it: the masked field-by-field difference of an audited change. */
+export interface AuditChanges {
+  kind: 'created' | 'updated' | 'deleted';
+  fields: Array<{ field: string; before?: unknown; after?: unknown; secret?: true }>;
+  truncated?: true;
+}
+
+/** A value as a person reads it: yes/no, lists joined, nothing shown as "(none)". */
+function show(value: unknown): string {
+  if (value === undefined || value === null) return t('audit.noValue');
+  if (value === '') return t('audit.emptyText');
+  if (typeof value === 'boolean') return value ? t('common.yes') : t('common.no');
+  if (Array.isArray(value)) return value.length ? value.map((item) => (item !== null && typeof item === 'object' ? JSON.stringify(item) : show(item))).join(', ') : t('audit.noValue');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/**
+ * What an audited change did: for an update, each changed field before and after; for a create
+ * or a delete, the values it was created with or had. Secrets only say that they changed.
+ */
+export function ChangesTable(props: { id: number; changes: AuditChanges }) {
+  const { kind, fields } = props.changes;
+  const both = kind === 'updated';
+  return (
+    <div class="audit-changes" data-testid={`audit-changes-${props.id}`}>
+      <table class="diff">
+        <caption>{t(`audit.kind.${kind}`)}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('audit.field')}</th>
+            {kind !== 'created' && <th scope="col">{t('audit.before')}</th>}
+            {kind !== 'deleted' && <th scope="col">{t('audit.after')}</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {fields.map((change) => (
+            <tr key={change.field} class={change.secret ? 'diff-secret' : undefined}>
+              <th scope="row">
+                <code>{change.field}</code>
+              </th>
+              {change.secret ? (
+                <td colSpan={both ? 2 : 1}>
+                  <em>{kind === 'created' ? t('audit.secretSet') : t('audit.secretChanged')}</em>
+                </td>
+              ) : (
+                <>
+                  {kind !== 'created' && <td class="diff-before">{show(change.before)}</td>}
+                  {kind !== 'deleted' && <td class="diff-after">{show(change.after)}</td>}
+                </>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {props.changes.truncated && <p class="hint">{t('audit.truncated')}</p>}
+    </div>
+  );
+}
