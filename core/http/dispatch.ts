@@ -93,11 +93,21 @@ export function mountRoute(router: Router, route: MountedRoute, deps: { authenti
       koa: ctx,
     };
     let result: unknown;
-    let before: unknown = null;
+    let states: AuditStates | null = null;
+    const snapshot = audited && def.audit ? def.audit.snapshot : undefined;
     try {
       if (errors.length) throw HttpError.validation(errors);
-      if (audited && def.audit && def.audit.snapshot) before = await takeSnapshot(deps.audit, route, call, undefined);
-      result = await def.handler(call);
+      if (snapshot) {
+        // Read before, change, read after, one request at a time per resource: a concurrent change
+        // to the same resource waits its turn, so each recorded difference holds only its own change.
+        await oneAtATime(snapshot, JSON.stringify(call.params ?? null), async () => {
+          const before = await takeSnapshot(deps.audit, route, call, undefined);
+          result = await def.handler(call);
+          states = { before, after: await takeSnapshot(deps.audit, route, call, result) };
+        });
+      } else {
+        result = await def.handler(call);
+      }
       if (result !== undefined) {
         ctx.status = def.status ?? 200;
         ctx.body = result;
@@ -108,8 +118,32 @@ export function mountRoute(router: Router, route: MountedRoute, deps: { authenti
       if (audited) await recordAudit(deps.audit, route, call, err instanceof HttpError ? err.status : 500, undefined);
       throw err;
     }
-    if (audited) await recordAudit(deps.audit, route, call, ctx.status, result, before);
+    if (audited) await recordAudit(deps.audit, route, call, ctx.status, result, states);
   }, { name: def.id });
+}
+
+interface AuditStates {
+  before: unknown;
+  after: unknown;
+}
+
+/** Per snapshot function (one per kind of resource), the last turn taken for each resource key. */
+const turns = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+/** Runs `work` after every earlier turn on the same resource has finished (whatever their outcome). */
+async function oneAtATime(kind: object, key: string, work: () => Promise<void>): Promise<void> {
+  let queue = turns.get(kind);
+  if (!queue) turns.set(kind, (queue = new Map()));
+  const previous = queue.get(key) ?? Promise.resolve();
+  const mine = previous.catch(() => undefined).then(work);
+  const settled = mine.catch(() => undefined);
+  queue.set(key, settled);
+  try {
+    await mine;
+  } finally {
+    // The last in line clears the entry, so the map holds only resources being changed right now.
+    if (queue.get(key) === settled) queue.delete(key);
+  }
 }
 
 /** The resource's state for the audit; a failing read loses the difference, never the action. */
@@ -122,7 +156,7 @@ async function takeSnapshot(audit: AuditService, route: MountedRoute, call: Rout
   }
 }
 
-async function recordAudit(audit: AuditService, route: MountedRoute, call: RouteCall, status: number, result: unknown, before?: unknown): Promise<void> {
+async function recordAudit(audit: AuditService, route: MountedRoute, call: RouteCall, status: number, result: unknown, states?: AuditStates | null): Promise<void> {
   const spec = route.def.audit || {};
   let target: string | null = call.koa.path;
   if (spec.target) {
@@ -132,11 +166,10 @@ async function recordAudit(audit: AuditService, route: MountedRoute, call: Route
       target = call.koa.path;
     }
   }
-  const succeeded = status < 400 && spec.snapshot !== undefined;
-  const after = succeeded ? await takeSnapshot(audit, route, call, result) : null;
+  const succeeded = status < 400 && states != null;
   await audit.recordChange({
     // Only a change that happened has a difference; before and after of a refused one say nothing.
-    ...(succeeded ? { before, after } : {}),
+    ...(succeeded ? states! : {}),
     // Secrets sent in the request or returned once (a new token, a revealed password) are masked wherever they appear.
     secretFields: [...(spec.secretFields ?? []), ...secretFieldsOf(route.def.input?.body)],
     secretValues: succeeded ? [...requestSecrets(route, call), ...secretValuesIn(result, new Set(spec.secretFields ?? []))] : [],

@@ -164,6 +164,25 @@ describe('Audit changes over HTTP', () => {
     expect(field(row, 'mail.host')).to.deep.equal({ field: 'mail.host', before: '', after: 'smtp.example.net' });
   });
 
+  it('keeps each difference to its own change when the same resource is changed concurrently', async () => {
+    const created = await admin.post('/api/telephony/extensions', { number: '450', name: 'Start' });
+    expect(created.status, created.text).to.equal(201);
+    const names = ['N1', 'N2', 'N3', 'N4', 'N5', 'N6'];
+    const answers = await Promise.all(names.map((name) => admin.patch(`/api/telephony/extensions/${created.body.id}`, { name })));
+    expect(answers.map((a) => a.status)).to.deep.equal(names.map(() => 200));
+    const res = await admin.get(`/api/audit?action=telephony.extensions.update&limit=50`);
+    const rows = (res.body.items as Array<AuditItem & { target: string }>).filter((r) => r.target === `extension:${created.body.id}`);
+    expect(rows).to.have.length(names.length);
+    const steps = rows.map((r) => r.changes!.fields.find((f) => f.field === 'name')!);
+    // One chain from Start to the last name: every before is the after of exactly one earlier change.
+    const befores = steps.map((f) => f.before as string).sort();
+    const afters = steps.map((f) => f.after as string);
+    expect(new Set(befores).size, 'no two changes saw the same state before them').to.equal(names.length);
+    expect([...afters].sort()).to.deep.equal([...names].sort());
+    const last = (await admin.get(`/api/telephony/extensions/${created.body.id}`)).body.name as string;
+    expect(befores).to.deep.equal(['Start', ...names.filter((n) => n !== last)].sort());
+  });
+
   it('records no difference for a refused change', async () => {
     const res = await admin.patch('/api/telephony/extensions/999999', { name: 'Nobody' });
     expect(res.status).to.equal(404);
