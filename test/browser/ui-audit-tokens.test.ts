@@ -58,10 +58,12 @@ describe('Admin UI: audit log changes and token permission descriptions (browser
     expect(await diff.locator('caption').textContent()).to.equal('Changed fields');
     expect(await diff.locator('thead th').allTextContents()).to.deep.equal(['Field', 'Before', 'After']);
     const cells = await diff.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => (c.textContent ?? '').trim())));
+    // Field names for people, with the API name underneath.
     expect(cells).to.deep.include.members([
-      ['name', 'Accueil', 'Standard'],
-      ['doNotDisturb', 'No', 'Yes'],
+      ['Namename', 'Accueil', 'Standard'],
+      ['Do not disturbdoNotDisturb', 'No', 'Yes'],
     ]);
+    expect(await diff.locator('.audit-field').allTextContents()).to.include.members(['Name', 'Do not disturb']);
     expect(await horizontalOverflow(page)).to.be.at.most(0);
     await b.screenshot('page-audit-diff-en');
     await row.getByRole('button', { name: 'Hide changes' }).click();
@@ -126,6 +128,7 @@ describe('Admin UI: audit log changes and token permission descriptions (browser
     await diff.waitFor();
     expect(await diff.locator('thead th').allTextContents()).to.deep.equal(['Champ', 'Avant', 'Après']);
     expect(await diff.textContent()).to.include('Oui');
+    expect(await diff.locator('.audit-field').allTextContents()).to.include.members(['Nom', 'Ne pas déranger']);
     await b.screenshot('page-audit-diff-fr');
 
     await page.goto(`${t.url}/account/tokens`);

@@ -1,4 +1,4 @@
-import { t } from '../../lib/i18n';
+import { hasString, t } from '../../lib/i18n';
 
 /** As the API gives it: the masked field-by-field difference of an audited change. */
 export interface AuditChanges {
@@ -15,6 +15,13 @@ function show(value: unknown): string {
   if (Array.isArray(value)) return value.length ? value.map((item) => (item !== null && typeof item === 'object' ? JSON.stringify(item) : show(item))).join(', ') : t('audit.noValue');
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
+}
+
+/** The field's name for people (`auditField.<path>`, then its last segment), or null: show the API name. */
+function fieldLabel(field: string): string | null {
+  const last = field.split('.').pop()!;
+  for (const key of [`auditField.${field}`, `auditField.${last}`]) if (hasString(key)) return t(key);
+  return null;
 }
 
 /**
@@ -39,7 +46,7 @@ export function ChangesTable(props: { id: number; changes: AuditChanges }) {
           {fields.map((change) => (
             <tr key={change.field} class={change.secret ? 'diff-secret' : undefined}>
               <th scope="row">
-                <code>{change.field}</code>
+                <FieldName field={change.field} />
               </th>
               {change.secret ? (
                 <td colSpan={both ? 2 : 1}>
@@ -57,5 +64,18 @@ export function ChangesTable(props: { id: number; changes: AuditChanges }) {
       </table>
       {props.changes.truncated && <p class="hint">{t('audit.truncated')}</p>}
     </div>
+  );
+}
+
+/** The name people read, with the API name underneath for integrators (or only the API name when it has no label). */
+function FieldName(props: { field: string }) {
+  const label = fieldLabel(props.field);
+  if (!label) return <code>{props.field}</code>;
+  return (
+    <>
+      <span class="audit-field">{label}</span>
+      <br />
+      <code class="muted audit-field-key">{props.field}</code>
+    </>
   );
 }

@@ -1,3 +1,5 @@
+import { fieldStrings } from './field-strings';
+
 /** Strings of the audit log page (what changed, described actions); `fr` is typed against `en`. */
 const en = {
   'audit.changes': 'What changed',
@@ -41,4 +43,4 @@ const fr: Record<keyof typeof en, string> = {
   'audit.actionPick': 'Actions',
 };
 
-export const strings = { en, fr };
+export const strings = { en: { ...en, ...fieldStrings.en }, fr: { ...fr, ...fieldStrings.fr } };
