@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Sequelize } from 'sequelize';
 import type { AuditService } from '../audit/audit-service';
 import type { AuditActionCatalogue } from '../audit/audit-actions';
+import { snapshotByKey } from '../audit/snapshots';
 import { ACCOUNT_PERMISSION_DESCRIPTIONS, AUTHENTICATED, PUBLIC, type PermissionCatalogue } from '../auth/permissions';
 import type { LocalisedText } from '../i18n/localised-text';
 import { buildOpenApi } from '../http/openapi';
@@ -71,7 +72,8 @@ export function systemRoutes(deps: SystemRouteDeps): RouteDefinition[] {
         summary: `${action === 'enable' ? 'Enable' : 'Disable'} a plugin (persisted; applied at once)`,
         permission: 'plugins.manage',
         input: { params: z.object({ id: z.string().max(64) }) },
-        audit: { target: ({ params }) => `plugin:${(params as { id: string }).id}` },
+        // The plugin's state before and after (enabled, started, failed and why).
+        audit: { target: ({ params }) => `plugin:${(params as { id: string }).id}`, snapshot: snapshotByKey((id: string) => deps.pluginHost.get(id)) },
         handler: ({ params }) => deps.pluginHost.setEnabled(params.id, action === 'enable', { live: true }),
       }),
     ),

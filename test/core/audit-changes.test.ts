@@ -183,6 +183,12 @@ describe('Audit changes over HTTP', () => {
     expect(befores).to.deep.equal(['Start', ...names.filter((n) => n !== last)].sort());
   });
 
+  it('keeps what a person changed in their own preferences', async () => {
+    expect((await admin.patch('/api/auth/me/preferences', { timeZone: 'America/Montreal' })).status).to.equal(200);
+    const row = await latest('auth.updatePreferences');
+    expect(field(row, 'timeZone')).to.deep.include({ field: 'timeZone', after: 'America/Montreal' });
+  });
+
   it('records no difference for a refused change', async () => {
     const res = await admin.patch('/api/telephony/extensions/999999', { name: 'Nobody' });
     expect(res.status).to.equal(404);

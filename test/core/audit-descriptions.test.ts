@@ -86,4 +86,11 @@ describe('Audit API for plugins (ctx.audit)', () => {
     expect(descriptions.auditActions['notes.noteArchived']).to.deep.equal({ en: 'Note archived', fr: 'Note archivée' });
     expect(descriptions.permissions['notes.write']).to.deep.equal({ en: 'Write notes', fr: 'Écrire des notes' });
   });
+
+  it('keeps the state of a plugin before and after it is disabled', async () => {
+    expect((await admin.post('/api/system/plugins/notes/disable', {})).status).to.equal(200);
+    const [row] = (await admin.get('/api/audit?action=plugins.disable')).body.items;
+    expect(row.changes.kind).to.equal('updated');
+    expect(row.changes.fields).to.deep.include({ field: 'state', before: 'started', after: 'disabled' });
+  });
 });
