@@ -183,6 +183,27 @@ describe('Audit changes over HTTP', () => {
     expect(befores).to.deep.equal(['Start', ...names.filter((n) => n !== last)].sort());
   });
 
+  it('keeps ring group and desk phone changes', async () => {
+    const a = await admin.post('/api/telephony/extensions', { number: '461', name: 'A' });
+    const b = await admin.post('/api/telephony/extensions', { number: '462', name: 'B' });
+    const group = await admin.post('/api/telephony/ring-groups', { number: '660', name: 'Ventes', members: [a.body.id] });
+    expect(group.status, group.text).to.equal(201);
+    expect((await admin.patch(`/api/telephony/ring-groups/${group.body.id}`, { members: [a.body.id, b.body.id], strategy: 'hunt' })).status).to.equal(200);
+    const row = await latest('telephony.ringGroups.update');
+    expect(row.target).to.equal(`ringGroup:${group.body.id}`);
+    expect(row.changes!.fields.map((f) => f.field)).to.include.members(['strategy']);
+    expect(row.changes!.fields.some((f) => f.field.startsWith('members'))).to.equal(true);
+
+    const phone = await admin.post('/api/provisioning/devices', { mac: '00:0b:82:aa:bb:cc', label: 'Accueil' });
+    expect(phone.status, phone.text).to.equal(201);
+    expect((await admin.patch(`/api/provisioning/devices/${phone.body.id}`, { label: 'Réception', lcdDisplay: 'number' })).status).to.equal(200);
+    const device = await latest('provisioning.devices.update');
+    expect(field(device, 'label')).to.deep.equal({ field: 'label', before: 'Accueil', after: 'Réception' });
+    const revealed = await admin.post(`/api/provisioning/devices/${phone.body.id}/secrets/reveal`, {});
+    expect(revealed.status, revealed.text).to.equal(200);
+    secrets.push(...secretsOf(revealed.body));
+  });
+
   it('keeps what a person changed in their own preferences', async () => {
     expect((await admin.patch('/api/auth/me/preferences', { timeZone: 'America/Montreal' })).status).to.equal(200);
     const row = await latest('auth.updatePreferences');
