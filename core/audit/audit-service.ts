@@ -34,6 +34,16 @@ export interface AuditChangeRecord extends Omit<AuditRecord, 'changes'> {
   ignoreFields?: string[];
 }
 
+/** Past this size an entry keeps which fields changed, not their values (a huge list must not bloat the log). */
+const MAX_CHANGES_JSON = 256 * 1024;
+
+function storedChanges(changes: AuditChanges): string {
+  const json = JSON.stringify(changes);
+  if (json.length <= MAX_CHANGES_JSON) return json;
+  const names = changes.fields.map(({ field, secret }) => (secret ? { field, secret } : { field }));
+  return JSON.stringify({ kind: changes.kind, fields: names, truncated: true });
+}
+
 export interface AuditQuery {
   userId?: number;
   action?: string;
@@ -95,7 +105,7 @@ export class AuditService {
         ip: entry.ip ?? null,
         requestId: entry.requestId ?? null,
         details: entry.details ? JSON.stringify(entry.details) : null,
-        changes: entry.changes ? JSON.stringify(entry.changes) : null,
+        changes: entry.changes ? storedChanges(entry.changes) : null,
       });
     } catch (err) {
       // The audit trail must not break the action it records, but its loss must be visible.

@@ -31,6 +31,8 @@ describe('Admin UI: audit log changes and token permission descriptions (browser
       expect(trunk.status, trunk.text).to.equal(201);
       const changed = await admin.patch(`/api/telephony/trunks/${trunk.body.id}`, { password: `${trunkPassword}-2` });
       expect(changed.status, changed.text).to.equal(200);
+      expect((await admin.post('/api/roles', { name: 'night-desk', permissions: ['users.read', 'calls.read'] })).status).to.equal(201);
+      expect((await admin.patch('/api/roles/night-desk', { permissions: ['users.read', 'audit.read'] })).status).to.equal(200);
     },
   });
   before(() => {
@@ -86,6 +88,19 @@ describe('Admin UI: audit log changes and token permission descriptions (browser
     expect(await created.locator('thead th').allTextContents()).to.deep.equal(['Field', 'After']);
     expect(await created.textContent()).to.include('sip.example.net');
     expect(await page.content()).not.to.include(trunkPassword);
+  });
+
+  it('says what a changed list gained and lost', async () => {
+    await openAudit('roles.update', 'Audit log');
+    const row = auditRow('roles.update');
+    expect(await row.locator('.audit-action').textContent()).to.equal('Role changed');
+    await row.getByRole('button', { name: /^Show/ }).click();
+    const diff = page.locator('[data-testid^="audit-changes-"]').first();
+    await diff.waitFor();
+    const permissions = diff.locator('tbody tr', { has: page.locator('code', { hasText: /^permissions$/ }) });
+    expect(await permissions.locator('.delta-added').textContent()).to.equal('Added: audit.read');
+    expect(await permissions.locator('.delta-removed').textContent()).to.equal('Removed: calls.read');
+    await b.screenshot('page-audit-list-delta-en');
   });
 
   it('shows the token permission picker with what each permission allows, and the key underneath', async () => {

@@ -210,6 +210,16 @@ describe('Audit changes over HTTP', () => {
     expect(field(row, 'timeZone')).to.deep.include({ field: 'timeZone', after: 'America/Montreal' });
   });
 
+  it('keeps only the names of changed fields when their values would make a huge entry', async () => {
+    const big = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`list${i}`, Array.from({ length: 100 }, (_, j) => `${'x'.repeat(400)}${j}`)]));
+    await t.app.cradle.auditService.recordChange({ actor: 'system', action: 'system.settings.update', target: 'big', before: { ...big, name: 'a' }, after: { name: 'b' } });
+    const row = await latest('system.settings.update');
+    expect(row.target).to.equal('big');
+    expect(row.changes!.truncated).to.equal(true);
+    expect(row.changes!.fields).to.have.length(51);
+    expect(row.changes!.fields[0]).to.deep.equal({ field: 'list0' });
+  });
+
   it('records no difference for a refused change', async () => {
     const res = await admin.patch('/api/telephony/extensions/999999', { name: 'Nobody' });
     expect(res.status).to.equal(404);

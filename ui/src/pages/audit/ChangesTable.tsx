@@ -17,6 +17,14 @@ function show(value: unknown): string {
   return String(value);
 }
 
+const scalar = (value: unknown) => value === null || ['string', 'number', 'boolean'].includes(typeof value);
+
+/** For two lists of plain values (roles, permissions, members): what was added and removed. */
+function listDelta(before: unknown, after: unknown): { added: unknown[]; removed: unknown[] } | null {
+  if (!Array.isArray(before) || !Array.isArray(after) || !before.every(scalar) || !after.every(scalar)) return null;
+  return { added: after.filter((v) => !before.includes(v)), removed: before.filter((v) => !after.includes(v)) };
+}
+
 /** The field's name for people (`auditField.<path>`, then its last segment), or null: show the API name. */
 function fieldLabel(field: string): string | null {
   const last = field.split('.').pop()!;
@@ -55,7 +63,12 @@ export function ChangesTable(props: { id: number; changes: AuditChanges }) {
               ) : (
                 <>
                   {kind !== 'created' && <td class="diff-before">{show(change.before)}</td>}
-                  {kind !== 'deleted' && <td class="diff-after">{show(change.after)}</td>}
+                  {kind !== 'deleted' && (
+                    <td class="diff-after">
+                      {show(change.after)}
+                      <ListDelta before={change.before} after={change.after} />
+                    </td>
+                  )}
                 </>
               )}
             </tr>
@@ -77,5 +90,18 @@ function FieldName(props: { field: string }) {
       <br />
       <code class="muted audit-field-key">{props.field}</code>
     </>
+  );
+}
+
+/** Under a changed list, what it gained and lost: easier to read than two long lists. */
+function ListDelta(props: { before: unknown; after: unknown }) {
+  const delta = listDelta(props.before, props.after);
+  if (!delta || (!delta.added.length && !delta.removed.length)) return null;
+  return (
+    <p class="hint list-delta">
+      {delta.added.length > 0 && <span class="delta-added">{t('audit.added', { items: delta.added.map(show).join(', ') })}</span>}
+      {delta.added.length > 0 && delta.removed.length > 0 && ' · '}
+      {delta.removed.length > 0 && <span class="delta-removed">{t('audit.removed', { items: delta.removed.map(show).join(', ') })}</span>}
+    </p>
   );
 }

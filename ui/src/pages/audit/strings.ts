@@ -20,6 +20,8 @@ const en = {
   'audit.truncated': 'More fields changed than are kept here.',
   'audit.actionKey': 'Key for integrators: {key}',
   'audit.actionPick': 'Actions',
+  'audit.added': 'Added: {items}',
+  'audit.removed': 'Removed: {items}',
 };
 
 const fr: Record<keyof typeof en, string> = {
@@ -41,6 +43,8 @@ const fr: Record<keyof typeof en, string> = {
   'audit.truncated': 'D’autres champs ont changé mais ne sont pas conservés ici.',
   'audit.actionKey': 'Clé pour les intégrateurs : {key}',
   'audit.actionPick': 'Actions',
+  'audit.added': 'Ajouté : {items}',
+  'audit.removed': 'Retiré : {items}',
 };
 
 export const strings = { en: { ...en, ...fieldStrings.en }, fr: { ...fr, ...fieldStrings.fr } };
