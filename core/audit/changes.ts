@@ -40,10 +40,11 @@ const DEFAULT_IGNORED = new Set(['updatedAt', 'createdAt', 'version']);
 
 /**
  * Names that hold secrets, matched on camelCase and snake_case words: `password`, `sipPassword`,
- * `admin_password`, `secret`, `totpSecret`, `token`, `tokenHash`, `apiKey`, `privateKey`,
- * `pin`, `voicemailPin`, `credentials`, `salt`, `cookie`.
+ * `admin_password`, `secret`, `totpSecret`, `token`, `tokenHash`, `apiKey`, `private_key`,
+ * `pin`, `voicemailPin`, `credentials`, `salt`, `cookie`. A bare `key` is not one: contact keys,
+ * phone keys and settings keys are identifiers.
  */
-const SECRET_WORDS = /^(pass|passwd|password|passphrase|secret|secrets|token|tokens|credential|credentials|hash|salt|pin|otp|totp|cookie|key|apikey|privatekey)$/;
+const SECRET_WORDS = /^(pass|passwd|password|passphrase|secret|secrets|token|tokens|credential|credentials|hash|salt|pin|otp|totp|cookie)$/;
 
 function words(name: string): string[] {
   return name
@@ -57,8 +58,8 @@ function words(name: string): string[] {
 export function isSecretName(name: string): boolean {
   const parts = words(name);
   if (parts.some((w) => SECRET_WORDS.test(w))) return true;
-  // Compounds written as one word: "sippassword", "authkey".
-  return /password|passwd|secret|apikey|privatekey|authkey|accesskey/.test(name.toLowerCase());
+  // Compounds, whatever the separators: "sippassword", "api_key", "privateKey", "authKey".
+  return /password|passwd|secret|apikey|privatekey|authkey|accesskey|signingkey|encryptionkey/.test(name.toLowerCase().replace(/[^a-z0-9]/g, ''));
 }
 
 // ---- schema-declared secret fields ---------------------------------------------------------
@@ -219,7 +220,9 @@ export function diffChanges(before: unknown, after: unknown, options: DiffOption
     // A field shown as null on one side and absent on the other did not change.
     if ((a?.value ?? null) === null && (b?.value ?? null) === null) continue;
     if (a && b && same(a.value, b.value)) continue;
-    if (a?.secret || b?.secret) {
+    // A yes/no under a secret name (passwordSet) tells whether one exists, never what it is: shown.
+    const flags = [a?.value, b?.value].every((v) => v === undefined || v === null || typeof v === 'boolean');
+    if ((a?.secret || b?.secret) && !flags) {
       fields.push({ field, secret: true });
       continue;
     }

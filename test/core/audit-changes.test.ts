@@ -14,10 +14,10 @@ interface AuditItem {
 
 describe('Audit changes: masking rules', () => {
   it('knows secret field names in camelCase and snake_case, and leaves ordinary ones alone', () => {
-    for (const name of ['password', 'sipPassword', 'admin_password', 'secret', 'totpSecret', 'token', 'tokenHash', 'apiKey', 'privateKey', 'pin', 'voicemailPin', 'credentials', 'passwordSealed', 'sippassword']) {
+    for (const name of ['password', 'sipPassword', 'admin_password', 'secret', 'totpSecret', 'token', 'tokenHash', 'apiKey', 'api_key', 'privateKey', 'pin', 'voicemailPin', 'credentials', 'passwordSealed', 'sippassword']) {
       expect(isSecretName(name), name).to.equal(true);
     }
-    for (const name of ['name', 'number', 'displayName', 'roles', 'codecs', 'keys2', 'spinner', 'keyboardLayout', 'host']) {
+    for (const name of ['name', 'number', 'displayName', 'roles', 'codecs', 'key', 'keys', 'spinner', 'keyboardLayout', 'host']) {
       expect(isSecretName(name), name).to.equal(false);
     }
   });
@@ -52,6 +52,13 @@ describe('Audit changes: masking rules', () => {
     expect(diffChanges({ id: 3, name: 'Nouveau' }, null)!.kind).to.equal('deleted');
     expect(diffChanges({ id: 3, name: 'Same' }, { id: 3, name: 'Same' })).to.equal(null);
     expect(diffChanges(null, null)).to.equal(null);
+  });
+
+  it('shows whether a secret exists (a yes/no), never the secret', () => {
+    expect(diffChanges({ passwordSet: false, password: null }, { passwordSet: true, password: 'hunter22' })!.fields).to.deep.equal([
+      { field: 'passwordSet', before: false, after: true },
+      { field: 'password', secret: true },
+    ]);
   });
 
   it('masks secrets inside lists of objects', () => {
