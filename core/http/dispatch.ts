@@ -2,34 +2,14 @@ import type { Context } from 'koa';
 import type Router from '@koa/router';
 import type { z } from 'zod';
 import type { AuditService } from '../audit/audit-service';
-import { isSecretName, secretFieldsOf, secretValuesIn } from '../audit/changes';
+import { secretFieldsOf, secretValuesIn } from '../audit/changes';
+import { oneAtATime, requestSecrets, secretsSent } from '../audit/route-audit';
 import type { Authenticator, Identity } from '../auth/authenticator';
 import { AUTHENTICATED, PUBLIC, SESSION } from '../auth/permissions';
 import { safeEqual } from '../security/secret-box';
 import { HttpError, type FieldError } from './problem';
 import { checkRequestText } from './request-text';
 import type { MountedRoute, RouteAudit, RouteCall } from './routes';
-
-function declaredSecrets(route: MountedRoute): Set<string> {
-  const declared = new Set(secretFieldsOf(route.def.input?.body));
-  for (const name of (route.def.audit || undefined)?.secretFields ?? []) declared.add(name);
-  return declared;
-}
-
-/** Values of the request body under secret fields (declared in the schema or the route, or named like one). */
-function requestSecrets(route: MountedRoute, call: RouteCall): Set<string> {
-  return secretValuesIn(call.body ?? (call.koa.request as { body?: unknown }).body, declaredSecrets(route));
-}
-
-/** Top-level secret fields the request set (a new password), to list as changed without values. */
-function secretsSent(route: MountedRoute, call: RouteCall): string[] {
-  const body = call.body;
-  if (!body || typeof body !== 'object') return [];
-  const declared = declaredSecrets(route);
-  return Object.entries(body as Record<string, unknown>)
-    .filter(([name, value]) => value !== undefined && (declared.has(name) || isSecretName(name)))
-    .map(([name]) => name);
-}
 
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -125,25 +105,6 @@ export function mountRoute(router: Router, route: MountedRoute, deps: { authenti
 interface AuditStates {
   before: unknown;
   after: unknown;
-}
-
-/** Per snapshot function (one per kind of resource), the last turn taken for each resource key. */
-const turns = new WeakMap<object, Map<string, Promise<unknown>>>();
-
-/** Runs `work` after every earlier turn on the same resource has finished (whatever their outcome). */
-async function oneAtATime(kind: object, key: string, work: () => Promise<void>): Promise<void> {
-  let queue = turns.get(kind);
-  if (!queue) turns.set(kind, (queue = new Map()));
-  const previous = queue.get(key) ?? Promise.resolve();
-  const mine = previous.catch(() => undefined).then(work);
-  const settled = mine.catch(() => undefined);
-  queue.set(key, settled);
-  try {
-    await mine;
-  } finally {
-    // The last in line clears the entry, so the map holds only resources being changed right now.
-    if (queue.get(key) === settled) queue.delete(key);
-  }
 }
 
 /** The resource's state for the audit; a failing read loses the difference, never the action. */
