@@ -109,7 +109,8 @@ export default function AuditPage() {
             empty={list.data.items.length === 0 && t('common.empty')}
           >
             {list.data.items.flatMap((entry) => {
-              const changesShown = entry.changes !== null && openChanges.has(entry.id);
+              const hasChanges = entry.changes !== null && entry.changes.fields.length > 0;
+              const changesShown = hasChanges && openChanges.has(entry.id);
               const rows = [
                 <tr key={entry.id} data-testid={`audit-row-${entry.id}`}>
                   <td data-label={t('audit.at')}>{formatDate(entry.at)}</td>
@@ -121,11 +122,11 @@ export default function AuditPage() {
                     </span>
                     <br />
                     <code class="muted audit-action-key">{entry.action}</code>
-                    {entry.changes && (
+                    {hasChanges && (
                       <>
                         {' '}
                         <button type="button" class="link" aria-expanded={changesShown ? 'true' : 'false'} aria-controls={`audit-changes-${entry.id}`} onClick={() => toggleChanges(entry.id)}>
-                          {changesShown ? t('audit.hideChanges') : tn('audit.showChanges', entry.changes.fields.length)}
+                          {changesShown ? t('audit.hideChanges') : tn('audit.showChanges', entry.changes!.fields.length)}
                         </button>
                       </>
                     )}
