@@ -2,6 +2,7 @@ import { asFunction, asValue, createContainer, InjectionMode, type AwilixContain
 import type { Sequelize } from 'sequelize';
 import type { CarillonConfig } from './config/schema';
 import type { Logger } from './logging/logger';
+import { AuditActionCatalogue } from './audit/audit-actions';
 import { AuditService } from './audit/audit-service';
 import { ApiTokenService } from './auth/api-token-service';
 import { Authenticator } from './auth/authenticator';
@@ -46,6 +47,8 @@ export interface CoreCradle {
   loginService: LoginService;
   setupService: SetupService;
   auditService: AuditService;
+  /** Every audit action with its description (core's, each audited route's, plugins'). */
+  auditActions: AuditActionCatalogue;
   settingsService: SettingsService;
   authenticator: Authenticator;
   routeTable: RouteTable;
@@ -79,7 +82,12 @@ export function buildContainer(base: { config: CarillonConfig; logger: Logger; s
       (c: CoreCradle) => new LoginService(c.config, c.userService, c.passwordHasher, c.sessionService, c.totpService, c.auditService, new LoginThrottle(c.config), new AccountLockout(c.config)),
     ).singleton(),
     setupService: asFunction((c: CoreCradle) => new SetupService(c.userService, c.settingsService, c.auditService, c.secretBox)).singleton(),
-    auditService: asFunction(({ logger }: CoreCradle) => new AuditService(logger)).singleton(),
+    auditService: asFunction(({ logger, auditActions }: CoreCradle) => new AuditService(logger, auditActions)).singleton(),
+    auditActions: asFunction(({ routeTable }: CoreCradle) => {
+      const catalogue = new AuditActionCatalogue();
+      catalogue.follow(routeTable);
+      return catalogue;
+    }).singleton(),
     settingsService: asFunction(() => new SettingsService()).singleton(),
     authenticator: asFunction((c: CoreCradle) => new Authenticator(c.sessionService, c.apiTokenService, c.roleService, c.credentialCaches)).singleton(),
     routeTable: asFunction(() => new RouteTable()).singleton(),
@@ -95,6 +103,8 @@ export function buildContainer(base: { config: CarillonConfig; logger: Logger; s
           routeTable: c.routeTable,
           events: c.events,
           permissionCatalogue: c.permissionCatalogue,
+          auditService: c.auditService,
+          auditActions: c.auditActions,
           jobScheduler: c.jobScheduler,
           collections: c.collections,
         }),

@@ -14,12 +14,16 @@ export { z };
 export { asClass, asFunction, asValue } from 'awilix';
 export { DataTypes, Op } from 'sequelize';
 export { defineRoute } from './http/routes';
+/** Audit helpers: snapshots for `audit.snapshot`, and `secretField` to mark a body field secret. */
+export { snapshotByKey, snapshotOf } from './audit/snapshots';
+export { secretField } from './audit/changes';
 export { sendStream } from './http/stream-body';
 export { integerText, idText } from './http/schemas';
 export { likePattern, likeValue, LIKE_ESCAPE_CLAUSE } from './db/like';
 export { HttpError } from './http/problem';
 export { PLUGIN_API_VERSION } from './plugins/types';
 export type * from './plugins/types';
+export type { AuditChanges, FieldChange } from './audit/changes';
 export type { RouteDefinition, RouteCall, RouteInput } from './http/routes';
 export type { MigrationDefinition, MigrationContext } from './db/migrator';
 export type { CarillonEvents } from './events/bus';

@@ -64,9 +64,9 @@ const COMPONENT = { component: 'provisioning' };
 export const provisioningModule: CoreModule = {
   name: 'provisioning',
   permissions: [
-    { key: 'provisioning.read', description: 'See desk phones: models, firmware, addresses, accounts and keys', defaultRoles: ['technician', 'manager'] },
-    { key: 'provisioning.manage', description: 'Assign, change, reset, reboot and dissociate desk phones', defaultRoles: ['technician'] },
-    { key: 'provisioning.secrets', description: "Show desk phones' admin passwords and config-server credentials", defaultRoles: ['technician'] },
+    { key: 'provisioning.read', description: { en: 'See desk phones: models, firmware, addresses, accounts and keys', fr: 'Voir les téléphones de bureau : modèles, micrologiciels, adresses, comptes et touches' }, defaultRoles: ['technician', 'manager'] },
+    { key: 'provisioning.manage', description: { en: 'Assign, change, reset, reboot and dissociate desk phones', fr: 'Attribuer, modifier, réinitialiser, redémarrer et dissocier les téléphones de bureau' }, defaultRoles: ['technician'] },
+    { key: 'provisioning.secrets', description: { en: "Show desk phones' admin passwords and config-server credentials", fr: 'Afficher les mots de passe d’administration des téléphones et les identifiants du serveur de configuration' }, defaultRoles: ['technician'] },
   ],
   events: [
     { name: DEVICE_SEEN, permission: 'provisioning.read', description: 'A phone asked for its configuration (new phones appear as unassigned)' },

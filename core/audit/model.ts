@@ -13,6 +13,8 @@ export class AuditEntry extends Model<InferAttributes<AuditEntry>, InferCreation
   declare ip: string | null;
   declare requestId: string | null;
   declare details: string | null;
+  /** JSON of `AuditChanges`: the masked field-by-field difference. */
+  declare changes: string | null;
 }
 
 export function initAuditModel(sequelize: Sequelize): void {
@@ -30,6 +32,7 @@ export function initAuditModel(sequelize: Sequelize): void {
       ip: { type: DataTypes.STRING(64), allowNull: true },
       requestId: { type: DataTypes.STRING(64), allowNull: true },
       details: { type: DataTypes.TEXT, allowNull: true },
+      changes: { type: DataTypes.TEXT('medium'), allowNull: true },
     },
     { sequelize, tableName: 'audit_log' },
   );

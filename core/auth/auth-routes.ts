@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Context } from 'koa';
 import type { CarillonConfig } from '../config/schema';
-import { defineRoute, type RouteDefinition } from '../http/routes';
+import { defineRoute, type RouteCall, type RouteDefinition } from '../http/routes';
 import { HttpError } from '../http/problem';
 import { email, idParam, locale, numberDisplay, timeZone } from '../http/schemas';
 import { AUTHENTICATED, PUBLIC, SESSION } from './permissions';
@@ -58,6 +58,8 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
     region: await deps.systemSettingsService.defaultRegion(),
   });
 
+  // One's own account as admins see it: the audit log keeps what a profile change did.
+  const ownAccount = async ({ identity }: RouteCall) => deps.userService.view(await deps.userService.find(identity!.user.id));
   return [
     defineRoute({
       id: 'auth.login',
@@ -101,7 +103,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       summary: 'Change your own display name, locale, time zone or number display',
       permission: 'account.profile',
       input: { body: z.strictObject({ displayName: z.string().trim().min(1).max(120).optional(), locale: locale.optional(), timeZone: timeZone.optional(), numberDisplay: numberDisplay.optional() }) },
-      audit: { target: ({ identity }) => `user:${identity!.user.id}` },
+      audit: { target: ({ identity }) => `user:${identity!.user.id}`, snapshot: ownAccount },
       handler: async ({ identity, body }) => {
         await deps.userService.update(me(identity).user.id, body);
         return profile(me(identity));
@@ -114,7 +116,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       summary: 'Change your own display preferences: locale, time zone, number display (international or national)',
       permission: 'account.profile',
       input: { body: z.strictObject({ locale: locale.optional(), timeZone: timeZone.optional(), numberDisplay: numberDisplay.optional() }) },
-      audit: { target: ({ identity }) => `user:${identity!.user.id}` },
+      audit: { target: ({ identity }) => `user:${identity!.user.id}`, snapshot: ownAccount },
       handler: async ({ identity, body }) => {
         await deps.userService.update(me(identity).user.id, body);
         return profile(me(identity));

@@ -1,9 +1,11 @@
 import { Op } from 'sequelize';
+import type { LocalisedText } from '../i18n/localised-text';
 import { PermissionRecord, Role, RolePermission } from './models';
 
 export interface PermissionDefinition {
   key: string;
-  description: string;
+  /** What it allows, in every UI language (a plain string is English only: the UI then shows it to all). */
+  description: string | LocalisedText;
   /** Built-in roles that receive it the first time it appears (an admin may revoke it later). */
   defaultRoles?: string[];
 }
@@ -27,18 +29,31 @@ export const ACCOUNT_PERMISSIONS = [
   'account.calls', // place calls from one's own extension (click-to-call)
 ] as const;
 
+/** What the account permissions allow, for the API-token permission picker. */
+export const ACCOUNT_PERMISSION_DESCRIPTIONS: Record<(typeof ACCOUNT_PERMISSIONS)[number], LocalisedText> = {
+  'account.profile': { en: 'Change one’s own profile and display preferences', fr: 'Modifier son propre profil et ses préférences d’affichage' },
+  'account.tokens': { en: 'List and revoke one’s own API tokens', fr: 'Voir et révoquer ses propres jetons d’API' },
+  'account.calls': { en: 'Place calls from one’s own extension (click-to-call)', fr: 'Passer des appels depuis son propre poste (clic pour appeler)' },
+};
+
 export const CORE_PERMISSIONS: PermissionDefinition[] = [
-  { key: 'users.read', description: 'See users and their roles', defaultRoles: ['manager'] },
-  { key: 'users.manage', description: 'Create, edit, unlock and remove users', defaultRoles: [] },
-  { key: 'roles.manage', description: 'Create and edit roles and their permissions', defaultRoles: [] },
-  { key: 'plugins.read', description: 'See plugins and their state', defaultRoles: ['manager', 'technician'] },
-  { key: 'plugins.manage', description: 'Enable and disable plugins', defaultRoles: [] },
-  { key: 'audit.read', description: 'Read the audit log', defaultRoles: ['manager'] },
-  { key: 'system.read', description: 'See system health and live system events', defaultRoles: ['manager', 'technician', 'supervisor'] },
+  { key: 'users.read', description: { en: 'See users and their roles', fr: 'Voir les utilisateurs et leurs rôles' }, defaultRoles: ['manager'] },
+  { key: 'users.manage', description: { en: 'Create, edit, unlock and remove users', fr: 'Créer, modifier, déverrouiller et supprimer des utilisateurs' }, defaultRoles: [] },
+  { key: 'roles.manage', description: { en: 'Create and edit roles and their permissions', fr: 'Créer et modifier les rôles et leurs permissions' }, defaultRoles: [] },
+  { key: 'plugins.read', description: { en: 'See plugins and their state', fr: 'Voir les plugins et leur état' }, defaultRoles: ['manager', 'technician'] },
+  { key: 'plugins.manage', description: { en: 'Enable and disable plugins', fr: 'Activer et désactiver des plugins' }, defaultRoles: [] },
+  { key: 'audit.read', description: { en: 'Read the audit log', fr: 'Consulter le journal d’audit' }, defaultRoles: ['manager'] },
+  { key: 'system.read', description: { en: 'See system health and live system events', fr: 'Voir l’état du système et ses événements en direct' }, defaultRoles: ['manager', 'technician', 'supervisor'] },
 ];
 
-export interface CataloguedPermission extends PermissionDefinition {
+export interface CataloguedPermission {
+  key: string;
   owner: string;
+  /** English, as stored and documented. */
+  description: string;
+  /** Every UI language; null when the owner gave only English or nothing (a third-party plugin). */
+  descriptions: LocalisedText | null;
+  defaultRoles?: string[];
 }
 
 /** Every permission core and plugins declare. `admin` holds all of them implicitly. */
@@ -56,7 +71,8 @@ export class PermissionCatalogue {
       if (owner !== 'core' && !def.key.startsWith(`${owner}.`)) throw new Error(`Permission "${def.key}" must start with "${owner}."`);
       const existing = this.entries.get(def.key);
       if (existing && existing.owner !== owner) throw new Error(`Permission "${def.key}" is already declared by ${existing.owner}`);
-      this.entries.set(def.key, { ...def, owner });
+      const localised = typeof def.description === 'string' ? null : def.description;
+      this.entries.set(def.key, { key: def.key, owner, description: localised ? localised.en : def.description as string, descriptions: localised, defaultRoles: def.defaultRoles });
     }
   }
 

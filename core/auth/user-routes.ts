@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { snapshotByKey } from '../audit/snapshots';
 import { defineRoute, type RouteDefinition } from '../http/routes';
 import { email, idParam, locale, numberDisplay, pagination, timeZone } from '../http/schemas';
 import type { PermissionCatalogue } from './permissions';
@@ -25,6 +26,9 @@ const roleName = z.string().regex(/^[a-z][a-z0-9_-]{1,63}$/, 'lower-case letters
 
 export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
   const target = ({ params }: { params: unknown }) => `user:${(params as { id: number }).id}`;
+  // Users and roles as the API shows them: the audit log keeps what each change did.
+  const user = snapshotByKey(async (id: number) => deps.userService.view(await deps.userService.find(id)));
+  const role = snapshotByKey((name: string) => deps.roleService.get(name), { param: 'name', renamedBy: 'name' });
   return [
     defineRoute({
       id: 'users.list',
@@ -62,7 +66,7 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
           active: z.boolean().optional(),
         }),
       },
-      audit: { target: (_call, result) => `user:${(result as { id: number }).id}` },
+      audit: { target: (_call, result) => `user:${(result as { id: number }).id}`, snapshot: user },
       handler: async ({ body, identity }) => {
         await deps.roleService.assertGrantable(identity!.permissions, { roles: body.roles });
         return deps.userService.create(body);
@@ -75,7 +79,7 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
       summary: 'Change a user (roles, profile, password, active flag)',
       permission: 'users.manage',
       input: { params: idParam, body: z.strictObject({ email: email.optional(), ...z.object(userFields).partial().shape }) },
-      audit: { target },
+      audit: { target, snapshot: user },
       handler: async ({ params, body, identity }) => {
         await deps.roleService.assertGrantable(identity!.permissions, { userId: params.id, roles: body.roles });
         return deps.userService.update(params.id, body);
@@ -88,7 +92,7 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
       summary: 'Delete a user',
       permission: 'users.manage',
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot: user },
       handler: async ({ params, identity }) => {
         await deps.roleService.assertGrantable(identity!.permissions, { userId: params.id });
         await deps.userService.remove(params.id, identity!.user.id);
@@ -101,7 +105,7 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
       summary: 'Lift a lock caused by failed logins',
       permission: 'users.manage',
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot: user },
       handler: ({ params }) => deps.userService.unlock(params.id),
     }),
     defineRoute({
@@ -111,7 +115,7 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
       summary: 'Turn off the second factor of a user who lost their device (they enrol again at next login)',
       permission: 'users.manage',
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot: user },
       handler: async ({ params, identity }) => {
         await deps.roleService.assertGrantable(identity!.permissions, { userId: params.id });
         return deps.userService.resetTotp(params.id);
@@ -140,7 +144,7 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
           inherits: z.array(z.string()).optional(),
         }),
       },
-      audit: { target: (_call, result) => `role:${(result as { name: string }).name}` },
+      audit: { target: (_call, result) => `role:${(result as { name: string }).name}`, snapshot: role },
       handler: async ({ body, identity }) => {
         await deps.roleService.assertGrantable(identity!.permissions, { permissions: body.permissions, inherits: body.inherits });
         return deps.roleService.create(body);
@@ -161,7 +165,7 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
           inherits: z.array(z.string()).optional(),
         }),
       },
-      audit: { target: ({ params }) => `role:${(params as { name: string }).name}` },
+      audit: { target: ({ params }) => `role:${(params as { name: string }).name}`, snapshot: role },
       handler: async ({ params, body, identity }) => {
         await deps.roleService.assertGrantable(identity!.permissions, { role: params.name, permissions: body.permissions, inherits: body.inherits });
         return deps.roleService.update(params.name, body);
@@ -174,7 +178,7 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
       summary: 'Delete a role nobody has',
       permission: 'roles.manage',
       input: { params: z.object({ name: z.string() }) },
-      audit: { target: ({ params }) => `role:${(params as { name: string }).name}` },
+      audit: { target: ({ params }) => `role:${(params as { name: string }).name}`, snapshot: role },
       handler: async ({ params, identity }) => {
         await deps.roleService.assertGrantable(identity!.permissions, { role: params.name });
         await deps.roleService.remove(params.name);
@@ -186,7 +190,7 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
       path: '/permissions',
       summary: 'The permission catalogue: core and plugins',
       permission: 'users.read',
-      handler: () => ({ items: deps.permissionCatalogue.list().map(({ key, owner, description }) => ({ key, owner, description })) }),
+      handler: () => ({ items: deps.permissionCatalogue.list().map(({ key, owner, description, descriptions }) => ({ key, owner, description, descriptions })) }),
     }),
   ];
 }

@@ -1,3 +1,4 @@
+import { snapshotOf } from '../audit/snapshots';
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
@@ -136,6 +137,7 @@ export function callRoutes(deps: CallRouteDeps): RouteDefinition[] {
       summary: 'Set how long recordings are kept (days; 0 keeps them)',
       permission: 'recordings.manage',
       input: { body: z.strictObject({ retentionDays: z.number().int().min(0).max(3650) }) },
+      audit: { target: () => 'calls:recording-settings', snapshot: snapshotOf(async () => ({ retentionDays: await deps.recordingService.retentionDays() })) },
       handler: async ({ body }) => {
         await deps.recordingService.setRetentionDays(body.retentionDays);
         return { retentionDays: body.retentionDays };

@@ -37,11 +37,11 @@ const SPOOL_POLL_MS = 10_000;
 export const callsModule: CoreModule = {
   name: 'calls',
   permissions: [
-    { key: 'calls.read', description: 'See the call log of every extension and export it', defaultRoles: ['manager', 'supervisor', 'technician'] },
-    { key: 'calls.read.own', description: 'See the call log of the extensions linked to oneself', defaultRoles: ['agent'] },
-    { key: 'recordings.listen', description: 'Listen to and download call recordings', defaultRoles: ['manager', 'supervisor'] },
-    { key: 'recordings.manage', description: 'Set how long call recordings are kept', defaultRoles: ['manager'] },
-    { key: 'registrations.read', description: "See extensions' SIP registrations (contacts, user agents, addresses)", defaultRoles: ['technician', 'supervisor'] },
+    { key: 'calls.read', description: { en: 'See the call log of every extension and export it', fr: 'Voir le journal des appels de tous les postes et l’exporter' }, defaultRoles: ['manager', 'supervisor', 'technician'] },
+    { key: 'calls.read.own', description: { en: 'See the call log of the extensions linked to oneself', fr: 'Voir le journal des appels de ses propres postes' }, defaultRoles: ['agent'] },
+    { key: 'recordings.listen', description: { en: 'Listen to and download call recordings', fr: 'Écouter et télécharger les enregistrements d’appels' }, defaultRoles: ['manager', 'supervisor'] },
+    { key: 'recordings.manage', description: { en: 'Set how long call recordings are kept', fr: 'Choisir la durée de conservation des enregistrements' }, defaultRoles: ['manager'] },
+    { key: 'registrations.read', description: { en: "See extensions' SIP registrations (contacts, user agents, addresses)", fr: 'Voir les enregistrements SIP des postes (contacts, téléphones, adresses)' }, defaultRoles: ['technician', 'supervisor'] },
   ],
   events: [{ name: REGISTRATION_CHANGED, permission: 'registrations.read', description: "An extension's SIP contacts changed (registered, unregistered, reachable…)" }],
   initModels: initCallModels,

@@ -2,12 +2,14 @@ import type { Context } from 'koa';
 import type Router from '@koa/router';
 import type { z } from 'zod';
 import type { AuditService } from '../audit/audit-service';
+import { secretFieldsOf, secretValuesIn } from '../audit/changes';
+import { oneAtATime, requestSecrets, secretsSent } from '../audit/route-audit';
 import type { Authenticator, Identity } from '../auth/authenticator';
 import { AUTHENTICATED, PUBLIC, SESSION } from '../auth/permissions';
 import { safeEqual } from '../security/secret-box';
 import { HttpError, type FieldError } from './problem';
 import { checkRequestText } from './request-text';
-import type { MountedRoute, RouteCall } from './routes';
+import type { MountedRoute, RouteAudit, RouteCall } from './routes';
 
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -73,9 +75,21 @@ export function mountRoute(router: Router, route: MountedRoute, deps: { authenti
       koa: ctx,
     };
     let result: unknown;
+    let states: AuditStates | null = null;
+    const snapshot = audited && def.audit ? def.audit.snapshot : undefined;
     try {
       if (errors.length) throw HttpError.validation(errors);
-      result = await def.handler(call);
+      if (snapshot) {
+        // Read before, change, read after, one request at a time per resource: a concurrent change
+        // to the same resource waits its turn, so each recorded difference holds only its own change.
+        await oneAtATime(snapshot, JSON.stringify(call.params ?? null), async () => {
+          const before = await takeSnapshot(deps.audit, route, call, undefined);
+          result = await def.handler(call);
+          states = { before, after: await takeSnapshot(deps.audit, route, call, result) };
+        });
+      } else {
+        result = await def.handler(call);
+      }
       if (result !== undefined) {
         ctx.status = def.status ?? 200;
         ctx.body = result;
@@ -86,11 +100,26 @@ export function mountRoute(router: Router, route: MountedRoute, deps: { authenti
       if (audited) await recordAudit(deps.audit, route, call, err instanceof HttpError ? err.status : 500, undefined);
       throw err;
     }
-    if (audited) await recordAudit(deps.audit, route, call, ctx.status, result);
+    if (audited) await recordAudit(deps.audit, route, call, ctx.status, result, states);
   }, { name: def.id });
 }
 
-async function recordAudit(audit: AuditService, route: MountedRoute, call: RouteCall, status: number, result: unknown): Promise<void> {
+interface AuditStates {
+  before: unknown;
+  after: unknown;
+}
+
+/** The resource's state for the audit; a failing read loses the difference, never the action. */
+async function takeSnapshot(audit: AuditService, route: MountedRoute, call: RouteCall, result: unknown): Promise<unknown> {
+  try {
+    return (await (route.def.audit as RouteAudit).snapshot!(call, result)) ?? null;
+  } catch (err) {
+    audit.snapshotFailed(route.def.id, err);
+    return null;
+  }
+}
+
+async function recordAudit(audit: AuditService, route: MountedRoute, call: RouteCall, status: number, result: unknown, states?: AuditStates | null): Promise<void> {
   const spec = route.def.audit || {};
   let target: string | null = call.koa.path;
   if (spec.target) {
@@ -100,7 +129,15 @@ async function recordAudit(audit: AuditService, route: MountedRoute, call: Route
       target = call.koa.path;
     }
   }
-  await audit.record({
+  const succeeded = status < 400 && states != null;
+  await audit.recordChange({
+    // Only a change that happened has a difference; before and after of a refused one say nothing.
+    ...(succeeded ? states! : {}),
+    // Secrets sent in the request or returned once (a new token, a revealed password) are masked wherever they appear.
+    secretFields: [...(spec.secretFields ?? []), ...secretFieldsOf(route.def.input?.body)],
+    secretValues: succeeded ? [...requestSecrets(route, call), ...secretValuesIn(result, new Set(spec.secretFields ?? []))] : [],
+    secretsSent: succeeded ? secretsSent(route, call) : [],
+    ignoreFields: spec.ignoreFields,
     userId: call.identity!.user.id,
     actor: call.identity!.user.email,
     action: spec.action ?? route.def.id,

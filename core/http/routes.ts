@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { z } from 'zod';
 import type { Identity } from '../auth/authenticator';
+import type { LocalisedText } from '../i18n/localised-text';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -29,6 +30,18 @@ export interface RouteAudit {
   action?: string;
   /** What was changed, e.g. `user:12`; defaults to the request path. */
   target?: (call: RouteCall, result: unknown) => string | null;
+  /** What the action means to a person, shown in the audit log (core keeps its own list). */
+  description?: LocalisedText;
+  /**
+   * The changed resource as the API shows it, read before the handler (`result` undefined) and
+   * after it succeeded: the audit log keeps the field-by-field difference. Return null when there
+   * is none (before a create, after a delete). A throw is logged and only loses the difference.
+   */
+  snapshot?: (call: RouteCall, result: unknown) => unknown;
+  /** Fields holding secrets, masked in the difference (names that look secret are masked anyway). */
+  secretFields?: string[];
+  /** Fields left out of the difference (default: updatedAt, createdAt, version). */
+  ignoreFields?: string[];
 }
 
 /**

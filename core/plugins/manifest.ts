@@ -1,6 +1,7 @@
 import semver from 'semver';
 import { z } from 'zod';
 import { PERMISSION_KEY, type PermissionDefinition } from '../auth/permissions';
+import { localisedTextSchema } from '../i18n/localised-text';
 import { PluginError } from './errors';
 import { PLUGIN_API_VERSION, type PluginManifest } from './types';
 
@@ -22,7 +23,8 @@ const manifestSchema = z.strictObject({
         z.string().regex(PERMISSION_KEY, 'a permission such as example.read'),
         z.strictObject({
           key: z.string().regex(PERMISSION_KEY, 'a permission such as example.read'),
-          description: z.string().max(255).default(''),
+          // { en, fr } shows in the admin's language; a plain string is shown to everyone as is.
+          description: z.union([z.string().max(255), localisedTextSchema]).default(''),
           defaultRoles: z.array(z.string()).optional(),
         }),
       ]),

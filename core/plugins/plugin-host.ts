@@ -6,6 +6,9 @@ import type { CarillonConfig } from '../config/schema';
 import type { Logger } from '../logging/logger';
 import type { EventBus } from '../events/bus';
 import { PUBLIC, type PermissionCatalogue } from '../auth/permissions';
+import type { AuditActionCatalogue } from '../audit/audit-actions';
+import type { AuditService } from '../audit/audit-service';
+import { localisedTextSchema } from '../i18n/localised-text';
 import { loadMigrationFolder, MigrationFailedError, NamespaceMigrator, type MigrationDefinition } from '../db/migrator';
 import { HttpError } from '../http/problem';
 import type { RouteDefinition, RouteInput, RouteTable } from '../http/routes';
@@ -55,6 +58,8 @@ export interface PluginHostDeps {
   routeTable: RouteTable;
   events: EventBus;
   permissionCatalogue: PermissionCatalogue;
+  auditService: AuditService;
+  auditActions: AuditActionCatalogue;
   jobScheduler: JobScheduler;
   collections: CollectionRegistry;
 }
@@ -462,6 +467,31 @@ export class PluginHost {
         },
         strings: (strings) => {
           record.ui = setUiStrings(record.ui, id, record.discovered.root, strings);
+        },
+      },
+      audit: {
+        declare: (name, description) => {
+          const parsed = localisedTextSchema.safeParse(description);
+          if (!parsed.success) throw new Error(`Audit action ${ownEvent(name)} needs a description in English and French ({ en, fr })`);
+          deps.auditActions.declare(id, ownEvent(name), parsed.data);
+        },
+        record: async (entry) => {
+          const action = ownEvent(entry.action);
+          if (!deps.auditActions.has(action)) throw new Error(`Audit action ${action} is not declared: call ctx.audit.declare('${entry.action}', { en, fr }) in register()`);
+          const user = entry.identity?.user;
+          await deps.auditService.recordChange({
+            userId: user?.id ?? null,
+            actor: user?.email ?? `plugin:${id}`,
+            action,
+            target: entry.target ?? null,
+            ip: entry.ip ?? null,
+            requestId: entry.requestId ?? null,
+            details: entry.details ?? null,
+            before: entry.before ?? null,
+            after: entry.after ?? null,
+            secretFields: entry.secretFields,
+            ignoreFields: entry.ignoreFields,
+          });
         },
       },
       collections: {

@@ -5,17 +5,15 @@ import type { MigrationDefinition } from '../db/migrator';
 import type { PermissionDefinition } from '../auth/permissions';
 import type { EventHandler, EventName, CarillonEvents } from '../events/bus';
 import type { RouteDefinition, RouteInput } from '../http/routes';
+import type { Identity } from '../auth/authenticator';
 
 /** The version of the plugin API this host implements; manifests name a semver range of it. */
 export const PLUGIN_API_VERSION = '1.0.0';
 
 export type PluginState = 'started' | 'disabled' | 'failed';
 
-export interface LocalisedText {
-  en: string;
-  fr: string;
-  [locale: string]: string;
-}
+export type { LocalisedText } from '../i18n/localised-text';
+import type { LocalisedText } from '../i18n/localised-text';
 
 /** An admin page a plugin contributes: an ES module the UI shell loads at run time. */
 export interface UiPageDefinition {
@@ -92,10 +90,37 @@ export interface PluginContext {
     /** The plugin's own UI strings, per locale, handed to its pages' `api.t`. */
     strings(strings: { en: Record<string, string>; fr: Record<string, string> }): void;
   };
+  /**
+   * The audit log for what the plugin changes outside its routes (jobs, imports, syncs). Routes
+   * are audited by the host; give them `audit: { snapshot, description }` to keep what changed.
+   */
+  audit: {
+    /** Declares the action `<id>.<name>` and what it means, in English and French (in register). */
+    declare(name: string, description: LocalisedText): void;
+    /** Records a declared action; with before/after (null: did not exist) it keeps the masked difference. */
+    record(entry: PluginAuditRecord): Promise<void>;
+  };
   collections: {
     contribute(collection: string, item: unknown): void;
     list<T>(collection: string): T[];
   };
+}
+
+export interface PluginAuditRecord {
+  /** A declared action: `name` or `<id>.name`. */
+  action: string;
+  /** What it changed, e.g. `contact:12`. */
+  target?: string | null;
+  /** Who did it (a route's `identity`); absent: the plugin itself (a job). */
+  identity?: Identity | null;
+  ip?: string | null;
+  requestId?: string | null;
+  before?: unknown;
+  after?: unknown;
+  /** Fields holding secrets; names that look secret (password, token, secret, key…) are masked anyway. */
+  secretFields?: string[];
+  ignoreFields?: string[];
+  details?: Record<string, unknown> | null;
 }
 
 export interface PluginManifest {

@@ -1,3 +1,4 @@
+import { snapshotOf } from '../audit/snapshots';
 import { asFunction, type AwilixContainer } from 'awilix';
 import type { CoreCradle } from '../container';
 import type { CoreModule } from '../core-module';
@@ -29,9 +30,9 @@ declare module '../container' {
 export const systemModule: CoreModule = {
   name: 'system',
   permissions: [
-    { key: 'system.settings.read', description: 'See system settings (time zone, number display, mail server, recordings retention)', defaultRoles: ['manager', 'technician'] },
-    { key: 'system.settings.manage', description: 'Change system settings', defaultRoles: [] },
-    { key: 'calls.hangup', description: 'Hang up any live call from the dashboard', defaultRoles: [] },
+    { key: 'system.settings.read', description: { en: 'See system settings (time zone, number display, mail server, recordings retention)', fr: 'Voir les paramètres système (fuseau horaire, affichage des numéros, serveur de messagerie, conservation des enregistrements)' }, defaultRoles: ['manager', 'technician'] },
+    { key: 'system.settings.manage', description: { en: 'Change system settings', fr: 'Modifier les paramètres système' }, defaultRoles: [] },
+    { key: 'calls.hangup', description: { en: 'Hang up any live call from the dashboard', fr: 'Raccrocher n’importe quel appel en cours depuis le tableau de bord' }, defaultRoles: [] },
   ],
   events: [
     { name: CALLS_LIVE_CHANGED, permission: 'calls.read', description: 'A call started, was answered or ended (what changed, never who called)' },
@@ -96,7 +97,7 @@ export const systemModule: CoreModule = {
             summary: 'Change system settings; sections left out are kept, `mail.password` is write-only (absent: kept, null: removed)',
             permission: 'system.settings.manage',
             input: { body: systemSettingsInput },
-            audit: { target: () => 'system:settings' },
+            audit: { target: () => 'system:settings', snapshot: snapshotOf(() => c.systemSettingsService.get()) },
             handler: ({ body }) => c.systemSettingsService.update(body),
           }),
           defineRoute({

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { Sequelize } from 'sequelize';
 import type { AuditService } from '../audit/audit-service';
-import { AUTHENTICATED, PUBLIC } from '../auth/permissions';
+import type { AuditActionCatalogue } from '../audit/audit-actions';
+import { snapshotByKey } from '../audit/snapshots';
+import { ACCOUNT_PERMISSION_DESCRIPTIONS, AUTHENTICATED, PUBLIC, type PermissionCatalogue } from '../auth/permissions';
+import type { LocalisedText } from '../i18n/localised-text';
 import { buildOpenApi } from '../http/openapi';
 import { defineRoute, type RouteDefinition, type RouteTable } from '../http/routes';
 import { idText, pagination } from '../http/schemas';
@@ -17,6 +20,8 @@ export interface SystemRouteDeps {
   pluginHost: PluginHost;
   telephonyStatus: TelephonyStatus;
   auditService: AuditService;
+  auditActions: AuditActionCatalogue;
+  permissionCatalogue: PermissionCatalogue;
   routeTable: RouteTable;
   eventLoopLag: EventLoopLagMonitor;
 }
@@ -67,7 +72,8 @@ export function systemRoutes(deps: SystemRouteDeps): RouteDefinition[] {
         summary: `${action === 'enable' ? 'Enable' : 'Disable'} a plugin (persisted; applied at once)`,
         permission: 'plugins.manage',
         input: { params: z.object({ id: z.string().max(64) }) },
-        audit: { target: ({ params }) => `plugin:${(params as { id: string }).id}` },
+        // The plugin's state before and after (enabled, started, failed and why).
+        audit: { target: ({ params }) => `plugin:${(params as { id: string }).id}`, snapshot: snapshotByKey((id: string) => deps.pluginHost.get(id)) },
         handler: ({ params }) => deps.pluginHost.setEnabled(params.id, action === 'enable', { live: true }),
       }),
     ),
@@ -87,6 +93,20 @@ export function systemRoutes(deps: SystemRouteDeps): RouteDefinition[] {
         }),
       },
       handler: ({ query }) => deps.auditService.list(query),
+    }),
+    defineRoute({
+      id: 'ui.descriptions',
+      method: 'GET',
+      path: '/ui/descriptions',
+      summary: 'What each permission and each audit action means, in English and French (null: its plugin gave no translation; show the key)',
+      permission: AUTHENTICATED,
+      handler: () => {
+        const permissions: Record<string, LocalisedText | null> = { ...ACCOUNT_PERMISSION_DESCRIPTIONS };
+        for (const p of deps.permissionCatalogue.list()) permissions[p.key] = p.descriptions ?? (p.description ? { en: p.description, fr: p.description } : null);
+        const auditActions: Record<string, LocalisedText | null> = {};
+        for (const a of deps.auditActions.list()) auditActions[a.key] = a.description;
+        return { permissions, auditActions };
+      },
     }),
     defineRoute({
       id: 'ui.navigation',

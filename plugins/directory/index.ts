@@ -19,9 +19,9 @@ export default definePlugin({
   description: 'Contacts in folders, CSV import/export sync, LDAP / Active Directory sync, phonebook for phones, caller names',
   optionalDeps: ['provisioning'],
   permissions: [
-    { key: 'directory.read', description: 'Look up the company directory', defaultRoles: EVERY_ROLE },
-    { key: 'directory.manage', description: 'Manage the directory: folders, contacts, CSV import and export, backups' },
-    { key: 'directory.configure', description: 'Configure the directory: number region, LDAP / Active Directory sync' },
+    { key: 'directory.read', description: { en: 'Look up the company directory', fr: 'Consulter l’annuaire de l’entreprise' }, defaultRoles: EVERY_ROLE },
+    { key: 'directory.manage', description: { en: 'Manage the directory: folders, contacts, CSV import and export, backups', fr: 'Gérer l’annuaire : dossiers, contacts, import et export CSV, sauvegardes' } },
+    { key: 'directory.configure', description: { en: 'Configure the directory: number region, LDAP / Active Directory sync', fr: 'Configurer l’annuaire : région des numéros, synchronisation LDAP / Active Directory' } },
   ],
 
   register(ctx) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HttpError } from '../../core/http/problem';
+import { snapshotByKey } from '../../core/audit/snapshots';
 import { defineRoute, type RouteCall, type RouteDefinition } from '../../core/http/routes';
 import { idParam, pagination, timeZone } from '../../core/http/schemas';
 import type { DeviceService } from '../devices/device-service';
@@ -56,6 +57,8 @@ export function adminRoutes(deps: {
   phoneServer: (call: RouteCall) => string;
 }): RouteDefinition[] {
   const { devices, reboots, vendors, secretPath } = deps;
+  // A phone as the API shows it (never its passwords): the audit log keeps what each change did.
+  const snapshot = snapshotByKey((id: number) => devices.get(id));
   /** The secret path with the DHCP option 66 values that hand it to phones. */
   const secretPathView = (call: RouteCall, found: { key: string; createdAt: Date }) => {
     const host = deps.phoneServer(call);
@@ -89,7 +92,7 @@ export function adminRoutes(deps: {
       permission: 'provisioning.manage',
       status: 201,
       input: { body: z.strictObject({ mac: z.string().min(12).max(17), vendor: z.string().min(1).max(32).optional(), extensionIds: extensionIds.optional(), ...settings }) },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ body }) => devices.create(body),
     }),
     defineRoute({
@@ -99,7 +102,7 @@ export function adminRoutes(deps: {
       summary: "Assign a phone in one step: extensions on its accounts (account 1 first) and, optionally, its settings and keys",
       permission: 'provisioning.manage',
       input: { params: idParam, body: z.strictObject({ extensionIds, ...settings }) },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params, body }) => devices.assign(params.id, body),
     }),
     defineRoute({
@@ -109,7 +112,7 @@ export function adminRoutes(deps: {
       summary: 'Change a phone: label, model, language, time zone, LCD display, VLAN, expansion modules, overrides, keys',
       permission: 'provisioning.manage',
       input: { params: idParam, body: z.strictObject(settings) },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params, body }) => devices.update(params.id, body),
     }),
     defineRoute({
@@ -119,7 +122,7 @@ export function adminRoutes(deps: {
       summary: "Replace a phone's programmable keys (line, BLF, speed dial, park) on the phone and its expansion modules",
       permission: 'provisioning.manage',
       input: { params: idParam, body: z.strictObject({ keys: z.array(key).max(400) }) },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params, body }) => devices.setKeys(params.id, body.keys),
     }),
     defineRoute({
@@ -129,7 +132,7 @@ export function adminRoutes(deps: {
       summary: 'Reset a phone to defaults (keys, settings, overrides) with a new admin password and new config-server credentials; accounts stay',
       permission: 'provisioning.manage',
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params }) => devices.reset(params.id),
     }),
     defineRoute({
@@ -140,7 +143,7 @@ export function adminRoutes(deps: {
       permission: 'provisioning.manage',
       status: 202,
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params }) => reboots.reboot(params.id),
     }),
     defineRoute({
@@ -150,7 +153,7 @@ export function adminRoutes(deps: {
       summary: 'Take a phone off its extensions: it goes back to unassigned and its next configuration disables its accounts',
       permission: 'provisioning.manage',
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params }) => reboots.dissociate(params.id),
     }),
     defineRoute({
@@ -160,7 +163,7 @@ export function adminRoutes(deps: {
       summary: 'Forget a phone (it shows again as unassigned if it asks for a file)',
       permission: 'provisioning.manage',
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params }) => devices.remove(params.id),
     }),
     defineRoute({
@@ -170,7 +173,7 @@ export function adminRoutes(deps: {
       summary: "Show a phone's web admin password and config-server credentials (audited)",
       permission: 'provisioning.secrets',
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params }) => devices.revealSecrets(params.id),
     }),
     defineRoute({
@@ -180,7 +183,7 @@ export function adminRoutes(deps: {
       summary: "Reopen a phone's claim window: new config-server credentials and admin password, which its next fetch on the secret path takes (provisioning.claimWindowMinutes)",
       permission: 'provisioning.manage',
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params }) => devices.reopenClaim(params.id),
     }),
     defineRoute({

@@ -25,7 +25,8 @@ describe('Plugin host: a third-party package end to end', () => {
 
   it('adds its permissions to the catalogue and grants its defaults to built-in roles', async () => {
     const permissions = await admin.get('/api/permissions');
-    expect(permissions.body.items).to.deep.include({ key: 'example.write', owner: 'example', description: 'Write example notes' });
+    // A plain-string description is English only: no translations to show (descriptions null).
+    expect(permissions.body.items).to.deep.include({ key: 'example.write', owner: 'example', description: 'Write example notes', descriptions: null });
     const roles = await admin.get('/api/roles');
     const agent = roles.body.items.find((r: { name: string }) => r.name === 'agent');
     expect(agent.permissions).to.include('example.read');

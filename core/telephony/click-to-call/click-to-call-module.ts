@@ -14,7 +14,7 @@ declare module '../../container' {
 /** Click-to-call: the core service plugins build on, and its API under /api/telephony. */
 export const clickToCallModule: CoreModule = {
   name: 'click-to-call',
-  permissions: [{ key: CALLER_ID_OVERRIDE, description: 'Choose the caller ID a click-to-call shows to the called number', defaultRoles: ['manager'] }],
+  permissions: [{ key: CALLER_ID_OVERRIDE, description: { en: 'Choose the caller ID a click-to-call shows to the called number', fr: 'Choisir le numéro présenté à l’appelé lors d’un appel lancé depuis l’interface' }, defaultRoles: ['manager'] }],
   events: [
     {
       name: CLICK_TO_CALL_EVENT,

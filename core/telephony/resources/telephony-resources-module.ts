@@ -65,9 +65,9 @@ function buildResources(c: CoreCradle): TelephonyResources {
 export const telephonyResourcesModule: CoreModule = {
   name: 'telephony-resources',
   permissions: [
-    { key: 'telephony.read', description: 'See extensions, trunks, routes, ring groups and opening hours', defaultRoles: ['manager', 'supervisor', 'technician'] },
-    { key: 'telephony.manage', description: 'Create and change extensions, trunks, routes, ring groups and opening hours', defaultRoles: ['technician'] },
-    { key: 'telephony.secrets', description: 'Show SIP passwords of extensions and trunks', defaultRoles: ['technician'] },
+    { key: 'telephony.read', description: { en: 'See extensions, trunks, routes, ring groups and opening hours', fr: 'Voir les postes, trunks, routes, groupes d’appel et horaires d’ouverture' }, defaultRoles: ['manager', 'supervisor', 'technician'] },
+    { key: 'telephony.manage', description: { en: 'Create and change extensions, trunks, routes, ring groups and opening hours', fr: 'Créer et modifier les postes, trunks, routes, groupes d’appel et horaires d’ouverture' }, defaultRoles: ['technician'] },
+    { key: 'telephony.secrets', description: { en: 'Show SIP passwords of extensions and trunks', fr: 'Afficher les mots de passe SIP des postes et des trunks' }, defaultRoles: ['technician'] },
   ],
   events: [
     { name: CONFIG_CHANGED, permission: null, description: 'A telephony resource changed: the Asterisk configuration must be regenerated' },

@@ -46,6 +46,7 @@ export function csvRoutes(ctx: PluginContext, services: () => DirectoryServices)
       summary: 'Upload a CSV file (the raw body, text/csv) and get the plan: counts and each row’s errors. Nothing changes yet.',
       description: 'Encoding (utf-8, windows-1252, iso-8859-1) and separator (comma, semicolon, tab) are detected unless given.',
       input: { query: csvUpload },
+      audit: { description: { en: 'Directory CSV file uploaded for import', fr: 'Fichier CSV envoyé pour import dans l’annuaire' } },
       handler: ({ query, identity, koa }) => services().imports.upload(koa.req, query, identity?.user.id ?? null),
     }),
     defineRoute({
@@ -58,6 +59,7 @@ export function csvRoutes(ctx: PluginContext, services: () => DirectoryServices)
       id: 'imports.apply', method: 'POST', path: '/imports/:id/apply', permission: 'directory.manage',
       summary: 'Apply a plan without errors, all or nothing, after an automatic backup',
       input: { params: importIdParams, body: noBody },
+      audit: { description: { en: 'Directory CSV import applied', fr: 'Import CSV appliqué à l’annuaire' } },
       handler: ({ params, identity }) => services().imports.apply(params.id, identity?.user.id ?? null),
     }),
     defineRoute({
@@ -80,6 +82,7 @@ export function csvRoutes(ctx: PluginContext, services: () => DirectoryServices)
       id: 'backups.restore', method: 'POST', path: '/backups/:id/restore', permission: 'directory.manage',
       summary: 'Put the directory back as this backup has it, in one step (the current state is backed up first)',
       input: { params: idParams, body: noBody },
+      audit: { description: { en: 'Directory restored from a backup', fr: 'Annuaire restauré depuis une sauvegarde' } },
       handler: ({ params, identity }) => services().imports.restore(params.id, identity?.user.id ?? null),
     }),
   ] as Array<RouteDefinition<RouteInput>>;

@@ -1,4 +1,4 @@
-import { defineRoute, type RouteDefinition, type RouteInput } from '../../../core/plugin-api';
+import { defineRoute, snapshotOf, type RouteDefinition, type RouteInput } from '../../../core/plugin-api';
 import type { DirectoryServices } from '../directory-services';
 import { ldapPatch, noBody, nothing, settingsPatch } from '../schemas';
 import type { GeneralSettings } from '../services/directory-settings';
@@ -15,6 +15,7 @@ export function settingsRoutes(services: () => DirectoryServices): Array<RouteDe
       id: 'settings.update', method: 'PATCH', path: '/settings', permission: 'directory.configure',
       summary: 'Change the directory settings',
       input: { body: settingsPatch },
+      audit: { snapshot: snapshotOf(() => services().settings.get()), description: { en: 'Directory settings changed', fr: 'Paramètres de l’annuaire modifiés' } },
       handler: ({ body }) => services().settings.update(body as Partial<GeneralSettings>),
     }),
     defineRoute({
@@ -27,6 +28,8 @@ export function settingsRoutes(services: () => DirectoryServices): Array<RouteDe
       id: 'ldap.update', method: 'PATCH', path: '/ldap', permission: 'directory.configure',
       summary: 'Change the LDAP sync settings (password stored encrypted; omit it to keep it)',
       input: { body: ldapPatch },
+      // The view never holds the bind password; a new one is listed as changed, never shown.
+      audit: { snapshot: snapshotOf(() => services().ldap.settingsView()), description: { en: 'Directory LDAP sync settings changed', fr: 'Paramètres de synchronisation LDAP de l’annuaire modifiés' } },
       handler: ({ body }) => services().ldap.updateSettings(body),
     }),
     defineRoute({
@@ -39,6 +42,7 @@ export function settingsRoutes(services: () => DirectoryServices): Array<RouteDe
     defineRoute({
       id: 'ldap.sync', method: 'POST', path: '/ldap/sync', permission: 'directory.configure',
       summary: 'Sync from LDAP now',
+      audit: { description: { en: 'Directory synced from LDAP', fr: 'Annuaire synchronisé depuis LDAP' } },
       input: { body: noBody },
       handler: () => services().ldap.sync(),
     }),

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { defineRoute, type RouteDefinition } from '../../../http/routes';
 import { idParam } from '../../../http/schemas';
+import { snapshotByKey } from '../../../audit/snapshots';
 import { listQuery, nothing } from '../schemas';
 import { targetFromParams, targetFromResult } from './route-helpers';
 
@@ -9,6 +10,7 @@ export function crud<S extends { list: (q: never) => unknown; get: (id: number) 
   spec: { key: string; path: string; noun: string; kind: string; service: () => S; create: z.ZodType; update: z.ZodType; listSummary: string; deleteSummary: string },
 ): RouteDefinition[] {
   const target = targetFromParams(spec.kind);
+  const snapshot = snapshotByKey((id: number) => spec.service().get(id));
   return [
     defineRoute({
       id: `telephony.${spec.key}.list`,
@@ -36,7 +38,7 @@ export function crud<S extends { list: (q: never) => unknown; get: (id: number) 
       permission: 'telephony.manage',
       status: 201,
       input: { body: spec.create },
-      audit: { target: targetFromResult(spec.kind) },
+      audit: { target: targetFromResult(spec.kind), snapshot },
       handler: ({ body }) => spec.service().create(body as never),
     }),
     defineRoute({
@@ -46,7 +48,7 @@ export function crud<S extends { list: (q: never) => unknown; get: (id: number) 
       summary: `Change ${/^[aeiou]/.test(spec.noun) ? 'an' : 'a'} ${spec.noun}`,
       permission: 'telephony.manage',
       input: { params: idParam, body: spec.update },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params, body }) => spec.service().update(params.id, body as never),
     }),
     defineRoute({
@@ -56,7 +58,7 @@ export function crud<S extends { list: (q: never) => unknown; get: (id: number) 
       summary: spec.deleteSummary,
       permission: 'telephony.manage',
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot },
       handler: async ({ params }) => {
         await spec.service().remove(params.id);
       },

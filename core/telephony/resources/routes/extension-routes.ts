@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, type RouteDefinition } from '../../../http/routes';
+import { snapshotByKey } from '../../../audit/snapshots';
 import { email, idParam } from '../../../http/schemas';
 import type { TelephonyResources } from '../resources';
 import { callerIdNumber, codecList, dialString, internalNumber, listQuery, nothing, sipUser } from '../schemas';
@@ -34,6 +35,7 @@ export const extensionCreateBody = z.strictObject({ number: internalNumber, ...o
 
 export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
   const target = targetFromParams('extension');
+  const snapshot = snapshotByKey((id: number) => r.extensions.get(id));
   return [
     defineRoute({
       id: 'telephony.extensions.list',
@@ -61,7 +63,7 @@ export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
       permission: 'telephony.manage',
       status: 201,
       input: { body: extensionCreateBody },
-      audit: { target: targetFromResult('extension') },
+      audit: { target: targetFromResult('extension'), snapshot },
       handler: ({ body }) => r.extensions.create(body),
     }),
     defineRoute({
@@ -71,7 +73,7 @@ export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
       summary: 'Change an extension',
       permission: 'telephony.manage',
       input: { params: idParam, body: z.strictObject({ number: internalNumber.optional(), ...optional }) },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params, body }) => r.extensions.update(params.id, body),
     }),
     defineRoute({
@@ -81,7 +83,7 @@ export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
       summary: 'Delete an extension that no ring group or route uses',
       permission: 'telephony.manage',
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params }) => r.extensions.remove(params.id),
     }),
     defineRoute({
@@ -91,7 +93,7 @@ export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
       summary: "Show an extension's SIP user name and password, to set up a phone (audited)",
       permission: 'telephony.secrets',
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params }) => r.extensions.revealSecret(params.id),
     }),
     defineRoute({
@@ -101,7 +103,7 @@ export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
       summary: 'Give an extension a new SIP password (its phones must be set up again)',
       permission: 'telephony.manage',
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params }) => r.extensions.regenerateSecret(params.id),
     }),
   ];

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { z } from 'zod';
+import { snapshotOf } from '../../../audit/snapshots';
 import { defineRoute, type RouteDefinition } from '../../../http/routes';
 import type { TelephonyResources } from '../resources';
 import { cidr, hostName } from '../schemas';
@@ -41,7 +42,7 @@ export function settingsRoutes(r: TelephonyResources): RouteDefinition[] {
       summary: 'Change telephony settings',
       permission: 'telephony.manage',
       input: { body: settingsBody },
-      audit: { target: () => 'telephony:settings' },
+      audit: { target: () => 'telephony:settings', snapshot: snapshotOf(() => r.settings.view()) },
       handler: ({ body }) => r.settings.update(body),
     }),
   ];

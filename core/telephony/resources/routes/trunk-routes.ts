@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, type RouteDefinition } from '../../../http/routes';
+import { snapshotByKey } from '../../../audit/snapshots';
 import { idParam } from '../../../http/schemas';
 import type { TelephonyResources } from '../resources';
 import { cidr, codecList, hostName, listQuery, nothing, sipUser } from '../schemas';
@@ -43,6 +44,7 @@ const patchBody = z.strictObject({
 
 export function trunkRoutes(r: TelephonyResources): RouteDefinition[] {
   const target = targetFromParams('trunk');
+  const snapshot = snapshotByKey((id: number) => r.trunks.get(id));
   return [
     defineRoute({
       id: 'telephony.trunks.list',
@@ -70,7 +72,7 @@ export function trunkRoutes(r: TelephonyResources): RouteDefinition[] {
       permission: 'telephony.manage',
       status: 201,
       input: { body: createBody },
-      audit: { target: targetFromResult('trunk') },
+      audit: { target: targetFromResult('trunk'), snapshot },
       handler: ({ body }) => r.trunks.create(body),
     }),
     defineRoute({
@@ -80,7 +82,7 @@ export function trunkRoutes(r: TelephonyResources): RouteDefinition[] {
       summary: 'Change a trunk (fields of its own kind only)',
       permission: 'telephony.manage',
       input: { params: idParam, body: patchBody },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params, body }) => r.trunks.update(params.id, body),
     }),
     defineRoute({
@@ -90,7 +92,7 @@ export function trunkRoutes(r: TelephonyResources): RouteDefinition[] {
       summary: 'Delete a trunk no outbound route uses',
       permission: 'telephony.manage',
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params }) => r.trunks.remove(params.id),
     }),
     defineRoute({
@@ -100,7 +102,7 @@ export function trunkRoutes(r: TelephonyResources): RouteDefinition[] {
       summary: "Show a trunk's user name and password, e.g. to configure the other IPBX (audited)",
       permission: 'telephony.secrets',
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params }) => r.trunks.revealSecret(params.id),
     }),
     defineRoute({
@@ -110,7 +112,7 @@ export function trunkRoutes(r: TelephonyResources): RouteDefinition[] {
       summary: 'Issue a new password to the IPBX behind a peer trunk',
       permission: 'telephony.manage',
       input: { params: idParam },
-      audit: { target },
+      audit: { target, snapshot },
       handler: ({ params }) => r.trunks.regenerateSecret(params.id),
     }),
   ];

@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks';
 import { http, type Paged } from '../../lib/api';
 import { Page, Pager, useLoad } from '../../lib/components';
-import { formatDate, t, useI18n } from '../../lib/i18n';
+import { describe, useDescriptions } from '../../lib/descriptions';
+import { formatDate, t, tn, useI18n } from '../../lib/i18n';
 import { DataTable, LoadStatus } from '../../lib/list';
 import { can } from '../../shell/session';
+import { ChangesTable, type AuditChanges } from './ChangesTable';
 
 interface AuditEntry {
   id: number;
@@ -18,7 +20,10 @@ interface AuditEntry {
   ip: string | null;
   requestId: string | null;
   details: Record<string, unknown> | null;
+  changes: AuditChanges | null;
 }
+
+const COLUMNS = 6;
 
 const LIMIT = 50;
 
@@ -31,6 +36,7 @@ function toInstant(local: string): string | undefined {
 
 export default function AuditPage() {
   useI18n();
+  const descriptions = useDescriptions();
   const [filters, setFilters] = useState({ action: '', from: '', to: '', userId: '' });
   // Who did it: a list of people for those who may see users, nothing to guess for the others.
   const users = useLoad(
@@ -39,6 +45,12 @@ export default function AuditPage() {
   );
   const [offset, setOffset] = useState(0);
   const [open, setOpen] = useState<number | null>(null);
+  const [openChanges, setOpenChanges] = useState<Set<number>>(new Set());
+  const toggleChanges = (id: number) => {
+    const next = new Set(openChanges);
+    if (!next.delete(id)) next.add(id);
+    setOpenChanges(next);
+  };
   const list = useLoad(
     (signal) =>
       http.get<Paged<AuditEntry>>('/api/audit', { action: filters.action.trim(), userId: filters.userId, from: toInstant(filters.from), to: toInstant(filters.to), limit: LIMIT, offset }, signal),
@@ -53,7 +65,15 @@ export default function AuditPage() {
       <form class="toolbar" role="search" onSubmit={(e) => e.preventDefault()}>
         <div class="field">
           <label for="audit-action">{t('audit.action')}</label>
-          <input id="audit-action" type="search" value={filters.action} placeholder="users." onInput={setFilter('action')} aria-describedby="audit-action-hint" />
+          <input id="audit-action" type="search" list="audit-actions" value={filters.action} placeholder="users." onInput={setFilter('action')} aria-describedby="audit-action-hint" />
+          {/* Type a description or a key: the browser offers the known actions, described. */}
+          <datalist id="audit-actions" aria-label={t('audit.actionPick')}>
+            {Object.keys(descriptions.auditActions)
+              .sort()
+              .map((key) => (
+                <option key={key} value={key} label={describe(descriptions.auditActions, key)} />
+              ))}
+          </datalist>
           <p class="hint" id="audit-action-hint">
             {t('audit.actionHint')}
           </p>
@@ -88,29 +108,56 @@ export default function AuditPage() {
             columns={[t('audit.at'), t('audit.actor'), t('audit.action'), t('audit.target'), t('audit.status'), t('audit.ip')]}
             empty={list.data.items.length === 0 && t('common.empty')}
           >
-            {list.data.items.map((entry) => (
-              <tr key={entry.id}>
-                <td data-label={t('audit.at')}>{formatDate(entry.at)}</td>
-                <td data-label={t('audit.actor')}>{entry.actor ?? (entry.userId ? `#${entry.userId}` : t('audit.system'))}</td>
-                <td data-label={t('audit.action')}>
-                  <code>{entry.action}</code>
-                  {entry.details && (
-                    <>
-                      {' '}
-                      <button type="button" class="link" aria-expanded={open === entry.id ? 'true' : 'false'} onClick={() => setOpen(open === entry.id ? null : entry.id)}>
-                        {t('audit.details')}
-                      </button>
-                      {open === entry.id && <pre class="secret">{JSON.stringify(entry.details, null, 2)}</pre>}
-                    </>
-                  )}
-                </td>
-                <td data-label={t('audit.target')}>{entry.target}</td>
-                <td data-label={t('audit.status')}>
-                  {entry.status !== null && <span class={`badge ${entry.status < 400 ? 'badge-ok' : 'badge-error'}`}>{entry.status}</span>}
-                </td>
-                <td data-label={t('audit.ip')}>{entry.ip}</td>
-              </tr>
-            ))}
+            {list.data.items.flatMap((entry) => {
+              const hasChanges = entry.changes !== null && entry.changes.fields.length > 0;
+              const changesShown = hasChanges && openChanges.has(entry.id);
+              const rows = [
+                <tr key={entry.id} data-testid={`audit-row-${entry.id}`}>
+                  <td data-label={t('audit.at')}>{formatDate(entry.at)}</td>
+                  <td data-label={t('audit.actor')}>{entry.actor ?? (entry.userId ? `#${entry.userId}` : t('audit.system'))}</td>
+                  <td data-label={t('audit.action')}>
+                    {/* The description for people; the key stays visible, smaller, for integrators and searches. */}
+                    <span class="audit-action" title={t('audit.actionKey', { key: entry.action })}>
+                      {describe(descriptions.auditActions, entry.action)}
+                    </span>
+                    <br />
+                    <code class="muted audit-action-key">{entry.action}</code>
+                    {hasChanges && (
+                      <>
+                        {' '}
+                        <button type="button" class="link" aria-expanded={changesShown ? 'true' : 'false'} aria-controls={`audit-changes-${entry.id}`} onClick={() => toggleChanges(entry.id)}>
+                          {changesShown ? t('audit.hideChanges') : tn('audit.showChanges', entry.changes!.fields.length)}
+                        </button>
+                      </>
+                    )}
+                    {entry.details && (
+                      <>
+                        {' '}
+                        <button type="button" class="link" aria-expanded={open === entry.id ? 'true' : 'false'} onClick={() => setOpen(open === entry.id ? null : entry.id)}>
+                          {t('audit.details')}
+                        </button>
+                        {open === entry.id && <pre class="secret">{JSON.stringify(entry.details, null, 2)}</pre>}
+                      </>
+                    )}
+                  </td>
+                  <td data-label={t('audit.target')}>{entry.target}</td>
+                  <td data-label={t('audit.status')}>
+                    {entry.status !== null && <span class={`badge ${entry.status < 400 ? 'badge-ok' : 'badge-error'}`}>{entry.status}</span>}
+                  </td>
+                  <td data-label={t('audit.ip')}>{entry.ip}</td>
+                </tr>,
+              ];
+              if (changesShown) {
+                rows.push(
+                  <tr key={`${entry.id}-changes`} class="audit-changes-row" id={`audit-changes-${entry.id}`}>
+                    <td colSpan={COLUMNS}>
+                      <ChangesTable id={entry.id} changes={entry.changes!} />
+                    </td>
+                  </tr>,
+                );
+              }
+              return rows;
+            })}
           </DataTable>
           <Pager offset={offset} limit={LIMIT} total={list.data.total} onOffset={setOffset} />
         </>

@@ -1,10 +1,12 @@
 import { useState } from 'preact/hooks';
 import { http } from '../../lib/api';
 import { ConfirmDialog, Page, useLoad } from '../../lib/components';
-import { CheckboxList, FormStatus, SubmitButton, TextField, useForm } from '../../lib/forms';
+import { FormStatus, SubmitButton, TextField, useForm } from '../../lib/forms';
 import { formatDate, t, useI18n } from '../../lib/i18n';
 import { DataTable, LoadStatus, RowButton } from '../../lib/list';
+import { describe, useDescriptions } from '../../lib/descriptions';
 import { useStore } from '../../lib/store';
+import { PermissionPicker } from './PermissionPicker';
 import { session } from '../../shell/session';
 
 interface TokenView {
@@ -24,6 +26,7 @@ export default function TokensPage() {
   useI18n();
   const state = useStore(session);
   const mine = state.status === 'authenticated' ? [...state.permissions].sort() : [];
+  const descriptions = useDescriptions();
   const tokens = useLoad((signal) => http.get<{ items: TokenView[] }>('/api/auth/tokens', undefined, signal).then((r) => r.items), []);
   const [created, setCreated] = useState<{ name: string; token: string } | null>(null);
   const [revoking, setRevoking] = useState<TokenView | null>(null);
@@ -71,7 +74,7 @@ export default function TokensPage() {
           <TextField label={t('tokens.expiresInDays')} hint={t('tokens.expiresHint')} inputMode="numeric" {...form.field('expiresInDays')} />
           <details>
             <summary>{t('tokens.limit')}</summary>
-            <CheckboxList label={t('tokens.permissions')} options={mine.map((p) => ({ value: p, label: p }))} {...form.field('permissions')} />
+            <PermissionPicker label={t('tokens.permissions')} keys={mine} descriptions={descriptions} {...form.field('permissions')} />
           </details>
           <FormStatus form={form} />
           <div class="form-actions">
@@ -95,7 +98,19 @@ export default function TokensPage() {
               <td data-label={t('tokens.prefix')}>
                 <code>{token.prefix}…</code>
               </td>
-              <td data-label={t('tokens.permissions')}>{token.permissions?.length ? token.permissions.join(', ') : t('tokens.allMine')}</td>
+              <td data-label={t('tokens.permissions')}>
+                {token.permissions?.length ? (
+                  <ul class="plain-list">
+                    {token.permissions.map((key) => (
+                      <li key={key} title={t('tokens.permissionKey', { key })}>
+                        {describe(descriptions.permissions, key)} <code class="muted permission-key">{key}</code>
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  t('tokens.allMine')
+                )}
+              </td>
               <td data-label={t('tokens.created')}>{formatDate(token.createdAt)}</td>
               <td data-label={t('tokens.expires')}>{token.expiresAt ? formatDate(token.expiresAt) : t('tokens.never')}</td>
               <td data-label={t('tokens.lastUsed')}>{token.lastUsedAt ? formatDate(token.lastUsedAt) : t('tokens.never')}</td>

@@ -1,0 +1,86 @@
+import type { LocalisedText } from '../i18n/localised-text';
+
+/**
+ * What each core audit action means to a person, in every UI language. Actions of core routes
+ * (route id, or the route's `audit.action`) and actions core records itself (logins, setup, CLI)
+ * are all here: `test/core/audit-descriptions.test.ts` fails when one is missing.
+ * Plugins describe theirs on the route (`audit.description`) or with `ctx.audit.declare`.
+ */
+export const CORE_AUDIT_ACTIONS: Record<string, LocalisedText> = {
+  // Setup and login
+  'setup.complete': { en: 'First administrator created (setup)', fr: 'Premier administrateur créé (installation)' },
+  'auth.login': { en: 'Logged in', fr: 'Connexion' },
+  'auth.login.failed': { en: 'Login failed', fr: 'Échec de connexion' },
+  'auth.login.throttled': { en: 'Login attempts slowed down (too many)', fr: 'Tentatives de connexion ralenties (trop nombreuses)' },
+  'auth.login.locked': { en: 'Account locked after failed logins', fr: 'Compte verrouillé après des échecs de connexion' },
+  'auth.login.refused_locked': { en: 'Login refused: account locked', fr: 'Connexion refusée : compte verrouillé' },
+  // One's own account
+  'auth.updateProfile': { en: 'Own profile changed', fr: 'Profil personnel modifié' },
+  'auth.updatePreferences': { en: 'Own display preferences changed', fr: 'Préférences d’affichage modifiées' },
+  'auth.changePassword': { en: 'Own password changed', fr: 'Mot de passe personnel modifié' },
+  'auth.totp.begin': { en: 'Two-factor login set-up started', fr: 'Configuration de la double authentification commencée' },
+  'auth.totp.enable': { en: 'Two-factor login turned on', fr: 'Double authentification activée' },
+  'auth.totp.disable': { en: 'Two-factor login turned off', fr: 'Double authentification désactivée' },
+  'auth.tokens.create': { en: 'API token created', fr: 'Jeton d’API créé' },
+  'auth.tokens.revoke': { en: 'API token revoked', fr: 'Jeton d’API révoqué' },
+  // Users and roles
+  'users.create': { en: 'User created', fr: 'Utilisateur créé' },
+  'users.update': { en: 'User changed', fr: 'Utilisateur modifié' },
+  'users.delete': { en: 'User deleted', fr: 'Utilisateur supprimé' },
+  'users.unlock': { en: 'User unlocked', fr: 'Utilisateur déverrouillé' },
+  'users.resetTotp': { en: 'User’s two-factor login reset', fr: 'Double authentification de l’utilisateur réinitialisée' },
+  'users.resetPassword': { en: 'User’s password reset (command line)', fr: 'Mot de passe de l’utilisateur réinitialisé (ligne de commande)' },
+  'roles.create': { en: 'Role created', fr: 'Rôle créé' },
+  'roles.update': { en: 'Role changed', fr: 'Rôle modifié' },
+  'roles.delete': { en: 'Role deleted', fr: 'Rôle supprimé' },
+  // Plugins and system
+  'plugins.enable': { en: 'Plugin enabled', fr: 'Plugin activé' },
+  'plugins.disable': { en: 'Plugin disabled', fr: 'Plugin désactivé' },
+  'system.settings.update': { en: 'System settings changed', fr: 'Paramètres système modifiés' },
+  'calls.recordingSettings.update': { en: 'Call recording retention changed', fr: 'Conservation des enregistrements modifiée' },
+  // Telephony
+  'telephony.extensions.create': { en: 'Extension created', fr: 'Poste créé' },
+  'telephony.extensions.update': { en: 'Extension changed', fr: 'Poste modifié' },
+  'telephony.extensions.delete': { en: 'Extension deleted', fr: 'Poste supprimé' },
+  'telephony.extensions.revealSecret': { en: 'Extension SIP password shown', fr: 'Mot de passe SIP du poste affiché' },
+  'telephony.extensions.regenerateSecret': { en: 'Extension SIP password regenerated', fr: 'Mot de passe SIP du poste régénéré' },
+  'telephony.trunks.create': { en: 'Trunk created', fr: 'Trunk créé' },
+  'telephony.trunks.update': { en: 'Trunk changed', fr: 'Trunk modifié' },
+  'telephony.trunks.delete': { en: 'Trunk deleted', fr: 'Trunk supprimé' },
+  'telephony.trunks.revealSecret': { en: 'Trunk password shown', fr: 'Mot de passe du trunk affiché' },
+  'telephony.trunks.regenerateSecret': { en: 'Trunk password regenerated', fr: 'Mot de passe du trunk régénéré' },
+  'telephony.inboundRoutes.create': { en: 'Inbound route created', fr: 'Route entrante créée' },
+  'telephony.inboundRoutes.update': { en: 'Inbound route changed', fr: 'Route entrante modifiée' },
+  'telephony.inboundRoutes.delete': { en: 'Inbound route deleted', fr: 'Route entrante supprimée' },
+  'telephony.outboundRoutes.create': { en: 'Outbound route created', fr: 'Route sortante créée' },
+  'telephony.outboundRoutes.update': { en: 'Outbound route changed', fr: 'Route sortante modifiée' },
+  'telephony.outboundRoutes.delete': { en: 'Outbound route deleted', fr: 'Route sortante supprimée' },
+  'telephony.restrictionClasses.create': { en: 'Call restriction class created', fr: 'Classe de restriction d’appels créée' },
+  'telephony.restrictionClasses.update': { en: 'Call restriction class changed', fr: 'Classe de restriction d’appels modifiée' },
+  'telephony.restrictionClasses.delete': { en: 'Call restriction class deleted', fr: 'Classe de restriction d’appels supprimée' },
+  'telephony.ringGroups.create': { en: 'Ring group created', fr: 'Groupe d’appel créé' },
+  'telephony.ringGroups.update': { en: 'Ring group changed', fr: 'Groupe d’appel modifié' },
+  'telephony.ringGroups.delete': { en: 'Ring group deleted', fr: 'Groupe d’appel supprimé' },
+  'telephony.schedules.create': { en: 'Opening hours created', fr: 'Horaires d’ouverture créés' },
+  'telephony.schedules.update': { en: 'Opening hours changed', fr: 'Horaires d’ouverture modifiés' },
+  'telephony.schedules.delete': { en: 'Opening hours deleted', fr: 'Horaires d’ouverture supprimés' },
+  'telephony.settings.update': { en: 'Telephony settings changed', fr: 'Paramètres de téléphonie modifiés' },
+  'telephony.asterisk.restart': { en: 'Asterisk restarted', fr: 'Asterisk redémarré' },
+  'telephony.sipBans.exemption': { en: 'Addresses never banned changed', fr: 'Adresses jamais bannies modifiées' },
+  'telephony.sipBans.unban': { en: 'Banned address released', fr: 'Adresse bannie libérée' },
+  'telephony.clickToCall.create': { en: 'Click-to-call placed', fr: 'Appel lancé depuis l’interface' },
+  // Desk phones
+  'provisioning.devices.create': { en: 'Desk phone added', fr: 'Téléphone de bureau ajouté' },
+  'provisioning.devices.assign': { en: 'Desk phone assigned', fr: 'Téléphone de bureau attribué' },
+  'provisioning.devices.update': { en: 'Desk phone changed', fr: 'Téléphone de bureau modifié' },
+  'provisioning.devices.setKeys': { en: 'Desk phone keys changed', fr: 'Touches du téléphone de bureau modifiées' },
+  'provisioning.devices.reset': { en: 'Desk phone reset', fr: 'Téléphone de bureau réinitialisé' },
+  'provisioning.devices.reboot': { en: 'Desk phone rebooted', fr: 'Téléphone de bureau redémarré' },
+  'provisioning.devices.dissociate': { en: 'Desk phone dissociated', fr: 'Téléphone de bureau dissocié' },
+  'provisioning.devices.remove': { en: 'Desk phone removed', fr: 'Téléphone de bureau retiré' },
+  'provisioning.devices.revealSecrets': { en: 'Desk phone passwords shown', fr: 'Mots de passe du téléphone de bureau affichés' },
+  'provisioning.devices.reopenClaim': { en: 'Desk phone claim window reopened', fr: 'Fenêtre de rattachement du téléphone rouverte' },
+  'provisioning.secretPath.reveal': { en: 'Provisioning secret path shown', fr: 'Chemin secret d’approvisionnement affiché' },
+  'provisioning.secretPath.rotate': { en: 'Provisioning secret path changed', fr: 'Chemin secret d’approvisionnement changé' },
+  'provisioning.models.setOverride': { en: 'Phone model template override changed', fr: 'Modèle de configuration du téléphone personnalisé' },
+};
