@@ -6,6 +6,7 @@ import { provisioningModule } from '../provisioning/provisioning-module';
 import { telephonyResourcesModule } from './telephony/resources/telephony-resources-module';
 import { telephonyConfigModule } from './telephony/config/telephony-config-module';
 import { telephonyHostModule } from './telephony/host/telephony-host-module';
+import { webhooksModule } from './webhooks/webhooks-module';
 
 /** Core modules, in start order (stopped in reverse). */
 export const CORE_MODULES: CoreModule[] = [
@@ -16,4 +17,5 @@ export const CORE_MODULES: CoreModule[] = [
   clickToCallModule,
   provisioningModule,
   systemModule,
+  webhooksModule,
 ];
