@@ -15,7 +15,9 @@ type Params = { context: MigrationContext };
  *   the row keeps what happened (attempts, last response code, duration, error, next attempt).
  *   A receiver that is down or a Carillon restart loses nothing: the row waits.
  */
-export async function up({ context: { queryInterface: qi, DataTypes, transaction } }: Params): Promise<void> {
+export async function up({ context: { queryInterface: qi, DataTypes, sequelize, transaction } }: Params): Promise<void> {
+  // MariaDB's TEXT stops at 64 KiB; a plugin's payload may be larger. SQLite's TEXT has no size.
+  const longText = sequelize.getDialect() === 'sqlite' ? DataTypes.TEXT : DataTypes.TEXT('medium');
   await qi.createTable(
     'webhook_subscriptions',
     {
@@ -43,7 +45,7 @@ export async function up({ context: { queryInterface: qi, DataTypes, transaction
       event_id: { type: DataTypes.STRING(36), allowNull: false },
       event_type: { type: DataTypes.STRING(128), allowNull: false },
       /** The JSON body sent, exactly (the signature covers these bytes). */
-      payload: { type: DataTypes.TEXT('medium'), allowNull: false },
+      payload: { type: longText, allowNull: false },
       /** pending, delivered, failed (gave up). */
       status: { type: DataTypes.STRING(16), allowNull: false },
       attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },

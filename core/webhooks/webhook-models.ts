@@ -68,7 +68,7 @@ export function initWebhookModels(sequelize: Sequelize): void {
       subscriptionId: { type: DataTypes.INTEGER, allowNull: false },
       eventId: { type: DataTypes.STRING(36), allowNull: false },
       eventType: { type: DataTypes.STRING(128), allowNull: false },
-      payload: { type: DataTypes.TEXT('medium'), allowNull: false },
+      payload: { type: DataTypes.TEXT, allowNull: false },
       status: { type: DataTypes.STRING(16), allowNull: false },
       attempts: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
       nextAttemptAt: { type: DataTypes.DATE(3), allowNull: true },
