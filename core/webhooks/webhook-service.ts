@@ -91,7 +91,8 @@ export class WebhookService {
       .list()
       .filter((e) => e.webhook)
       .map((e) => ({ name: e.name, owner: e.owner, description: e.webhook!.description, example: e.webhook!.example }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+      // Core's first, each owner's in the order it declared them (a call's life: started, answered, ended).
+      .sort((a, b) => Number(a.owner !== 'core') - Number(b.owner !== 'core') || (a.owner === b.owner ? 0 : a.owner.localeCompare(b.owner)));
   }
 
   async list(): Promise<SubscriptionView[]> {
@@ -127,7 +128,7 @@ export class WebhookService {
   async update(id: number, input: Partial<SubscriptionInput> & { enabled?: boolean }): Promise<SubscriptionView> {
     const row = await this.row(id);
     const next = { name: input.name ?? row.name, url: input.url ?? row.url, events: input.events ?? row.events };
-    await this.validate(next, input.url === undefined);
+    await this.validate(next, input.url === undefined, row.events);
     row.name = next.name;
     row.url = next.url;
     row.events = [...new Set(next.events)];
@@ -193,8 +194,9 @@ export class WebhookService {
     return this.delivery(id, deliveryId);
   }
 
-  private async validate(input: SubscriptionInput, urlUnchanged = false): Promise<void> {
-    const known = new Set(this.eventTypes().map((e) => e.name));
+  /** `kept`: events it already had, accepted while their plugin is stopped (editing the name must not fail for that). */
+  private async validate(input: SubscriptionInput, urlUnchanged = false, kept: string[] = []): Promise<void> {
+    const known = new Set([...this.eventTypes().map((e) => e.name), ...kept]);
     const unknown = input.events.filter((name) => !known.has(name));
     if (unknown.length) {
       throw HttpError.validation(
