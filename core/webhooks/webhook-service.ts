@@ -83,13 +83,22 @@ function newSecret(): string {
 
 /** Webhook subscriptions: what an admin manages (the outbox sends). */
 export class WebhookService {
-  constructor(private readonly deps: { events: EventBus; secretBox: SecretBox; settings: WebhookSettingsStore; outbox: WebhookOutbox }) {}
+  constructor(
+    private readonly deps: {
+      events: EventBus;
+      secretBox: SecretBox;
+      settings: WebhookSettingsStore;
+      outbox: WebhookOutbox;
+      /** Whether a plugin runs: a stopped plugin's events are not offered (it publishes nothing). */
+      isRunning: (owner: string) => boolean;
+    },
+  ) {}
 
-  /** Every event offered to webhooks, core's and plugins', by name. */
+  /** Every event offered to webhooks by core and the running plugins. */
   eventTypes(): WebhookEventType[] {
     return this.deps.events
       .list()
-      .filter((e) => e.webhook)
+      .filter((e) => e.webhook && (e.owner === 'core' || this.deps.isRunning(e.owner)))
       .map((e) => ({ name: e.name, owner: e.owner, description: e.webhook!.description, example: e.webhook!.example }))
       // Core's first, each owner's in the order it declared them (a call's life: started, answered, ended).
       .sort((a, b) => Number(a.owner !== 'core') - Number(b.owner !== 'core') || (a.owner === b.owner ? 0 : a.owner.localeCompare(b.owner)));

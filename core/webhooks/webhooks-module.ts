@@ -30,7 +30,16 @@ export const webhooksModule: CoreModule = {
       webhookOutbox: asFunction(
         (c: CoreCradle) => new WebhookOutbox({ events: c.events, secretBox: c.secretBox, settings: c.webhookSettings, logger: c.logger.child({ component: 'webhooks' }) }),
       ).singleton(),
-      webhookService: asFunction((c: CoreCradle) => new WebhookService({ events: c.events, secretBox: c.secretBox, settings: c.webhookSettings, outbox: c.webhookOutbox })).singleton(),
+      webhookService: asFunction(
+        (c: CoreCradle) =>
+          new WebhookService({
+            events: c.events,
+            secretBox: c.secretBox,
+            settings: c.webhookSettings,
+            outbox: c.webhookOutbox,
+            isRunning: (owner) => c.pluginHost.list().some((p) => p.id === owner && p.state === 'started'),
+          }),
+      ).singleton(),
     });
   },
   routes(container) {
