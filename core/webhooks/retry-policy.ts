@@ -7,8 +7,8 @@ export interface RetryPolicy {
   maxAttempts: number;
 }
 
-/** 30 s, 1 min, 2 min … doubling up to 5 h: 16 attempts span about a day (half as much with the worst jitter). */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseDelayMs: 30_000, maxDelayMs: 5 * 3600_000, maxAttempts: 16 };
+/** 30 s, 1 min, 2 min … doubling up to 4 h: 16 attempts span 14 to 28 hours with the jitter, about a day. */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseDelayMs: 30_000, maxDelayMs: 4 * 3600_000, maxAttempts: 16 };
 
 /**
  * The delay after the `attempts`-th failed attempt, or null when it was the last. "Equal jitter":

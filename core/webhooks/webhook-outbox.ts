@@ -20,9 +20,13 @@ export interface OutboxOptions {
   pollMs: number;
   /** Deliveries in flight at once, per process. */
   concurrency: number;
+  /** At shutdown, how long sends in flight may finish before they are dropped (their rows go back to waiting). */
+  stopGraceMs: number;
+  /** Delivered and given-up rows older than this are purged from the log. */
+  retentionDays: number;
 }
 
-export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = { policy: DEFAULT_RETRY_POLICY, limits: DEFAULT_SEND_LIMITS, pollMs: 1000, concurrency: 8 };
+export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = { policy: DEFAULT_RETRY_POLICY, limits: DEFAULT_SEND_LIMITS, pollMs: 1000, concurrency: 8, stopGraceMs: 3000, retentionDays: 30 };
 
 const DAY_MS = 86_400_000;
 
@@ -48,29 +52,55 @@ export class WebhookOutbox {
   private stopped = true;
   private off: (() => void) | null = null;
   private readonly pendingWrites = new Set<Promise<unknown>>();
+  private stopping = new AbortController();
 
   constructor(
-    private readonly deps: { events: EventBus; secretBox: SecretBox; settings: WebhookSettingsStore; logger: Logger },
+    private readonly deps: {
+      events: EventBus;
+      secretBox: SecretBox;
+      settings: WebhookSettingsStore;
+      logger: Logger;
+      /** Says in the audit log that Carillon turned a subscription off (who did it, and why). */
+      audit: (entry: { action: string; target: string; details: Record<string, unknown> }) => Promise<void>;
+    },
     options: Partial<OutboxOptions> = {},
   ) {
-    this.options = { ...DEFAULT_OUTBOX_OPTIONS, ...options };
+    // A copy: tests and callers may change the policy of one outbox without touching the default.
+    this.options = { ...DEFAULT_OUTBOX_OPTIONS, ...options, policy: { ...(options.policy ?? DEFAULT_RETRY_POLICY) } };
   }
 
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.stopping = new AbortController();
     this.off = this.deps.events.subscribeAll((payload, meta) => this.onEvent(payload, meta));
     this.schedule(0);
   }
 
-  /** Stops claiming; the sends in flight end (bounded by their timeout) and record their result. */
+  /**
+   * Stops claiming. Sends in flight get `stopGraceMs` to finish and record their result; the rest
+   * are dropped and their rows released at once (not counted as an attempt), so the next process
+   * sends them without waiting for the lease to end. The receiver may have got a dropped one: the
+   * same delivery id lets it recognise the second copy.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     this.off?.();
     this.off = null;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    while (this.pendingWrites.size || this.inFlight.size) await Promise.allSettled([...this.pendingWrites, ...this.inFlight.values()]);
+    const grace = setTimeout(() => this.stopping.abort(), this.options.stopGraceMs);
+    try {
+      while (this.pendingWrites.size || this.inFlight.size) await Promise.allSettled([...this.pendingWrites, ...this.inFlight.values()]);
+    } finally {
+      clearTimeout(grace);
+    }
+  }
+
+  /** Drops delivered and given-up rows older than the retention (waiting ones are kept whatever their age). */
+  async purge(now: Date = new Date()): Promise<number> {
+    const before = new Date(now.getTime() - this.options.retentionDays * DAY_MS);
+    return WebhookDelivery.destroy({ where: { status: { [Op.in]: ['delivered', 'failed'] }, createdAt: { [Op.lt]: before } } });
   }
 
   /** Resolves once the events received so far are rows (tests and shutdown). */
@@ -191,7 +221,11 @@ export class WebhookOutbox {
       [SIGNATURE_HEADER]: signatureHeader(secret, row.payload),
     };
     const startedAt = new Date();
-    const result = await sendWebhook(subscription.url, row.payload, headers, { allowPrivate: settings.allowPrivateNetworks, limits: this.options.limits });
+    const result = await sendWebhook(subscription.url, row.payload, headers, { allowPrivate: settings.allowPrivateNetworks, limits: this.options.limits, signal: this.stopping.signal });
+    if (this.stopping.signal.aborted && !result.ok) {
+      await WebhookDelivery.update({ leaseOwner: null, leaseUntil: null }, { where: { id: row.id, leaseOwner: this.owner } });
+      return;
+    }
     await this.record(row, subscription, attempt, startedAt, result, settings.autoDisableDays);
   }
 
@@ -231,7 +265,14 @@ export class WebhookOutbox {
         { enabled: false, disabledReason: 'failing', disabledAt: new Date() },
         { where: { id: subscription.id, enabled: true } },
       );
-      if (count) log.warn({ failingSince, days: autoDisableDays }, 'webhook subscription turned off after days of failures');
+      if (count) {
+        log.warn({ failingSince, days: autoDisableDays }, 'webhook subscription turned off after days of failures');
+        await this.deps.audit({
+          action: 'webhooks.autoDisable',
+          target: `webhook:${subscription.id}`,
+          details: { reason: 'failing', failingSince: failingSince.toISOString(), days: autoDisableDays, lastError: result.error },
+        });
+      }
     }
   }
 }

@@ -28,12 +28,13 @@ export interface SendResult {
  * pointed): a receiver moved to another host must be changed by an admin, not by the receiver.
  * Addresses are checked when the socket connects (see address-guard).
  */
-export function sendWebhook(url: string, body: string, headers: Record<string, string>, options: { allowPrivate: boolean; limits?: SendLimits }): Promise<SendResult> {
+export function sendWebhook(url: string, body: string, headers: Record<string, string>, options: { allowPrivate: boolean; limits?: SendLimits; signal?: AbortSignal }): Promise<SendResult> {
   const limits = options.limits ?? DEFAULT_SEND_LIMITS;
   const started = process.hrtime.bigint();
   const elapsed = () => Number((process.hrtime.bigint() - started) / 1_000_000n);
   return new Promise((resolve) => {
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const finish = (result: Omit<SendResult, 'durationMs'>) => {
       if (settled) return;
       settled = true;
@@ -84,10 +85,18 @@ export function sendWebhook(url: string, body: string, headers: Record<string, s
         response.on('error', (err) => fail(`network: ${err.message}`, statusCode));
       },
     );
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       fail(`timeout: no complete answer within ${limits.timeoutMs} ms`);
       request.destroy();
     }, limits.timeoutMs);
+    // Carillon stopping: the send is dropped (the caller releases the row for the next process).
+    const abort = () => {
+      fail('aborted: Carillon stopped during the send');
+      request.destroy();
+    };
+    if (options.signal?.aborted) abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
+    request.on('close', () => options.signal?.removeEventListener('abort', abort));
     request.on('error', (err: Error & { code?: string }) => {
       if (err instanceof RefusedAddressError || err.code === 'address_refused') return fail(`address_refused: ${err.message}`);
       fail(`network: ${err.code ? `${err.code} ` : ''}${err.message}`);

@@ -28,7 +28,14 @@ export const webhooksModule: CoreModule = {
       callEventPublisher: asFunction((c: CoreCradle) => new CallEventPublisher(c.telephony, c.events)).singleton(),
       webhookSettings: asFunction((c: CoreCradle) => new WebhookSettingsStore(c.settingsService)).singleton(),
       webhookOutbox: asFunction(
-        (c: CoreCradle) => new WebhookOutbox({ events: c.events, secretBox: c.secretBox, settings: c.webhookSettings, logger: c.logger.child({ component: 'webhooks' }) }),
+        (c: CoreCradle) =>
+          new WebhookOutbox({
+            events: c.events,
+            secretBox: c.secretBox,
+            settings: c.webhookSettings,
+            logger: c.logger.child({ component: 'webhooks' }),
+            audit: (entry) => c.auditService.record({ actor: 'system', ...entry }),
+          }),
       ).singleton(),
       webhookService: asFunction(
         (c: CoreCradle) =>
@@ -49,6 +56,7 @@ export const webhooksModule: CoreModule = {
     const c = container.cradle;
     c.webhookOutbox.start();
     c.callEventPublisher.start();
+    c.jobScheduler.schedule('core', { name: 'webhooks-purge-deliveries', schedule: '25 4 * * *', run: async () => void (await c.webhookOutbox.purge()) });
   },
   async stop(container) {
     const c = container.cradle;

@@ -1,4 +1,8 @@
+import crypto from 'node:crypto';
 import { expect } from 'chai';
+import { QueryTypes } from 'sequelize';
+import { createSequelize } from '../../core/db/database';
+import { createLogger } from '../../core/logging/logger';
 import { WebhookDelivery, WebhookSubscription } from '../../core/webhooks/webhook-models';
 import { verifySignature } from '../../core/webhooks/signature';
 import type { WebhookOutbox } from '../../core/webhooks/webhook-outbox';
@@ -235,6 +239,9 @@ describe('Webhooks: signed deliveries from a persistent outbox', () => {
     });
     expect(off).to.include({ enabled: false, disabledReason: 'failing' });
     expect(off.failingSince).to.be.a('string');
+    const audit = await eventually('the audit entry', async () => (await admin.get('/api/audit?action=webhooks.autoDisable')).body.items[0]);
+    expect(audit).to.deep.include({ actor: 'system', target: `webhook:${id}` });
+    expect(audit.details).to.include({ reason: 'failing', days: 2 });
     // Nothing is lost: the delivery waits.
     const [waiting] = (await deliveriesOf(id)).items;
     expect(waiting.status).to.equal('pending');
@@ -246,6 +253,47 @@ describe('Webhooks: signed deliveries from a persistent outbox', () => {
     await eventually('delivered once back on', async () => (await deliveriesOf(id)).items[0]?.status === 'delivered');
     expect(receiver.received.length).to.equal(tried + 1);
     await admin.request('PUT', '/api/webhooks/settings', { autoDisableDays: 3 });
+    await admin.delete(`/api/webhooks/${id}`);
+  });
+
+  it("a row whose worker died is taken again when its lease ends; a live lease is left alone", async () => {
+    const { id } = await subscribe();
+    const outbox = t.app.cradle.webhookOutbox;
+    const now = Date.now();
+    const row = (at: number, owner: string) => ({
+      id: crypto.randomUUID(),
+      subscriptionId: id,
+      eventId: crypto.randomUUID(),
+      eventType: 'call.ended',
+      payload: JSON.stringify({ id: 'x', type: 'call.ended', createdAt: new Date(now).toISOString(), data: { owner } }),
+      status: 'pending' as const,
+      nextAttemptAt: new Date(now - 1000),
+      leaseOwner: owner,
+      leaseUntil: new Date(at),
+      createdAt: new Date(now),
+    });
+    const dead = row(now - 1000, 'dead-node:1:ab');
+    const alive = row(now + 60_000, 'other-node:2:cd');
+    await WebhookDelivery.bulkCreate([dead, alive]);
+    outbox.wake();
+    await eventually('the dead worker\'s row delivered', async () => (await WebhookDelivery.findByPk(dead.id))?.status === 'delivered');
+    expect(receiver.accepted().map((r) => r.headers['carillon-delivery-id'])).to.deep.equal([dead.id]);
+    const held = await WebhookDelivery.findByPk(alive.id);
+    expect(held).to.include({ status: 'pending', leaseOwner: 'other-node:2:cd', attempts: 0 });
+    await admin.delete(`/api/webhooks/${id}`);
+  });
+
+  it('the daily purge drops delivered and given-up rows past the retention, never waiting ones', async () => {
+    const { id } = await subscribe();
+    const old = new Date(Date.now() - 40 * 86_400_000);
+    const make = (status: 'pending' | 'delivered' | 'failed', createdAt: Date) => ({
+      id: crypto.randomUUID(), subscriptionId: id, eventId: crypto.randomUUID(), eventType: 'call.ended', payload: '{}', status, nextAttemptAt: null, createdAt,
+    });
+    const rows = [make('delivered', old), make('failed', old), make('pending', old), make('delivered', new Date())];
+    await WebhookDelivery.bulkCreate(rows);
+    expect(await t.app.cradle.webhookOutbox.purge()).to.equal(2);
+    const left = (await WebhookDelivery.findAll({ where: { subscriptionId: id } })).map((r) => r.id).sort();
+    expect(left).to.deep.equal([rows[2].id, rows[3].id].sort());
     await admin.delete(`/api/webhooks/${id}`);
   });
 
@@ -313,6 +361,37 @@ describe('Webhooks: nothing lost across a restart, no duplicate with two workers
       expect(request.headers['carillon-delivery-id']).to.equal(delivery.id);
       // The new process decrypted the sealed secret with the same key file.
       expect(verifySignature(created.body.secret, request.body, String(request.headers['carillon-signature']))).to.equal(true);
+    } finally {
+      await t.stop();
+      await receiver.down();
+    }
+  });
+
+  it('Carillon stopping during a send that hangs: the row is released at once and sent by the next process', async () => {
+    const receiver = new Receiver();
+    await receiver.up();
+    receiver.delayMs = 60_000;
+    let t = await startTestApp({ overrides: { log: { level: 'warn' } } });
+    try {
+      const admin = await t.adminClient();
+      t.app.cradle.webhookOutbox.options.stopGraceMs = 100;
+      await admin.request('PUT', '/api/webhooks/settings', { allowPrivateNetworks: true });
+      await admin.post('/api/webhooks', { name: 'CRM', url: receiver.url, events: ['call.ended'] });
+      t.app.cradle.events.publish('call.ended', CALL_ENDED);
+      await eventually('the send under way', async () => receiver.received.length === 1);
+      await t.stop({ keepDatabase: true });
+      // Read with a connection of its own: the stopped app's is closed.
+      const sequelize = createSequelize(t.database.url, { poolMax: 1, logSql: false, logger: createLogger('warn') });
+      const [released] = (await sequelize.query('SELECT status, attempts, lease_owner, lease_until FROM webhook_deliveries', { type: QueryTypes.SELECT })) as Array<Record<string, unknown>>;
+      await sequelize.close();
+      expect(released).to.deep.equal({ status: 'pending', attempts: 0, lease_owner: null, lease_until: null });
+      receiver.delayMs = 0;
+      t = await startTestApp({ database: t.database, dataDir: t.dataDir, overrides: { log: { level: 'warn' } } });
+      await eventually('delivered by the next process', async () => (await WebhookDelivery.findAll())[0]?.status === 'delivered');
+      // The receiver saw the same delivery twice (the first copy unanswered): the id lets it tell.
+      const ids = receiver.received.map((r) => r.headers['carillon-delivery-id']);
+      expect(ids).to.have.length(2);
+      expect(ids[0]).to.equal(ids[1]);
     } finally {
       await t.stop();
       await receiver.down();
