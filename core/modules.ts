@@ -10,6 +10,8 @@ import { webhooksModule } from './webhooks/webhooks-module';
 
 /** Core modules, in start order (stopped in reverse). */
 export const CORE_MODULES: CoreModule[] = [
+  // First: its outbox takes events from the start (the call log's catch-up of the CDR file) to the end of the others' stop.
+  webhooksModule,
   telephonyResourcesModule,
   telephonyConfigModule,
   telephonyHostModule,
@@ -17,5 +19,4 @@ export const CORE_MODULES: CoreModule[] = [
   clickToCallModule,
   provisioningModule,
   systemModule,
-  webhooksModule,
 ];

@@ -1,7 +1,7 @@
 import { asFunction, type AwilixContainer } from 'awilix';
 import type { CoreCradle } from '../container';
 import type { CoreModule } from '../core-module';
-import { CALL_EVENTS, CallEventPublisher } from './call-events';
+import { CALL_EVENTS, CallEventPublisher, CallLogPublisher } from './call-events';
 import { initWebhookModels } from './webhook-models';
 import { WebhookOutbox } from './webhook-outbox';
 import { WEBHOOKS_MANAGE, webhookRoutes } from './webhook-routes';
@@ -11,6 +11,7 @@ import { WebhookSettingsStore } from './webhook-settings';
 declare module '../container' {
   interface CoreCradle {
     callEventPublisher: CallEventPublisher;
+    callLogPublisher: CallLogPublisher;
     webhookSettings: WebhookSettingsStore;
     webhookOutbox: WebhookOutbox;
     webhookService: WebhookService;
@@ -26,6 +27,7 @@ export const webhooksModule: CoreModule = {
   register(container: AwilixContainer<CoreCradle>) {
     container.register({
       callEventPublisher: asFunction((c: CoreCradle) => new CallEventPublisher(c.telephony, c.events)).singleton(),
+      callLogPublisher: asFunction((c: CoreCradle) => new CallLogPublisher(c.callLogService, c.events)).singleton(),
       webhookSettings: asFunction((c: CoreCradle) => new WebhookSettingsStore(c.settingsService)).singleton(),
       webhookOutbox: asFunction(
         (c: CoreCradle) =>
@@ -56,11 +58,13 @@ export const webhooksModule: CoreModule = {
     const c = container.cradle;
     c.webhookOutbox.start();
     c.callEventPublisher.start();
+    c.callLogPublisher.start();
     c.jobScheduler.schedule('core', { name: 'webhooks-purge-deliveries', schedule: '25 4 * * *', run: async () => void (await c.webhookOutbox.purge()) });
   },
   async stop(container) {
     const c = container.cradle;
     c.callEventPublisher.stop();
+    c.callLogPublisher.stop();
     await c.webhookOutbox.stop();
   },
 };
