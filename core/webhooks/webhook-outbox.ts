@@ -29,6 +29,7 @@ export interface OutboxOptions {
 export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = { policy: DEFAULT_RETRY_POLICY, limits: DEFAULT_SEND_LIMITS, pollMs: 1000, concurrency: 8, stopGraceMs: 3000, retentionDays: 30 };
 
 const DAY_MS = 86_400_000;
+const SUBSCRIPTIONS_TTL_MS = 2000;
 
 /** The body every receiver gets: the event's id (the same for each subscription), its type, when, and the payload published. */
 export function envelope(eventId: string, type: string, at: Date, data: unknown): string {
@@ -53,6 +54,7 @@ export class WebhookOutbox {
   private off: (() => void) | null = null;
   private readonly pendingWrites = new Set<Promise<unknown>>();
   private stopping = new AbortController();
+  private subscriptions: { at: number; list: Promise<Array<{ id: number; events: string[] }>> } | null = null;
 
   constructor(
     private readonly deps: {
@@ -120,18 +122,47 @@ export class WebhookOutbox {
     void write.finally(() => this.pendingWrites.delete(write));
   }
 
+  /** Forgets the cached subscriptions (this process changed one). */
+  invalidate(): void {
+    this.subscriptions = null;
+  }
+
+  /**
+   * Enabled subscriptions, read at most every SUBSCRIPTIONS_TTL_MS: a catch-up of the CDR file
+   * publishes thousands of events in a row. A change made by another node is seen within that time
+   * (an event queued meanwhile for a subscription turned off there waits, as its others do).
+   */
+  private async enabledSubscriptions(): Promise<Array<{ id: number; events: string[] }>> {
+    const now = Date.now();
+    if (!this.subscriptions || now - this.subscriptions.at > SUBSCRIPTIONS_TTL_MS) {
+      const read = WebhookSubscription.findAll({ where: { enabled: true }, attributes: ['id', 'events'] }).then((rows) => rows.map((r) => ({ id: r.id, events: r.events })));
+      this.subscriptions = { at: now, list: read };
+      read.catch(() => this.invalidate());
+    }
+    return this.subscriptions.list;
+  }
+
   /** One row per enabled subscription to this event, written at once. */
   async enqueue(type: string, data: unknown, at: Date = new Date()): Promise<number> {
-    const subscriptions = (await WebhookSubscription.findAll({ where: { enabled: true }, attributes: ['id', 'events'] })).filter((s) => s.events.includes(type));
-    if (!subscriptions.length) return 0;
     const eventId = crypto.randomUUID();
     const body = envelope(eventId, type, at, data);
-    const now = new Date();
-    await WebhookDelivery.bulkCreate(
-      subscriptions.map((s) => ({ id: crypto.randomUUID(), subscriptionId: s.id, eventId, eventType: type, payload: body, status: 'pending' as const, nextAttemptAt: now, createdAt: now })),
-    );
-    this.wake();
-    return subscriptions.length;
+    for (let attempt = 1; ; attempt++) {
+      const subscriptions = (await this.enabledSubscriptions()).filter((s) => s.events.includes(type));
+      if (!subscriptions.length) return 0;
+      const now = new Date();
+      try {
+        await WebhookDelivery.bulkCreate(
+          subscriptions.map((s) => ({ id: crypto.randomUUID(), subscriptionId: s.id, eventId, eventType: type, payload: body, status: 'pending' as const, nextAttemptAt: now, createdAt: now })),
+        );
+      } catch (err) {
+        // A subscription deleted since the list was read (its foreign key fails): read it again, once.
+        if (attempt > 1) throw err;
+        this.invalidate();
+        continue;
+      }
+      this.wake();
+      return subscriptions.length;
+    }
   }
 
   /** A "send test" delivery for one subscription. */
@@ -266,6 +297,7 @@ export class WebhookOutbox {
         { where: { id: subscription.id, enabled: true } },
       );
       if (count) {
+        this.invalidate();
         log.warn({ failingSince, days: autoDisableDays }, 'webhook subscription turned off after days of failures');
         await this.deps.audit({
           action: 'webhooks.autoDisable',

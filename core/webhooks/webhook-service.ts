@@ -131,6 +131,7 @@ export class WebhookService {
       createdAt: now,
       updatedAt: now,
     });
+    this.deps.outbox.invalidate();
     return { subscription: await this.view(row), secret };
   }
 
@@ -154,6 +155,7 @@ export class WebhookService {
       row.disabledAt = new Date();
     }
     await row.save();
+    this.deps.outbox.invalidate();
     if (row.enabled) this.deps.outbox.wake();
     return this.view(row);
   }
@@ -162,6 +164,7 @@ export class WebhookService {
     const row = await this.row(id);
     await WebhookDelivery.destroy({ where: { subscriptionId: id } });
     await row.destroy();
+    this.deps.outbox.invalidate();
   }
 
   /** A new secret, shown once; the old one stops signing at once. */

@@ -38,6 +38,9 @@ describe('Admin UI: webhooks page (browser)', function () {
   it('creates a webhook: a refused private address says why, then the secret is shown once', async () => {
     await openFromMenu(page, 'webhooks', 'Webhooks', '/admin/webhooks');
     await page.getByText('No webhook yet.').waitFor();
+    // Each event's example payload, for the integrator.
+    await page.getByText('What each event sends (examples)').click();
+    expect(await page.getByTestId('webhook-examples').textContent()).to.include('"outcome": "answered"').and.include('call.logged');
     await page.getByLabel('Name').fill('CRM');
     await page.getByLabel('URL').fill(receiver.url);
     await page.getByRole('checkbox', { name: /call\.ended/ }).check();

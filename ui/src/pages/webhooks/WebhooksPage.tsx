@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { http } from '../../lib/api';
 import { ConfirmDialog, Page, useLoad } from '../../lib/components';
 import { CheckboxField, CheckboxList, FormStatus, SubmitButton, TextField, useForm } from '../../lib/forms';
-import { t, useI18n } from '../../lib/i18n';
+import { localized, t, useI18n } from '../../lib/i18n';
 import { ActionNotices, DataTable, LoadStatus, RowButton, usePageActions } from '../../lib/list';
 import { SecretNotice } from './SecretNotice';
 import { countsText, eventOptions, loadEventTypes, stateText, type Subscription, type WebhookSettings } from './webhooks';
@@ -68,6 +68,20 @@ export default function WebhooksPage() {
           <TextField label={t('webhooks.url')} hint={t('webhooks.urlHint')} type="url" required {...form.field('url')} />
           <LoadStatus load={types} />
           {types.data && <CheckboxList label={t('webhooks.events')} hint={t('webhooks.eventsHint')} options={eventOptions(types.data)} {...form.field('events')} />}
+          {types.data && (
+            <details data-testid="webhook-examples">
+              <summary>{t('webhooks.examples')}</summary>
+              {types.data.map((type) => (
+                <div key={type.name}>
+                  <h3>
+                    <code>{type.name}</code>
+                  </h3>
+                  <p>{localized(type.description)}</p>
+                  <pre style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{JSON.stringify(type.example, null, 2)}</pre>
+                </div>
+              ))}
+            </details>
+          )}
           <FormStatus form={form} />
           <div class="form-actions">
             <SubmitButton form={form} label={t('webhooks.create')} />
