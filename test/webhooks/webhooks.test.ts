@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
 import { QueryTypes } from 'sequelize';
+import sinon from 'sinon';
 import { createSequelize } from '../../core/db/database';
 import { createLogger } from '../../core/logging/logger';
 import { WebhookDelivery, WebhookSubscription } from '../../core/webhooks/webhook-models';
@@ -409,6 +410,10 @@ describe('Webhooks: nothing lost across a restart, no duplicate with two workers
       await admin.request('PUT', '/api/webhooks/settings', { allowPrivateNetworks: true });
       expect((await admin.post('/api/webhooks', { name: 'CRM', url: receiver.url, events: ['call.ended'] })).status).to.equal(201);
       for (const app of [first, second]) app.app.cradle.webhookOutbox.options.pollMs = 20;
+      // The first worker sends one at a time and the receiver is slow: the second surely takes part.
+      first.app.cradle.webhookOutbox.options.concurrency = 1;
+      receiver.delayMs = 100;
+      const sends = [first, second].map((app) => sinon.spy(app.app.cradle.webhookOutbox as unknown as { attempt: () => Promise<void> }, 'attempt'));
       for (let i = 0; i < 20; i++) first.app.cradle.events.publish('call.ended', { ...CALL_ENDED, callId: `call-${i}` });
       await eventually('20 delivered', async () => (await WebhookDelivery.count({ where: { status: 'delivered' } })) === 20, 20_000);
       // Give a duplicate the time to show up, if one were under way.
@@ -419,6 +424,9 @@ describe('Webhooks: nothing lost across a restart, no duplicate with two workers
       const calls = receiver.received.map((r) => JSON.parse(r.body).data.callId).sort();
       expect(new Set(calls).size).to.equal(20);
       expect(await WebhookDelivery.count()).to.equal(20);
+      expect(sends[0].callCount, 'sends by the first process').to.be.greaterThan(0);
+      expect(sends[1].callCount, 'sends by the second process').to.be.greaterThan(0);
+      expect(sends[0].callCount + sends[1].callCount).to.equal(20);
     } finally {
       await second.stop({ keepDatabase: true });
       await first.stop();
