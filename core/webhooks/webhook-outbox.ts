@@ -55,6 +55,7 @@ export class WebhookOutbox {
   private readonly pendingWrites = new Set<Promise<unknown>>();
   private stopping = new AbortController();
   private subscriptions: { at: number; list: Promise<Array<{ id: number; events: string[] }>> } | null = null;
+  private ticking: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: {
@@ -93,6 +94,8 @@ export class WebhookOutbox {
     this.timer = null;
     const grace = setTimeout(() => this.stopping.abort(), this.options.stopGraceMs);
     try {
+      // A claim under way ends first: what it took is released or sent, never left leased.
+      await this.ticking;
       while (this.pendingWrites.size || this.inFlight.size) await Promise.allSettled([...this.pendingWrites, ...this.inFlight.values()]);
     } finally {
       clearTimeout(grace);
@@ -189,18 +192,29 @@ export class WebhookOutbox {
       return;
     }
     this.running = true;
+    let done!: () => void;
+    this.ticking = new Promise<void>((resolve) => (done = resolve));
     try {
       do {
         this.again = false;
         const room = this.options.concurrency - this.inFlight.size;
-        if (room > 0 && !this.stopped) for (const row of await this.claim(room)) this.launch(row);
+        if (room <= 0 || this.stopped) continue;
+        const claimed = await this.claim(room);
+        if (this.stopped) await this.release(claimed.map((row) => row.id));
+        else for (const row of claimed) this.launch(row);
       } while (this.again && !this.stopped);
     } catch (err) {
       this.deps.logger.error({ err }, 'webhook worker could not claim deliveries');
     } finally {
       this.running = false;
+      done();
       this.schedule(this.options.pollMs);
     }
+  }
+
+  /** Gives rows back without an attempt (Carillon stopping): the next worker takes them at once. */
+  private async release(ids: string[]): Promise<void> {
+    if (ids.length) await WebhookDelivery.update({ leaseOwner: null, leaseUntil: null }, { where: { id: { [Op.in]: ids }, leaseOwner: this.owner } });
   }
 
   private leaseMs(): number {
@@ -253,10 +267,7 @@ export class WebhookOutbox {
     };
     const startedAt = new Date();
     const result = await sendWebhook(subscription.url, row.payload, headers, { allowPrivate: settings.allowPrivateNetworks, limits: this.options.limits, signal: this.stopping.signal });
-    if (this.stopping.signal.aborted && !result.ok) {
-      await WebhookDelivery.update({ leaseOwner: null, leaseUntil: null }, { where: { id: row.id, leaseOwner: this.owner } });
-      return;
-    }
+    if (this.stopping.signal.aborted && !result.ok) return this.release([row.id]);
     await this.record(row, subscription, attempt, startedAt, result, settings.autoDisableDays);
   }
 
