@@ -99,8 +99,12 @@ describe('Admin UI: webhooks page (browser)', function () {
     await checkPageFits(b, url.toString(), 'CRM', 'webhook', 'fr');
     await checkPageFits(b, `${url.origin}/admin/webhooks`, 'Webhooks', 'webhooks', 'fr');
     expect(await page.getByRole('button', { name: 'Créer le webhook' }).count()).to.equal(1);
-    await page.getByRole('button', { name: /^Désactiver/ }).click();
+    await page.getByRole('link', { name: 'Ouvrir CRM' }).click();
+    await page.getByRole('heading', { name: 'CRM', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Désactiver' }).click();
     await page.getByText('Webhook désactivé.').waitFor();
+    expect(await page.getByTestId('webhook-state').textContent()).to.equal('Désactivé');
+    expect(await page.getByRole('button', { name: 'Envoyer un test' }).isDisabled()).to.equal(true);
     await admin.patch('/api/auth/me/preferences', { locale: 'en' });
   });
 });

@@ -31,18 +31,21 @@ export default function WebhooksPage() {
       <ActionNotices notice={actions.notice} error={actions.error} />
       <LoadStatus load={list} />
       {list.data && (
-        <DataTable testId="webhooks-table" columns={[t('webhooks.name'), t('webhooks.url'), t('webhooks.events'), t('webhooks.state'), t('webhooks.deliveries')]} actions empty={list.data.length === 0 && t('webhooks.none')}>
+        <DataTable testId="webhooks-table" columns={[t('webhooks.name'), t('webhooks.events'), t('webhooks.state'), t('webhooks.deliveries')]} actions empty={list.data.length === 0 && t('webhooks.none')}>
           {list.data.map((s) => (
             <tr key={s.id}>
               <td data-label={t('webhooks.name')}>
                 <a href={`/admin/webhooks/${s.id}`}>{s.name}</a>
-              </td>
-              <td data-label={t('webhooks.url')}>
-                <code style={{ overflowWrap: 'anywhere' }}>{s.url}</code>
+                <br />
+                <code class="hint" style={{ overflowWrap: 'anywhere' }}>
+                  {s.url}
+                </code>
               </td>
               <td data-label={t('webhooks.events')}>{s.events.join(', ')}</td>
               <td data-label={t('webhooks.state')}>
-                <span class={`badge ${s.enabled && !s.failingSince ? 'badge-ok' : 'badge-warn'}`}>{stateText(s)}</span>
+                <span class={`badge ${s.enabled && !s.failingSince ? 'badge-ok' : 'badge-warn'}`} style={{ whiteSpace: 'nowrap' }}>
+                  {stateText(s)}
+                </span>
               </td>
               <td data-label={t('webhooks.deliveries')}>{countsText(s.deliveries)}</td>
               <td class="actions">
@@ -50,18 +53,13 @@ export default function WebhooksPage() {
                   {t('webhooks.open')}
                 </a>
                 {s.enabled && <RowButton label={t('webhooks.test')} name={s.name} onClick={() => actions.act(() => http.post(`/api/webhooks/${s.id}/test`), t('webhooks.testSent'))} />}
-                <RowButton
-                  label={s.enabled ? t('webhooks.turnOff') : t('webhooks.turnOn')}
-                  name={s.name}
-                  onClick={() => actions.act(() => http.patch(`/api/webhooks/${s.id}`, { enabled: !s.enabled }), s.enabled ? t('webhooks.turnedOff') : t('webhooks.turnedOn'))}
-                />
                 <RowButton class="danger" label={t('webhooks.delete')} name={s.name} onClick={() => setDeleting(s)} />
               </td>
             </tr>
           ))}
         </DataTable>
       )}
-      <section class="card" aria-labelledby="new-webhook-title">
+      <section class="card" aria-labelledby="new-webhook-title" style={{ marginTop: '1rem' }}>
         <h2 id="new-webhook-title">{t('webhooks.new')}</h2>
         <form class="stack" ref={form.formRef} onSubmit={submit} noValidate>
           <TextField label={t('webhooks.name')} hint={t('webhooks.nameHint')} required {...form.field('name')} />
