@@ -51,7 +51,7 @@ export class Carillon {
     for (const module of CORE_MODULES) {
       module.register?.(this.container);
       if (module.permissions) this.cradle.permissionCatalogue.add('core', module.permissions);
-      for (const event of module.events ?? []) this.cradle.events.define(event.name, { permission: event.permission, description: event.description, owner: 'core' });
+      for (const event of module.events ?? []) this.cradle.events.define(event.name, { permission: event.permission, description: event.description, webhook: event.webhook, owner: 'core' });
     }
   }
 

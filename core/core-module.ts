@@ -3,6 +3,7 @@ import type { Sequelize } from 'sequelize';
 import type { PermissionDefinition } from './auth/permissions';
 import type { CoreCradle } from './container';
 import type { RouteDefinition } from './http/routes';
+import type { WebhookEventSpec } from './events/bus';
 
 /**
  * A part of core beyond the platform itself (telephony resources, call log…): its models,
@@ -13,7 +14,7 @@ export interface CoreModule {
   /** Permissions it adds to the catalogue (owner `core`). */
   permissions?: PermissionDefinition[];
   /** Events it publishes, and who may receive them over socket.io. */
-  events?: Array<{ name: string; permission: string | null; description?: string }>;
+  events?: Array<{ name: string; permission: string | null; description?: string; webhook?: WebhookEventSpec }>;
   initModels?(sequelize: Sequelize): void;
   /** Registers its services in the root container (explicit lifetimes). */
   register?(container: AwilixContainer<CoreCradle>): void;

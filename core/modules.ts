@@ -6,9 +6,12 @@ import { provisioningModule } from '../provisioning/provisioning-module';
 import { telephonyResourcesModule } from './telephony/resources/telephony-resources-module';
 import { telephonyConfigModule } from './telephony/config/telephony-config-module';
 import { telephonyHostModule } from './telephony/host/telephony-host-module';
+import { webhooksModule } from './webhooks/webhooks-module';
 
 /** Core modules, in start order (stopped in reverse). */
 export const CORE_MODULES: CoreModule[] = [
+  // First: its outbox takes events from the start (the call log's catch-up of the CDR file) to the end of the others' stop.
+  webhooksModule,
   telephonyResourcesModule,
   telephonyConfigModule,
   telephonyHostModule,

@@ -45,6 +45,7 @@ async function againWhenBusy<T>(transaction: () => Promise<T>): Promise<T> {
  */
 export class CallLogService {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly writtenListeners = new Set<(calls: CallRecord[]) => void>();
 
   constructor(
     private readonly sequelize: Sequelize,
@@ -65,8 +66,15 @@ export class CallLogService {
       // Looked up before the transaction: a slow directory must not hold it open.
       const names = new Map<string, string>();
       for (const { callerName, callerNumber } of observations) if (!callerName && !names.has(callerNumber)) names.set(callerNumber, await this.callerNames.nameOf(callerNumber));
-      await againWhenBusy(() => this.sequelize.transaction((transaction) => this.write(observations, names, transaction)));
+      const written = await againWhenBusy(() => this.sequelize.transaction((transaction) => this.write(observations, names, transaction)));
+      for (const listener of this.writtenListeners) listener(written);
     });
+  }
+
+  /** Calls the listener, after each commit, with the call rows that were created or changed (webhooks' `call.logged`). */
+  onWritten(listener: (calls: CallRecord[]) => void): () => void {
+    this.writtenListeners.add(listener);
+    return () => this.writtenListeners.delete(listener);
   }
 
   /**
@@ -85,7 +93,7 @@ export class CallLogService {
     return (await CallLeg.findByPk(uniqueid))?.callKey ?? null;
   }
 
-  private async write(observations: CallObservation[], names: Map<string, string>, transaction: Transaction): Promise<void> {
+  private async write(observations: CallObservation[], names: Map<string, string>, transaction: Transaction): Promise<CallRecord[]> {
     const uniqueids = [...new Set(observations.flatMap((o) => [o.callKey, ...o.legs]))];
     const legs = new Map((await CallLeg.findAll({ where: { uniqueid: { [Op.in]: uniqueids } }, transaction })).map((leg) => [leg.uniqueid, leg.callKey]));
     const keys = [...new Set([...observations.map((o) => o.callKey), ...legs.values()])];
@@ -122,8 +130,10 @@ export class CallLogService {
         }),
         { transaction },
       );
-    for (const row of rows.values()) if (!row.isNewRecord && row.changed()) await row.save({ transaction });
+    const changed = [...rows.values()].filter((row) => !row.isNewRecord && row.changed());
+    for (const row of changed) await row.save({ transaction });
     if (newLegs.size) await CallLeg.bulkCreate([...newLegs].map(([uniqueid, callKey]) => ({ uniqueid, callKey })), { ignoreDuplicates: true, transaction });
+    return [...created, ...changed];
   }
 
   private build(callKey: string, observation: CallObservation, callerName: string): CallRecord {

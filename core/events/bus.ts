@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger';
+import type { LocalisedText } from '../plugins/types';
 
 /**
  * The events of Carillon and their payloads. Plugins add theirs by declaration merging:
@@ -27,6 +28,30 @@ export interface EventDefinition {
   permission: string | null;
   description?: string;
   owner: string;
+  /** Offered to webhook subscriptions (docs/webhooks.md) when set: what it means and what its payload looks like. */
+  webhook?: WebhookEventSpec;
+}
+
+/** An event that integrators may receive by webhook: the payload published is the webhook's `data`. */
+export interface WebhookEventSpec {
+  description: LocalisedText;
+  /** A realistic payload, shown to admins and in the documentation. */
+  example: Record<string, unknown>;
+}
+
+/** A plugin's mistake shows when it registers (the plugin fails with this reason), not when an admin opens the webhooks page. */
+function assertWebhookSpec(name: string, spec: WebhookEventSpec): void {
+  const text = spec.description as Partial<Record<string, unknown>> | undefined;
+  if (typeof text?.en !== 'string' || !text.en.trim() || typeof text.fr !== 'string' || !text.fr.trim()) {
+    throw new Error(`Event "${name}": webhook.description needs non-empty "en" and "fr" texts`);
+  }
+  const example = spec.example as unknown;
+  if (!example || typeof example !== 'object' || Array.isArray(example)) throw new Error(`Event "${name}": webhook.example must be an object (an example payload)`);
+  try {
+    JSON.stringify(example);
+  } catch {
+    throw new Error(`Event "${name}": webhook.example must be JSON (no cycles, no BigInt)`);
+  }
 }
 
 type AnyHandler = (payload: unknown, meta: EventMeta) => unknown;
@@ -50,6 +75,7 @@ export class EventBus {
   define(name: string, definition: EventDefinition): void {
     const existing = this.definitions.get(name);
     if (existing && existing.owner !== definition.owner) throw new Error(`Event "${name}" is already defined by ${existing.owner}`);
+    if (definition.webhook) assertWebhookSpec(name, definition.webhook);
     this.definitions.set(name, definition);
   }
 

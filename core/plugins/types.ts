@@ -3,7 +3,7 @@ import type { ModelAttributes, ModelOptions, ModelStatic, Model, Sequelize } fro
 import type { Logger } from '../logging/logger';
 import type { MigrationDefinition } from '../db/migrator';
 import type { PermissionDefinition } from '../auth/permissions';
-import type { EventHandler, EventName, CarillonEvents } from '../events/bus';
+import type { EventHandler, EventName, CarillonEvents, WebhookEventSpec } from '../events/bus';
 import type { RouteDefinition, RouteInput } from '../http/routes';
 import type { Identity } from '../auth/authenticator';
 
@@ -74,8 +74,11 @@ export interface PluginContext {
     addPublic<I extends RouteInput>(route: RouteDefinition<I>): void;
   };
   events: {
-    /** Declares an event `<id>.<name>` and who may receive it over socket.io. */
-    define(name: string, options: { permission: string | null; description?: string }): void;
+    /**
+     * Declares an event `<id>.<name>` and who may receive it over socket.io; with `webhook`, admins
+     * may also subscribe webhook URLs to it (docs/webhooks.md).
+     */
+    define(name: string, options: { permission: string | null; description?: string; webhook?: WebhookEventSpec }): void;
     publish(name: string, payload: unknown): void;
     subscribe<K extends EventName>(name: K, handler: EventHandler<K>): void;
     subscribe(name: string, handler: (payload: unknown) => void | Promise<void>): void;
