@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRoute, type RouteDefinition } from '../../../http/routes';
 import { email, idParam } from '../../../http/schemas';
 import type { TelephonyResources } from '../resources';
-import { callerIdNumber, codecList, dialString, internalNumber, listQuery, nothing, sipUser } from '../schemas';
+import { codecList, dialString, e164, internalNumber, listQuery, nothing, sipUser } from '../schemas';
 import { targetFromParams, targetFromResult } from './route-helpers';
 
 const fields = {
@@ -15,7 +15,7 @@ const fields = {
   voicemail: z.strictObject({ enabled: z.boolean().optional(), email: email.nullable().optional() }),
   recording: z.enum(['never', 'always', 'on_demand']),
   restrictionClass: z.string().min(1).max(64),
-  outboundCallerId: callerIdNumber.nullable(),
+  outboundCallerId: e164.nullable(),
   doNotDisturb: z.boolean(),
   forwarding: z.strictObject({
     unconditional: dialString.nullable().optional(),

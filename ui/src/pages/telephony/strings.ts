@@ -149,7 +149,7 @@ const en = {
   'tel.in.edit': 'Edit the inbound route',
   'tel.in.searchHint': 'Number (DID) or name',
   'tel.in.did': 'Called number (DID)',
-  'tel.in.didHint': 'In international form (+33…); empty for every other number.',
+  'tel.in.didHint': 'National (09 72 10 10 10) or international (+33…) form; empty for every other number.',
   'tel.in.anyDid': 'Any other number',
   'tel.in.callerPattern': 'Only from callers matching',
   'tel.in.anyCaller': 'Any caller',
@@ -226,6 +226,7 @@ const en = {
   'tel.rc.denied': 'Refused numbers',
   'tel.rc.deniedCount': '{count} patterns refused',
   'tel.rc.nothingDenied': 'Nothing refused',
+  'fieldError.invalid_phone_number': 'A phone number in international form such as {example}, or national such as {national}.',
 };
 
 const fr: Record<keyof typeof en, string> = {
@@ -378,7 +379,7 @@ const fr: Record<keyof typeof en, string> = {
   'tel.in.edit': 'Modifier la route entrante',
   'tel.in.searchHint': 'Numéro (SDA) ou nom',
   'tel.in.did': 'Numéro appelé (SDA)',
-  'tel.in.didHint': 'Au format international (+33…) ; vide pour tous les autres numéros.',
+  'tel.in.didHint': 'Au format national (09 72 10 10 10) ou international (+33…) ; vide pour tous les autres numéros.',
   'tel.in.anyDid': 'Tout autre numéro',
   'tel.in.callerPattern': 'Seulement les appelants correspondant à',
   'tel.in.anyCaller': 'Tout appelant',
@@ -455,6 +456,7 @@ const fr: Record<keyof typeof en, string> = {
   'tel.rc.denied': 'Numéros refusés',
   'tel.rc.deniedCount': '{count} motifs refusés',
   'tel.rc.nothingDenied': 'Rien n’est refusé',
+  'fieldError.invalid_phone_number': 'Un numéro de téléphone au format international, par exemple {example}, ou national, par exemple {national}.',
 };
 
 export const strings = { en, fr };
