@@ -17,7 +17,7 @@ import { CORE_MIGRATIONS_DIR, CORE_NAMESPACE } from '../core/app';
 import { CallLogQuery, encodeCursor, type CallLogFilter } from '../core/calls/call-log-query';
 import { CallRecord, initCallModels } from '../core/calls/call-models';
 import { CALL_STATUSES } from '../core/calls/call-status';
-import { numberTail } from '../core/calls/phone-digits';
+import { numberTail, searchDigits } from '../core/calls/phone-digits';
 import { createSequelize, prepareConnection } from '../core/db/database';
 import { ensureMigrationsTable, loadMigrationFolder, NamespaceMigrator } from '../core/db/migrator';
 import { createLogger } from '../core/logging/logger';
@@ -58,12 +58,12 @@ async function fill(sequelize: Sequelize): Promise<void> {
       const duration = hash(i, 7) % 600;
       const sql = (d: Date) => `'${d.toISOString().slice(0, 23).replace('T', ' ')}'`;
       values.push(
-        `('bench.${i}',${sql(start)},${sql(new Date(start.getTime() + duration * 1000))},'${caller}','','${numberTail(caller)}','${destination}','${numberTail(destination)}',` +
+        `('bench.${i}',${sql(start)},${sql(new Date(start.getTime() + duration * 1000))},'${caller}','','${numberTail(caller)}','${searchDigits(caller, 'FR')}','${destination}','${numberTail(destination)}','${searchDigits(destination, 'FR')}',` +
           `${direction === 'outbound' ? 'NULL' : `'${destination}'`},${direction === 'inbound' ? 'NULL' : `'${caller}'`},'${direction}',${duration},${status === 'answered' ? Math.floor(duration * 0.8) : 0},'${status}','cdr',0,1,'${now}','${now}')`,
       );
     }
     await sequelize.query(
-      `INSERT INTO call_log (call_key,start_at,end_at,caller_number,caller_name,caller_tail,destination,destination_tail,extension,caller_extension,direction,duration_seconds,talk_seconds,status,status_origin,seen_live,seen_cdr,created_at,updated_at) VALUES ${values.join(',')}`,
+      `INSERT INTO call_log (call_key,start_at,end_at,caller_number,caller_name,caller_tail,caller_digits,destination,destination_tail,destination_digits,extension,caller_extension,direction,duration_seconds,talk_seconds,status,status_origin,seen_live,seen_cdr,created_at,updated_at) VALUES ${values.join(',')}`,
     );
     if ((offset / BATCH) % 40 === 0) process.stdout.write(`  ${offset.toLocaleString('en')} rows…\r`);
   }

@@ -2,7 +2,9 @@ import { DateTime } from 'luxon';
 import { Op, type WhereOptions } from 'sequelize';
 import { CallRecord, CallRecording } from './call-models';
 import type { CallDirection, CallStatus } from './call-status';
-import { numberTail } from './phone-digits';
+import { likeValue } from '../db/like';
+import { phoneRegion } from '../http/phone-number';
+import { numberSearch } from './phone-digits';
 
 export interface CallLogFilter {
   from?: Date;
@@ -99,9 +101,12 @@ export class CallLogQuery {
       const own = filter.onlyExtensions.length ? filter.onlyExtensions : [''];
       groups.push(own.flatMap((number) => [{ extension: number }, { callerExtension: number }]));
     }
-    if (filter.number) {
-      const tail = numberTail(filter.number);
-      groups.push([{ callerTail: tail }, { destinationTail: tail }]);
+    const search = filter.number ? numberSearch(filter.number, phoneRegion()) : null;
+    if (search) {
+      // A prefix (typed with the national prefix or a country code) is a range of each side's
+      // index; bare digits can be anywhere in a number, read along start_at until the page is full.
+      const pattern = 'prefix' in search ? likeValue(CallRecord.sequelize!, search.prefix, 'prefix') : likeValue(CallRecord.sequelize!, search.contains);
+      groups.push([{ callerDigits: { [Op.like]: pattern } }, { destinationDigits: { [Op.like]: pattern } }]);
     }
     return groups;
   }
