@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { Op, type WhereOptions } from 'sequelize';
 import { CallRecord, CallRecording } from './call-models';
+import type { ExtensionDirectory } from './extension-directory';
 import type { CallDirection, CallStatus } from './call-status';
 import { likeValue } from '../db/like';
 import { phoneRegion } from '../http/phone-number';
@@ -36,6 +37,9 @@ export interface CallLogItem {
   destination: string;
   extension: string | null;
   callerExtension: string | null;
+  /** Names of those extensions as they are now (null when unknown or removed). */
+  extensionName: string | null;
+  callerExtensionName: string | null;
   direction: CallDirection;
   durationSeconds: number;
   talkSeconds: number;
@@ -62,6 +66,9 @@ export function decodeCursor(cursor: string): { startAt: Date; id: number } | nu
  * below the last row seen, so a deep page costs what the first one does (no OFFSET scan).
  */
 export class CallLogQuery {
+  /** `extensions` names the extensions of each row (the list pages show "201 · Reception"). */
+  constructor(private readonly extensions?: Pick<ExtensionDirectory, 'list'>) {}
+
   /** The whole filter as one condition (ORs included): for counting, and the OFFSET baseline of the bench. */
   where(filter: CallLogFilter, after?: { startAt: Date; id: number } | null): WhereOptions<CallRecord> {
     return { [Op.and]: [...this.common(filter, after), ...this.alternatives(filter).map((group) => ({ [Op.or]: group }))] };
@@ -138,6 +145,8 @@ export class CallLogQuery {
 
   async present(rows: CallRecord[], timeZone: string): Promise<CallLogItem[]> {
     const recordings = rows.length ? await CallRecording.findAll({ where: { callKey: { [Op.in]: rows.map((r) => r.callKey) } }, order: [['id', 'ASC']] }) : [];
+    const names = new Map(rows.length && this.extensions ? (await this.extensions.list()).map((e) => [e.number, e.name]) : []);
+    const nameOf = (number: string | null) => (number !== null ? (names.get(number) ?? null) : null);
     return rows.map((row) => ({
       id: Number(row.id),
       callId: row.callKey,
@@ -149,6 +158,8 @@ export class CallLogQuery {
       destination: row.destination,
       extension: row.extension,
       callerExtension: row.callerExtension,
+      extensionName: nameOf(row.extension),
+      callerExtensionName: nameOf(row.callerExtension),
       direction: row.direction,
       durationSeconds: row.durationSeconds,
       talkSeconds: row.talkSeconds,

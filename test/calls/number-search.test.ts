@@ -6,7 +6,7 @@ import { numberSearch, searchDigits } from '../../core/calls/phone-digits';
 import type { ApiClient } from '../support/api-client';
 import { createTestDatabase, testDatabaseTarget } from '../support/database';
 import { tempDir, type TestApp } from '../support/test-app';
-import { cradle, observation, startCallsApp } from './calls-harness';
+import { contributeExtensions, cradle, observation, startCallsApp } from './calls-harness';
 
 describe('Call log number search: how numbers are read', () => {
   it('stores public numbers as international digits, whatever the format, and other numbers as digits', () => {
@@ -134,6 +134,15 @@ for (const dialect of ['sqlite', 'mariadb'] as const) {
       expect(await found('0698')).to.deep.equal([]);
       await log.record(observation({ callKey: 't.late', startAt: minute(2500), callerNumber: '06 98 76 54 32', destination: '201' }));
       expect(await found('0698')).to.deep.equal(['t.late']);
+    });
+
+    it("names the extensions of each call as they are now", async () => {
+      contributeExtensions(t, [{ number: '201', name: 'Accueil' }, { number: '203', name: 'Ventes' }]);
+      const res = await admin.get(`/api/calls?number=${encodeURIComponent('063284')}`);
+      const byKey = Object.fromEntries((res.body.items as Array<{ callId: string }>).map((i) => [i.callId, i]));
+      expect(byKey['t.e164']).to.deep.include({ extension: '201', extensionName: 'Accueil', callerExtension: null, callerExtensionName: null });
+      expect(byKey['t.national']).to.deep.include({ extension: '202', extensionName: null });
+      expect(byKey['t.outbound']).to.deep.include({ callerExtension: '203', callerExtensionName: 'Ventes' });
     });
 
     it('a prefix search can read the digits indexes', async function () {

@@ -4,7 +4,7 @@ import { CheckboxField, CheckboxList, FormStatus, SelectField, TextField, useFor
 import { formatPhone, t } from '../../lib/i18n';
 import { useEvents } from '../../lib/socket';
 import { can } from '../../shell/session';
-import { CODECS, nest, orNull, RECORDING_POLICIES, TELEPHONY_API, whole, type Codec, type RecordingPolicy } from './resource';
+import { CODECS, nest, numberWithName, orNull, RECORDING_POLICIES, TELEPHONY_API, useOptions, whole, type Codec, type RecordingPolicy } from './resource';
 import { FormButtons, ResourcePage, type FormDone } from './ResourcePage';
 import { RegenerateSecret, SecretReveal } from './SecretReveal';
 
@@ -152,6 +152,10 @@ function PhoneState(props: { state: string | undefined }) {
 /** Extensions: phones and softphones, with their SIP account, codecs, voicemail, forwarding. */
 export default function ExtensionsPage() {
   const states = useRegistrationStates();
+  // Forwarding to another extension shows its name: "302 · Sales".
+  const extensions = useOptions('extensions');
+  useEvents(['telephony.resourceChanged'], () => extensions.reload());
+  const target = (number: string) => (/^[1-9][0-9]{1,7}$/.test(number) ? numberWithName(number, extensions.data) : formatPhone(number));
   return (
     <ResourcePage<Extension>
       title={t('page.extensions')}
@@ -172,7 +176,7 @@ export default function ExtensionsPage() {
           cell: (e) => (
             <>
               {e.doNotDisturb && <span class="badge badge-warn">{t('tel.ext.dndShort')}</span>}{' '}
-              {e.forwarding.unconditional && <span class="badge">{t('tel.ext.forwardedTo', { number: formatPhone(e.forwarding.unconditional) })}</span>}{' '}
+              {e.forwarding.unconditional && <span class="badge">{t('tel.ext.forwardedTo', { number: target(e.forwarding.unconditional) })}</span>}{' '}
               {e.webrtc && <span class="badge">WebRTC</span>}{' '}
               {e.recording !== 'never' && <span class="badge">{t(`tel.recording.${e.recording}`)}</span>}
             </>
