@@ -79,7 +79,7 @@ export const telephonyResourcesModule: CoreModule = {
     return [
       {
         prefix: '/api/telephony',
-        routes: [...extensionRoutes(resources), ...trunkRoutes(resources), ...routingRoutes(resources), ...groupAndScheduleRoutes(resources), ...settingsRoutes(resources)],
+        routes: [...extensionRoutes(resources, { phoneHost: container.cradle.config.provisioning.serverHost ?? null }), ...trunkRoutes(resources), ...routingRoutes(resources), ...groupAndScheduleRoutes(resources), ...settingsRoutes(resources)],
       },
     ];
   },

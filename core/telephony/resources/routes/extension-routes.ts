@@ -3,6 +3,7 @@ import { defineRoute, type RouteDefinition } from '../../../http/routes';
 import { email, idParam } from '../../../http/schemas';
 import type { TelephonyResources } from '../resources';
 import { codecList, dialString, e164, internalNumber, listQuery, nothing, sipUser } from '../schemas';
+import { extensionAccount } from '../softphone-account';
 import { targetFromParams, targetFromResult } from './route-helpers';
 
 const fields = {
@@ -26,7 +27,8 @@ const fields = {
 };
 const optional = z.object(fields).partial().shape;
 
-export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
+/** `phoneHost`: the address phones reach Carillon at when configured (`provisioning.serverHost`). */
+export function extensionRoutes(r: TelephonyResources, options: { phoneHost: string | null } = { phoneHost: null }): RouteDefinition[] {
   const target = targetFromParams('extension');
   return [
     defineRoute({
@@ -82,11 +84,18 @@ export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
       id: 'telephony.extensions.revealSecret',
       method: 'POST',
       path: '/extensions/:id/sip-secret/reveal',
-      summary: "Show an extension's SIP user name and password, to set up a phone (audited)",
+      summary: "Show an extension's SIP account to set up a phone or softphone (audited): server, port, transport, user name, password, and a QR code Grandstream Wave scans",
       permission: 'telephony.secrets',
       input: { params: idParam },
       audit: { target },
-      handler: ({ params }) => r.extensions.revealSecret(params.id),
+      handler: async ({ params, koa }) => {
+        const secret = await r.extensions.revealSecret(params.id);
+        const sources = {
+          extension: async (id: number) => ({ ...(await r.extensions.get(id)), sipPassword: secret.sipPassword }),
+          transports: () => r.settings.transports(),
+        };
+        return { ...secret, account: await extensionAccount(sources, params.id, { phoneHost: options.phoneHost, requestHost: koa.hostname }) };
+      },
     }),
     defineRoute({
       id: 'telephony.extensions.regenerateSecret',
