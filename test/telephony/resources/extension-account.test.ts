@@ -1,10 +1,13 @@
 import { expect } from 'chai';
 import jsQR from 'jsqr';
-import { PNG } from 'pngjs';
 import { grandstreamWaveXml } from '../../../core/telephony/resources/softphone-account';
 import type { ApiClient } from '../../support/api-client';
 import type { TestApp } from '../../support/test-app';
 import { API, clientWithRole, createExtension, ok, startResourcesApp } from './resources-app';
+
+// pngjs (qrcode's own PNG codec) ships no type declarations.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { PNG } = require('pngjs') as { PNG: { sync: { read(data: Buffer): { width: number; height: number; data: Buffer } } } };
 
 /** Reads a QR code from a PNG data URL, as a phone's camera would from the screen. */
 function decodeQr(dataUrl: string): string {

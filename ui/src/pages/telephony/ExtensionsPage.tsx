@@ -6,7 +6,8 @@ import { useEvents } from '../../lib/socket';
 import { can } from '../../shell/session';
 import { CODECS, nest, numberWithName, orNull, RECORDING_POLICIES, TELEPHONY_API, useOptions, whole, type Codec, type RecordingPolicy } from './resource';
 import { FormButtons, ResourcePage, type FormDone } from './ResourcePage';
-import { RegenerateSecret, SecretReveal } from './SecretReveal';
+import { ExtensionCredentials } from './ExtensionCredentials';
+import { RegenerateSecret } from './SecretReveal';
 
 export interface Extension {
   id: number;
@@ -185,7 +186,7 @@ export default function ExtensionsPage() {
       ]}
       rowActions={(e, reload) => (
         <>
-          <SecretReveal url={`${TELEPHONY_API}/extensions/${e.id}/sip-secret/reveal`} name={`${e.number} ${e.name}`} userKey="sipUsername" passwordKey="sipPassword" />
+          <ExtensionCredentials url={`${TELEPHONY_API}/extensions/${e.id}/sip-secret/reveal`} name={`${e.number} ${e.name}`} />
           <RegenerateSecret url={`${TELEPHONY_API}/extensions/${e.id}/sip-secret/regenerate`} name={`${e.number} ${e.name}`} onDone={reload} />
         </>
       )}

@@ -227,6 +227,18 @@ const en = {
   'tel.rc.deniedCount': '{count} patterns refused',
   'tel.rc.nothingDenied': 'Nothing refused',
   'fieldError.invalid_phone_number': 'A phone number in international form such as {example}, or national such as {national}.',
+  'tel.copy': 'Copy',
+  'tel.copied': 'Copied',
+  'tel.copyFailed': 'Select and copy by hand',
+  'tel.copyLabel': 'Copy {label}',
+  'tel.cred.server': 'Server',
+  'tel.cred.port': 'Port',
+  'tel.cred.transport': 'Transport',
+  'tel.cred.user': 'User name',
+  'tel.cred.authUser': 'Authentication user',
+  'tel.cred.qrAlt': 'QR code of this account, for {apps}',
+  'tel.cred.qrWorksWith': 'Scan with {apps} (Android, iOS): add an account, then scan the QR code.',
+  'tel.cred.otherApps': 'Linphone, Zoiper and desk phones: enter these fields by hand (Linphone’s and Zoiper’s QR scanners expect their own provisioning services). SIP over TCP: port {tcpPort}.',
 };
 
 const fr: Record<keyof typeof en, string> = {
@@ -457,6 +469,18 @@ const fr: Record<keyof typeof en, string> = {
   'tel.rc.deniedCount': '{count} motifs refusés',
   'tel.rc.nothingDenied': 'Rien n’est refusé',
   'fieldError.invalid_phone_number': 'Un numéro de téléphone au format international, par exemple {example}, ou national, par exemple {national}.',
+  'tel.copy': 'Copier',
+  'tel.copied': 'Copié',
+  'tel.copyFailed': 'Sélectionnez et copiez à la main',
+  'tel.copyLabel': 'Copier {label}',
+  'tel.cred.server': 'Serveur',
+  'tel.cred.port': 'Port',
+  'tel.cred.transport': 'Transport',
+  'tel.cred.user': 'Nom d’utilisateur',
+  'tel.cred.authUser': 'Utilisateur d’authentification',
+  'tel.cred.qrAlt': 'QR code de ce compte, pour {apps}',
+  'tel.cred.qrWorksWith': 'À scanner avec {apps} (Android, iOS) : ajoutez un compte, puis scannez le QR code.',
+  'tel.cred.otherApps': 'Linphone, Zoiper et téléphones de bureau : saisissez ces champs à la main (les lecteurs de QR code de Linphone et de Zoiper attendent leurs propres services de provisionnement). SIP sur TCP : port {tcpPort}.',
 };
 
 export const strings = { en, fr };
