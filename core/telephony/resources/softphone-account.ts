@@ -49,7 +49,7 @@ export function grandstreamWaveXml(account: Omit<SoftphoneAccount, 'qr'>): strin
 /** The account with its QR code (a PNG data URL, error correction M: readable from a screen). */
 export async function softphoneAccount(account: Omit<SoftphoneAccount, 'qr'>): Promise<SoftphoneAccount> {
   const payload = grandstreamWaveXml(account);
-  const png = await QRCode.toDataURL(payload, { errorCorrectionLevel: 'M', margin: 2, scale: 5 });
+  const png = await QRCode.toDataURL(payload, { errorCorrectionLevel: 'M', margin: 2, scale: 4 });
   return { ...account, qr: { format: 'grandstream-wave', apps: ['Grandstream Wave'], payload, png } };
 }
 

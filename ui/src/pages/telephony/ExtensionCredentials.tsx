@@ -78,7 +78,7 @@ export function ExtensionCredentials(props: { url: string; name: string }) {
               ))}
             </dl>
             <figure class="credentials-qr">
-              <img src={account.qr.png} alt={t('tel.cred.qrAlt', { apps: account.qr.apps.join(', ') })} data-testid="cred-qr" width={200} height={200} />
+              <img src={account.qr.png} alt={t('tel.cred.qrAlt', { apps: account.qr.apps.join(', ') })} data-testid="cred-qr" />
               <figcaption class="hint">{t('tel.cred.qrWorksWith', { apps: account.qr.apps.join(', ') })}</figcaption>
             </figure>
           </div>
