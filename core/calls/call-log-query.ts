@@ -112,8 +112,14 @@ export class CallLogQuery {
     if (search) {
       // A prefix (typed with the national prefix or a country code) is a range of each side's
       // index; bare digits can be anywhere in a number, read along start_at until the page is full.
-      const pattern = 'prefix' in search ? likeValue(CallRecord.sequelize!, search.prefix, 'prefix') : likeValue(CallRecord.sequelize!, search.contains);
-      groups.push([{ callerDigits: { [Op.like]: pattern } }, { destinationDigits: { [Op.like]: pattern } }]);
+      if ('prefix' in search) {
+        const pattern = likeValue(CallRecord.sequelize!, search.prefix, 'prefix');
+        groups.push([{ callerDigits: { [Op.like]: pattern } }, { destinationDigits: { [Op.like]: pattern } }]);
+      } else {
+        // No index serves either side: one scan testing both beats one scan per side.
+        const pattern = likeValue(CallRecord.sequelize!, search.contains);
+        groups.push([{ [Op.or]: [{ callerDigits: { [Op.like]: pattern } }, { destinationDigits: { [Op.like]: pattern } }] }]);
+      }
     }
     return groups;
   }
