@@ -19,6 +19,8 @@ export { snapshotByKey, snapshotOf } from './audit/snapshots';
 export { secretField } from './audit/changes';
 export { sendStream } from './http/stream-body';
 export { integerText, idText } from './http/schemas';
+/** E.164 input: national numbers are normalised with the system's country (`toE164` for services). */
+export { e164, toE164, phoneRegion } from './http/phone-number';
 export { likePattern, likeValue, LIKE_ESCAPE_CLAUSE } from './db/like';
 export { HttpError } from './http/problem';
 export { PLUGIN_API_VERSION } from './plugins/types';

@@ -1,8 +1,11 @@
 import { DateTime } from 'luxon';
 import { Op, type WhereOptions } from 'sequelize';
 import { CallRecord, CallRecording } from './call-models';
+import type { ExtensionDirectory } from './extension-directory';
 import type { CallDirection, CallStatus } from './call-status';
-import { numberTail } from './phone-digits';
+import { likeValue } from '../db/like';
+import { phoneRegion } from '../http/phone-number';
+import { numberSearch } from './phone-digits';
 
 export interface CallLogFilter {
   from?: Date;
@@ -34,6 +37,9 @@ export interface CallLogItem {
   destination: string;
   extension: string | null;
   callerExtension: string | null;
+  /** Names of those extensions as they are now (null when unknown or removed). */
+  extensionName: string | null;
+  callerExtensionName: string | null;
   direction: CallDirection;
   durationSeconds: number;
   talkSeconds: number;
@@ -60,6 +66,9 @@ export function decodeCursor(cursor: string): { startAt: Date; id: number } | nu
  * below the last row seen, so a deep page costs what the first one does (no OFFSET scan).
  */
 export class CallLogQuery {
+  /** `extensions` names the extensions of each row (the list pages show "201 · Reception"). */
+  constructor(private readonly extensions?: Pick<ExtensionDirectory, 'list'>) {}
+
   /** The whole filter as one condition (ORs included): for counting, and the OFFSET baseline of the bench. */
   where(filter: CallLogFilter, after?: { startAt: Date; id: number } | null): WhereOptions<CallRecord> {
     return { [Op.and]: [...this.common(filter, after), ...this.alternatives(filter).map((group) => ({ [Op.or]: group }))] };
@@ -99,9 +108,18 @@ export class CallLogQuery {
       const own = filter.onlyExtensions.length ? filter.onlyExtensions : [''];
       groups.push(own.flatMap((number) => [{ extension: number }, { callerExtension: number }]));
     }
-    if (filter.number) {
-      const tail = numberTail(filter.number);
-      groups.push([{ callerTail: tail }, { destinationTail: tail }]);
+    const search = filter.number ? numberSearch(filter.number, phoneRegion()) : null;
+    if (search) {
+      // A prefix (typed with the national prefix or a country code) is a range of each side's
+      // index; bare digits can be anywhere in a number, read along start_at until the page is full.
+      if ('prefix' in search) {
+        const pattern = likeValue(CallRecord.sequelize!, search.prefix, 'prefix');
+        groups.push([{ callerDigits: { [Op.like]: pattern } }, { destinationDigits: { [Op.like]: pattern } }]);
+      } else {
+        // No index serves either side: one scan testing both beats one scan per side.
+        const pattern = likeValue(CallRecord.sequelize!, search.contains);
+        groups.push([{ [Op.or]: [{ callerDigits: { [Op.like]: pattern } }, { destinationDigits: { [Op.like]: pattern } }] }]);
+      }
     }
     return groups;
   }
@@ -133,6 +151,8 @@ export class CallLogQuery {
 
   async present(rows: CallRecord[], timeZone: string): Promise<CallLogItem[]> {
     const recordings = rows.length ? await CallRecording.findAll({ where: { callKey: { [Op.in]: rows.map((r) => r.callKey) } }, order: [['id', 'ASC']] }) : [];
+    const names = new Map(rows.length && this.extensions ? (await this.extensions.list()).map((e) => [e.number, e.name]) : []);
+    const nameOf = (number: string | null) => (number !== null ? (names.get(number) ?? null) : null);
     return rows.map((row) => ({
       id: Number(row.id),
       callId: row.callKey,
@@ -144,6 +164,8 @@ export class CallLogQuery {
       destination: row.destination,
       extension: row.extension,
       callerExtension: row.callerExtension,
+      extensionName: nameOf(row.extension),
+      callerExtensionName: nameOf(row.callerExtension),
       direction: row.direction,
       durationSeconds: row.durationSeconds,
       talkSeconds: row.talkSeconds,

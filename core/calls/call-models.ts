@@ -1,5 +1,7 @@
 import { DataTypes, Model, Sequelize, type CreationOptional, type InferAttributes, type InferCreationAttributes } from 'sequelize';
+import { phoneRegion } from '../http/phone-number';
 import type { CallDirection, CallStatus, StatusOrigin } from './call-status';
+import { searchDigits } from './phone-digits';
 
 export class CallRecord extends Model<InferAttributes<CallRecord>, InferCreationAttributes<CallRecord>> {
   declare id: CreationOptional<number>;
@@ -11,6 +13,9 @@ export class CallRecord extends Model<InferAttributes<CallRecord>, InferCreation
   declare callerTail: string;
   declare destination: string;
   declare destinationTail: string;
+  /** What the number filter searches: set with `callerNumber` and `destination` (see searchDigits). */
+  declare callerDigits: CreationOptional<string>;
+  declare destinationDigits: CreationOptional<string>;
   /** The extension reached (inbound, internal). */
   declare extension: string | null;
   /** The calling extension (outbound, internal). */
@@ -53,11 +58,28 @@ export function initCallModels(sequelize: Sequelize): void {
       callKey: { type: DataTypes.STRING(64), allowNull: false, unique: true },
       startAt: { type: DataTypes.DATE(3), allowNull: false },
       endAt: { type: DataTypes.DATE(3), allowNull: false },
-      callerNumber: { type: DataTypes.STRING(64), allowNull: false },
+      callerNumber: {
+        type: DataTypes.STRING(64),
+        allowNull: false,
+        // Every write of the number (build, merge, bulk insert) keeps its searchable form with it.
+        set(this: CallRecord, value: string) {
+          this.setDataValue('callerNumber', value);
+          this.setDataValue('callerDigits', searchDigits(value, phoneRegion()));
+        },
+      },
       callerName: { type: DataTypes.STRING(120), allowNull: false },
       callerTail: { type: DataTypes.STRING(16), allowNull: false },
-      destination: { type: DataTypes.STRING(64), allowNull: false },
+      destination: {
+        type: DataTypes.STRING(64),
+        allowNull: false,
+        set(this: CallRecord, value: string) {
+          this.setDataValue('destination', value);
+          this.setDataValue('destinationDigits', searchDigits(value, phoneRegion()));
+        },
+      },
       destinationTail: { type: DataTypes.STRING(16), allowNull: false },
+      callerDigits: { type: DataTypes.STRING(32), allowNull: false, defaultValue: '' },
+      destinationDigits: { type: DataTypes.STRING(32), allowNull: false, defaultValue: '' },
       extension: { type: DataTypes.STRING(32), allowNull: true },
       callerExtension: { type: DataTypes.STRING(32), allowNull: true },
       direction: { type: DataTypes.STRING(8), allowNull: false },

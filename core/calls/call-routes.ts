@@ -32,7 +32,7 @@ const filterQuery = {
     .optional()
     .describe('One status or several, comma-separated'),
   extension: z.string().trim().min(1).max(32).optional(),
-  number: z.string().trim().regex(/\d/, 'a phone number').max(40).optional().describe('Caller or destination, any format (digits are compared)'),
+  number: z.string().trim().regex(/\d/, 'a phone number').max(40).optional().describe('Caller or destination, whole or part, any format: with the national prefix or a country code it is the start of the number ("063284", "+33 6 32"), bare digits are found anywhere ("1234")'),
 };
 const listQuery = z.object({
   ...filterQuery,

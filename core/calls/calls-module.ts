@@ -49,7 +49,7 @@ export const callsModule: CoreModule = {
     container.register({
       callerNameLookup: asFunction((c: CoreCradle) => new CallerNameLookup(c.collections, c.logger)).singleton(),
       callLogService: asFunction((c: CoreCradle) => new CallLogService(c.sequelize, c.callerNameLookup)).singleton(),
-      callLogQuery: asFunction(() => new CallLogQuery()).singleton(),
+      callLogQuery: asFunction((c: CoreCradle) => new CallLogQuery(c.extensionLookup)).singleton(),
       liveCallCollector: asFunction((c: CoreCradle) => new LiveCallCollector(c.telephony, c.callLogService, c.logger.child({ component: 'call-log' }))).singleton(),
       cdrIngestor: asFunction((c: CoreCradle) => new CdrIngestor(c.config.telephony.cdrFile, c.settingsService, c.callLogService, c.logger.child({ component: 'cdr' }))).singleton(),
       celIngestor: asFunction((c: CoreCradle) => new CelIngestor(c.config.telephony.celFile, c.settingsService, c.callLogService, c.extensionLookup, c.logger.child({ component: 'cel' }))).singleton(),

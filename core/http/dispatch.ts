@@ -19,7 +19,14 @@ function validate(part: 'params' | 'query' | 'body', schema: z.ZodType | undefin
   const result = schema.safeParse(value ?? (part === 'body' ? undefined : {}));
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
-    errors.push({ field: [part, ...issue.path.map(String)].join('.'), code: issue.code, message: issue.message });
+    const field = [part, ...issue.path.map(String)].join('.');
+    // A custom check names its own stable code (and values a translation may show) in `params`.
+    const { code, ...params } = (issue.code === 'custom' ? issue.params : undefined) ?? {};
+    if (typeof code !== 'string') {
+      errors.push({ field, code: issue.code, message: issue.message });
+      continue;
+    }
+    errors.push({ field, code, message: issue.message, ...(Object.keys(params).length ? { params } : {}) });
   }
   return undefined;
 }

@@ -4,6 +4,8 @@ export interface FieldError {
   field: string;
   code: string;
   message: string;
+  /** Values the message names (an example number…), for a translation of `code` to show. */
+  params?: Record<string, unknown>;
 }
 
 /**

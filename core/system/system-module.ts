@@ -133,7 +133,9 @@ export const systemModule: CoreModule = {
       },
     ];
   },
-  start(container) {
+  async start(container) {
+    // The country national numbers typed where E.164 is expected are read with.
+    await container.cradle.systemSettingsService.defaultRegion();
     container.cradle.uiLiveEvents.start();
     container.cradle.carillonMetrics.start();
     container.cradle.eventLoopLag.start();

@@ -3,6 +3,7 @@ import type { Sequelize } from 'sequelize';
 import { z } from 'zod';
 import type { NumberDisplay } from '../auth/models';
 import { RETENTION_KEY } from '../calls/recordings/recording-service';
+import { setPhoneRegion } from '../http/phone-number';
 import { numberDisplay, timeZone } from '../http/schemas';
 import type { SecretBox } from '../security/secret-box';
 import { SettingRecord } from '../settings/model';
@@ -103,7 +104,10 @@ export class SystemSettingsService {
 
   private async stored(): Promise<StoredSettings> {
     const saved = (await this.settings.get<Partial<StoredSettings>>(SYSTEM_SETTINGS_KEY)) ?? {};
-    return { ...DEFAULT_SYSTEM_SETTINGS, ...saved, mail: { ...DEFAULT_SYSTEM_SETTINGS.mail, ...saved.mail } };
+    const stored = { ...DEFAULT_SYSTEM_SETTINGS, ...saved, mail: { ...DEFAULT_SYSTEM_SETTINGS.mail, ...saved.mail } };
+    // Every read refreshes the country the API's E.164 fields read national numbers with.
+    setPhoneRegion(stored.defaultRegion);
+    return stored;
   }
 
   async get(): Promise<SystemSettingsView> {
@@ -152,6 +156,7 @@ export class SystemSettingsService {
       await SettingRecord.upsert({ key: SYSTEM_SETTINGS_KEY, value: JSON.stringify(next), updatedAt }, { transaction });
       if (input.recordings) await SettingRecord.upsert({ key: RETENTION_KEY, value: JSON.stringify(input.recordings.retentionDays), updatedAt }, { transaction });
     });
+    setPhoneRegion(next.defaultRegion);
     return this.get();
   }
 }

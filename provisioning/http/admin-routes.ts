@@ -63,7 +63,10 @@ export function adminRoutes(deps: {
   const secretPathView = (call: RouteCall, found: { key: string; createdAt: Date }) => {
     const host = deps.phoneServer(call);
     const path = `/provisioning/s/${found.key}`;
-    return { path, option66: `http://${host}${path}`, option66Tftp: `tftp://${host.replace(/:\d+$/, '')}${path}`, createdAt: found.createdAt.toISOString() };
+    const url = `http://${host}${path}`;
+    // Grandstream phones also read option 160 (configuration server address): for a LAN whose
+    // option 66 already serves other phones. They need nothing in option 43 (their TR-069 ACS).
+    return { path, url, option66: url, option66Tftp: `tftp://${host.replace(/:\d+$/, '')}${path}`, option160: url, createdAt: found.createdAt.toISOString() };
   };
   return [
     defineRoute({

@@ -200,6 +200,8 @@ describe('Provisioning admin API', () => {
     expect(shown.body.path).to.match(/^\/provisioning\/s\/[A-Za-z0-9_-]{32}$/);
     expect(shown.body.option66).to.equal(`http://${host}${shown.body.path}`);
     expect(shown.body.option66Tftp).to.equal(`tftp://127.0.0.1${shown.body.path}`);
+    expect(shown.body.url).to.equal(shown.body.option66);
+    expect(shown.body.option160).to.equal(shown.body.option66);
 
     const created = await app.admin.post(`${API}/devices`, { mac: 'c074ad000050', model: 'GRP2614', extensionIds: [sales.id] });
     expect(created.status, created.text).to.equal(201);

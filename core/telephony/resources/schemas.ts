@@ -1,4 +1,3 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { z } from 'zod';
 import type { Codec } from '../config/snapshot';
 import { checkDialPattern, EMERGENCY_NUMBERS, normaliseDialPattern } from './dial-patterns';
@@ -38,15 +37,9 @@ export const dialPattern = z
 
 /** What a phone may dial as a forwarding target or present as caller ID. */
 export const dialString = z.string().regex(/^\+?[0-9*#]{1,31}$/, 'digits, *, # and an optional leading +');
-export const callerIdNumber = z.string().regex(/^\+?[0-9]{2,20}$/, 'a phone number: digits with an optional leading +');
 
-export const e164 = z.string().superRefine((value, ctx) => {
-  if (/^\+[1-9][0-9]{1,14}$/.test(value)) return;
-  // A French user types 01 23 45 67 89: say which E.164 form was meant.
-  const parsed = parsePhoneNumberFromString(value, 'FR');
-  const hint = parsed?.isPossible() ? ` (did you mean ${parsed.number}?)` : '';
-  ctx.addIssue({ code: 'custom', message: `a number in E.164 form such as +33123456789${hint}` });
-});
+/** DIDs and caller IDs: national numbers normalised with the system's country (see core/http/phone-number.ts). */
+export { e164 } from '../../http/phone-number';
 
 export const cidr = z.string().superRefine((value, ctx) => {
   const problem = checkCidr(value);

@@ -93,7 +93,7 @@ export const telephonyResourcesModule: CoreModule = {
         routes: [
           // Before extensionRoutes: `/extensions/export.csv` must not be taken for `/extensions/:id`.
           ...extensionBulkRoutes(() => resources.extensionBulk),
-          ...extensionRoutes(resources),
+          ...extensionRoutes(resources, { phoneHost: container.cradle.config.provisioning.serverHost ?? null }),
           ...trunkRoutes(resources),
           ...routingRoutes(resources),
           ...groupAndScheduleRoutes(resources),

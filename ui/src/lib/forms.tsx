@@ -37,7 +37,7 @@ function localizedFieldError(err: ApiError, field: string, value: unknown): stri
   const code = err.fieldCodes[field];
   const empty = value === undefined || value === null || value === '';
   if (empty && (code === 'too_small' || code === 'invalid_type')) return t('common.required');
-  if (code && preferences.get().locale !== 'en' && hasString(`fieldError.${code}`)) return t(`fieldError.${code}`);
+  if (code && preferences.get().locale !== 'en' && hasString(`fieldError.${code}`)) return t(`fieldError.${code}`, err.fieldParams[field]);
   return message;
 }
 

@@ -3,7 +3,8 @@ import { defineRoute, type RouteDefinition } from '../../../http/routes';
 import { snapshotByKey } from '../../../audit/snapshots';
 import { email, idParam } from '../../../http/schemas';
 import type { TelephonyResources } from '../resources';
-import { callerIdNumber, codecList, dialString, internalNumber, listQuery, nothing, sipUser } from '../schemas';
+import { codecList, dialString, e164, internalNumber, listQuery, nothing, sipUser } from '../schemas';
+import { extensionAccount } from '../softphone-account';
 import { targetFromParams, targetFromResult } from './route-helpers';
 
 export const extensionFields = {
@@ -16,7 +17,7 @@ export const extensionFields = {
   voicemail: z.strictObject({ enabled: z.boolean().optional(), email: email.nullable().optional() }),
   recording: z.enum(['never', 'always', 'on_demand']),
   restrictionClass: z.string().min(1).max(64),
-  outboundCallerId: callerIdNumber.nullable(),
+  outboundCallerId: e164.nullable(),
   doNotDisturb: z.boolean(),
   forwarding: z.strictObject({
     unconditional: dialString.nullable().optional(),
@@ -33,7 +34,8 @@ const optional = z.object(fields).partial().shape;
  */
 export const extensionCreateBody = z.strictObject({ number: internalNumber, ...optional, name: fields.name });
 
-export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
+/** `phoneHost`: the address phones reach Carillon at when configured (`provisioning.serverHost`). */
+export function extensionRoutes(r: TelephonyResources, options: { phoneHost: string | null } = { phoneHost: null }): RouteDefinition[] {
   const target = targetFromParams('extension');
   const snapshot = snapshotByKey((id: number) => r.extensions.get(id));
   return [
@@ -90,11 +92,18 @@ export function extensionRoutes(r: TelephonyResources): RouteDefinition[] {
       id: 'telephony.extensions.revealSecret',
       method: 'POST',
       path: '/extensions/:id/sip-secret/reveal',
-      summary: "Show an extension's SIP user name and password, to set up a phone (audited)",
+      summary: "Show an extension's SIP account to set up a phone or softphone (audited): server, port, transport, user name, password, and a QR code Grandstream Wave scans",
       permission: 'telephony.secrets',
       input: { params: idParam },
       audit: { target, snapshot },
-      handler: ({ params }) => r.extensions.revealSecret(params.id),
+      handler: async ({ params, koa }) => {
+        const secret = await r.extensions.revealSecret(params.id);
+        const sources = {
+          extension: async (id: number) => ({ ...(await r.extensions.get(id)), sipPassword: secret.sipPassword }),
+          transports: () => r.settings.transports(),
+        };
+        return { ...secret, account: await extensionAccount(sources, params.id, { phoneHost: options.phoneHost, requestHost: koa.hostname }) };
+      },
     }),
     defineRoute({
       id: 'telephony.extensions.regenerateSecret',

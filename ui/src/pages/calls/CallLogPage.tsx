@@ -20,6 +20,9 @@ interface CallLogItem {
   destination: string;
   extension: string | null;
   callerExtension: string | null;
+  /** The extensions' names as they are now (null when unknown). */
+  extensionName?: string | null;
+  callerExtensionName?: string | null;
   direction: (typeof DIRECTIONS)[number];
   durationSeconds: number;
   talkSeconds: number;
@@ -204,10 +207,10 @@ export default function CallLogPage() {
               <tr key={call.id} data-call-id={call.callId}>
                 <td data-label={t('calls.startedAt')}>{formatDate(call.startedAt)}</td>
                 <td data-label={t('calls.caller')}>
-                  <Party number={call.callerNumber} name={call.callerName} />
+                  <Party number={call.callerNumber} name={call.callerName || (call.callerNumber === call.callerExtension ? call.callerExtensionName ?? '' : '')} />
                 </td>
                 <td data-label={t('calls.destination')}>
-                  <Party number={call.destination} />
+                  <Party number={call.destination} name={call.destination === call.extension ? call.extensionName ?? '' : ''} />
                   {call.transferredTo && <span class="muted"> {t('calls.transferredTo', { number: formatPhone(call.transferredTo) })}</span>}
                 </td>
                 <td data-label={t('calls.direction')}>{t(`calls.direction.${call.direction}`)}</td>

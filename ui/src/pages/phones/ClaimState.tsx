@@ -4,6 +4,7 @@ import { ConfirmDialog, Dialog, Notice } from '../../lib/components';
 import { errorMessage } from '../../lib/forms';
 import { formatDate, t } from '../../lib/i18n';
 import { can } from '../../shell/session';
+import { CopyButton } from '../telephony/CopyButton';
 import { PROVISIONING_API, type Device } from './devices';
 
 const BADGES = { waiting_for_phone: 'badge-warn', claimed: 'badge-ok', window_closed: 'badge-error' } as const;
@@ -27,9 +28,26 @@ export function ClaimBadge(props: { device: Device }) {
 
 interface SecretPathView {
   path: string;
+  url: string;
   option66: string;
   option66Tftp: string;
+  option160: string;
   createdAt: string;
+}
+
+/** A value to paste into a DHCP server, with its copy button. */
+function Copyable(props: { label: string; value: string; testId?: string }) {
+  return (
+    <>
+      <dt>{props.label}</dt>
+      <dd class="copyable">
+        <code class="secret" data-testid={props.testId}>
+          {props.value}
+        </code>{' '}
+        <CopyButton text={props.value} label={props.label} />
+      </dd>
+    </>
+  );
 }
 
 /** The site's secret provisioning path and the DHCP option 66 values to set, for holders of `provisioning.secrets` (audited), with rotation. */
@@ -63,17 +81,14 @@ export function SecretPathCard() {
           <>
             {rotated && <Notice kind="success">{t('phones.secretPathRotated')}</Notice>}
             <dl class="stats">
-              <dt>{t('phones.option66')}</dt>
-              <dd>
-                <code class="secret" data-testid="option66">{shown.option66}</code>
-              </dd>
-              <dt>{t('phones.option66Tftp')}</dt>
-              <dd>
-                <code class="secret">{shown.option66Tftp}</code>
-              </dd>
+              <Copyable label={t('phones.provisioningUrl')} value={shown.url} testId="provisioning-url" />
+              <Copyable label={t('phones.option66')} value={shown.option66} testId="option66" />
+              <Copyable label={t('phones.option66Tftp')} value={shown.option66Tftp} testId="option66-tftp" />
+              <Copyable label={t('phones.option160')} value={shown.option160} testId="option160" />
               <dt>{t('phones.secretPathSince')}</dt>
               <dd>{formatDate(shown.createdAt)}</dd>
             </dl>
+            <p class="hint">{t('phones.dhcpHint')}</p>
             <p class="hint">{t('phones.secretPathRotateHint')}</p>
             <div class="form-actions">
               <button

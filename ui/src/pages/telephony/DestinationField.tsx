@@ -2,7 +2,7 @@ import { http } from '../../lib/api';
 import { useLoad } from '../../lib/components';
 import { SelectField, TextField } from '../../lib/forms';
 import { t } from '../../lib/i18n';
-import { TELEPHONY_API, useOptions, type Named } from './resource';
+import { labelOf, TELEPHONY_API, useOptions, type Named } from './resource';
 
 /** Where a call goes, as the API stores it (by id: renumbering never breaks a route). */
 export type Destination =
@@ -53,10 +53,6 @@ function blank(type: DestinationType, choices: DestinationChoices): Destination 
 
 export function defaultDestination(choices: DestinationChoices): Destination {
   return blank('extension', choices);
-}
-
-function labelOf(item: Named): string {
-  return item.number ? `${item.number} · ${item.name}` : item.name;
 }
 
 /**

@@ -4,11 +4,12 @@ import { CheckboxField, FormStatus, SelectField, TextField, useForm } from '../.
 import { formatPhone, t } from '../../lib/i18n';
 import { useEvents } from '../../lib/socket';
 import { can } from '../../shell/session';
-import { nest, orNull, RECORDING_POLICIES, TELEPHONY_API, whole, type Codec, type RecordingPolicy } from './resource';
+import { nest, numberWithName, orNull, RECORDING_POLICIES, TELEPHONY_API, useOptions, whole, type Codec, type RecordingPolicy } from './resource';
 import { CodecPreference } from './CodecPreference';
 import { ExtensionBulkActions } from './ExtensionBulk';
 import { FormButtons, ResourcePage, type FormDone } from './ResourcePage';
-import { RegenerateSecret, SecretReveal } from './SecretReveal';
+import { ExtensionCredentials } from './ExtensionCredentials';
+import { RegenerateSecret } from './SecretReveal';
 
 export interface Extension {
   id: number;
@@ -154,6 +155,10 @@ function PhoneState(props: { state: string | undefined }) {
 /** Extensions: phones and softphones, with their SIP account, codecs, voicemail, forwarding. */
 export default function ExtensionsPage() {
   const states = useRegistrationStates();
+  // Forwarding to another extension shows its name: "302 · Sales".
+  const extensions = useOptions('extensions');
+  useEvents(['telephony.resourceChanged'], () => extensions.reload());
+  const target = (number: string) => (/^[1-9][0-9]{1,7}$/.test(number) ? numberWithName(number, extensions.data) : formatPhone(number));
   return (
     <ResourcePage<Extension>
       title={t('page.extensions')}
@@ -174,7 +179,7 @@ export default function ExtensionsPage() {
           cell: (e) => (
             <>
               {e.doNotDisturb && <span class="badge badge-warn">{t('tel.ext.dndShort')}</span>}{' '}
-              {e.forwarding.unconditional && <span class="badge">{t('tel.ext.forwardedTo', { number: formatPhone(e.forwarding.unconditional) })}</span>}{' '}
+              {e.forwarding.unconditional && <span class="badge">{t('tel.ext.forwardedTo', { number: target(e.forwarding.unconditional) })}</span>}{' '}
               {e.webrtc && <span class="badge">WebRTC</span>}{' '}
               {e.recording !== 'never' && <span class="badge">{t(`tel.recording.${e.recording}`)}</span>}
             </>
@@ -184,7 +189,7 @@ export default function ExtensionsPage() {
       headerActions={(reload) => <ExtensionBulkActions reload={reload} />}
       rowActions={(e, reload) => (
         <>
-          <SecretReveal url={`${TELEPHONY_API}/extensions/${e.id}/sip-secret/reveal`} name={`${e.number} ${e.name}`} userKey="sipUsername" passwordKey="sipPassword" />
+          <ExtensionCredentials url={`${TELEPHONY_API}/extensions/${e.id}/sip-secret/reveal`} name={`${e.number} ${e.name}`} />
           <RegenerateSecret url={`${TELEPHONY_API}/extensions/${e.id}/sip-secret/regenerate`} name={`${e.number} ${e.name}`} onDone={reload} />
         </>
       )}

@@ -39,7 +39,7 @@ function InboundRouteForm(props: { route: InboundRoute | null; done: FormDone; c
     <form class="stack" ref={form.formRef} onSubmit={submit} noValidate data-testid="inbound-route-form">
       <TextField label={t('common.name')} autoComplete="off" {...form.field('name')} />
       <div class="grid-2">
-        <TextField label={t('tel.in.did')} inputMode="tel" autoComplete="off" placeholder="+33123456789" hint={t('tel.in.didHint')} {...form.field('did')} />
+        <TextField label={t('tel.in.did')} inputMode="tel" autoComplete="off" hint={t('tel.in.didHint')} {...form.field('did')} />
         <TextField label={t('tel.in.callerPattern')} autoComplete="off" hint={t('tel.patternHint')} {...form.field('callerPattern')} />
       </div>
       <DestinationField label={t('tel.destination')} name="destination" value={form.values.destination} onValue={(d) => form.set('destination', d)} errors={form.errors} choices={choices} />

@@ -1,5 +1,5 @@
 import { t } from '../../lib/i18n';
-import type { Named } from './resource';
+import { labelOf, type Named } from './resource';
 
 /** Errors the API gives for a list field and its items (`trunkIds`, `trunkIds.1`), as one text. */
 export function listError(errors: Record<string, string>, name: string): string | undefined {
@@ -20,7 +20,7 @@ export function OrderedPicker(props: { label: string; name: string; hint?: strin
   const byId = new Map(options.map((o) => [o.id, o]));
   const label = (id: number) => {
     const item = byId.get(id);
-    return item ? (item.number ? `${item.number} · ${item.name}` : item.name) : `#${id}`;
+    return item ? labelOf(item) : `#${id}`;
   };
   const move = (index: number, by: number) => {
     const next = [...value];

@@ -3,7 +3,7 @@ import { FormStatus, SelectField, TextField, useForm } from '../../lib/forms';
 import { t } from '../../lib/i18n';
 import { DestinationField, describeDestination, useDestinationChoices, type Destination } from './DestinationField';
 import { listError, OrderedPicker } from './OrderedPicker';
-import { TELEPHONY_API, whole } from './resource';
+import { labelOf, TELEPHONY_API, whole } from './resource';
 import { FormButtons, ResourcePage, type FormDone } from './ResourcePage';
 
 export interface RingGroup {
@@ -70,7 +70,10 @@ function RingGroupForm(props: { group: RingGroup | null; done: FormDone; choices
 /** Ring groups: several extensions behind one number, all at once or one after the other. */
 export default function RingGroupsPage() {
   const choices = useDestinationChoices();
-  const extension = (id: number) => choices.extensions.find((e) => e.id === id)?.number ?? `#${id}`;
+  const extension = (id: number) => {
+    const found = choices.extensions.find((e) => e.id === id);
+    return found ? labelOf(found) : `#${id}`;
+  };
   return (
     <ResourcePage<RingGroup>
       title={t('page.ringGroups')}

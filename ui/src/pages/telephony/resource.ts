@@ -16,6 +16,17 @@ export function useOptions<T extends Named>(resource: string) {
   return useLoad((signal) => http.get<Paged<T>>(`${TELEPHONY_API}/${resource}`, { limit: 500 }, signal).then((page) => page.items), [resource]);
 }
 
+/** How an extension, ring group or schedule is named in lists and pickers: "201 · Reception". */
+export function labelOf(item: Named): string {
+  return item.number ? `${item.number} · ${item.name}` : item.name;
+}
+
+/** "201 · Reception" for an extension number, the number alone (formatted) for anything else. */
+export function numberWithName(number: string, extensions: Named[] | undefined | null): string {
+  const extension = extensions?.find((e) => e.number === number);
+  return extension ? labelOf(extension) : number;
+}
+
 /** `{ 'a.b': 1, c: 2 }` → `{ a: { b: 1 }, c: 2 }`: forms keep the API's dotted field names flat. */
 export function nest(values: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
