@@ -21,7 +21,7 @@ declare module '../container' {
 /** Webhooks for integrators (CRMs): subscriptions, the signed outbox and its worker, and the call events they carry. */
 export const webhooksModule: CoreModule = {
   name: 'webhooks',
-  permissions: [{ key: WEBHOOKS_MANAGE, description: 'Subscribe URLs to events (webhooks), see their deliveries and secrets once', defaultRoles: [] }],
+  permissions: [{ key: WEBHOOKS_MANAGE, description: { en: 'Subscribe URLs to events (webhooks), see their deliveries and secrets once', fr: 'Abonner des URL aux événements (webhooks), voir leurs envois et leurs secrets une fois' }, defaultRoles: [] }],
   events: CALL_EVENTS,
   initModels: initWebhookModels,
   register(container: AwilixContainer<CoreCradle>) {
