@@ -18,6 +18,8 @@ export { sendStream } from './http/stream-body';
 export { integerText, idText } from './http/schemas';
 export { likePattern, likeValue, LIKE_ESCAPE_CLAUSE } from './db/like';
 export { HttpError } from './http/problem';
+/** The import facility: read a CSV upload (detected encoding and separator), match its headers, refuse a file or a batch with every row's problems. */
+export * from './imports';
 export { PLUGIN_API_VERSION } from './plugins/types';
 export type * from './plugins/types';
 export type { RouteDefinition, RouteCall, RouteInput } from './http/routes';
