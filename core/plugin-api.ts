@@ -23,6 +23,8 @@ export { integerText, idText } from './http/schemas';
 export { e164, toE164, phoneRegion } from './http/phone-number';
 export { likePattern, likeValue, LIKE_ESCAPE_CLAUSE } from './db/like';
 export { HttpError } from './http/problem';
+/** The import facility: read a CSV upload (detected encoding and separator), match its headers, refuse a file or a batch with every row's problems. */
+export * from './imports';
 export { PLUGIN_API_VERSION } from './plugins/types';
 export type * from './plugins/types';
 export type { AuditChanges, FieldChange } from './audit/changes';

@@ -1,6 +1,10 @@
-/** A column an import understands: its key, and the header names people write for it (any case, accents ignored). */
-export interface ImportColumn {
-  key: string;
+/**
+ * A column an import understands: its key, and the header names people write for it, in every
+ * language the import speaks ("Numéro", "Number"…). Compared folded: any case, accents, spaces or
+ * punctuation aside.
+ */
+export interface ImportColumn<K extends string = string> {
+  key: K;
   aliases: string[];
 }
 
@@ -13,18 +17,39 @@ export function foldHeader(text: string): string {
     .replace(/[^a-z0-9]/g, '');
 }
 
-/** Which file column holds each known key; headers nobody knows are returned to be reported. */
-export function mapColumns(header: string[], columns: ImportColumn[]): { index: Map<string, number>; unknown: string[]; duplicated: string[] } {
-  const byAlias = new Map<string, string>();
+/** How a file's header row maps onto an import's columns. */
+export interface ColumnMatch<K extends string = string> {
+  /** Position in the row of each recognised column. */
+  positions: Map<K, number>;
+  /** The file's own header for each recognised column, to name columns in errors as the person wrote them. */
+  names: Map<K, string>;
+  /** Headers no column answers to (an import may ignore or refuse them). */
+  ignored: string[];
+  /** Headers naming a column already found earlier in the row. */
+  duplicates: string[];
+  /** Required columns the header lacks. */
+  missing: K[];
+  /** Number of columns of the header row (a longer data row would lose data). */
+  width: number;
+}
+
+/** Matches a header row to columns by key or alias, in any order; the first of two headers for one column wins. */
+export function matchColumns<K extends string>(header: string[], columns: ReadonlyArray<ImportColumn<K>>, required: readonly K[] = []): ColumnMatch<K> {
+  const byAlias = new Map<string, K>();
   for (const column of columns) for (const alias of [column.key, ...column.aliases]) byAlias.set(foldHeader(alias), column.key);
-  const index = new Map<string, number>();
-  const unknown: string[] = [];
-  const duplicated: string[] = [];
-  header.forEach((name, i) => {
+  const positions = new Map<K, number>();
+  const names = new Map<K, string>();
+  const ignored: string[] = [];
+  const duplicates: string[] = [];
+  header.forEach((raw, index) => {
+    const name = raw.trim();
     const key = byAlias.get(foldHeader(name));
-    if (!key) unknown.push(name);
-    else if (index.has(key)) duplicated.push(name);
-    else index.set(key, i);
+    if (key === undefined) ignored.push(name);
+    else if (positions.has(key)) duplicates.push(name);
+    else {
+      positions.set(key, index);
+      names.set(key, name);
+    }
   });
-  return { index, unknown, duplicated };
+  return { positions, names, ignored, duplicates, missing: required.filter((k) => !positions.has(k)), width: header.length };
 }

@@ -1,7 +1,6 @@
-import { integerText, idText, z } from '../../core/plugin-api';
+import { CSV_ENCODINGS, CSV_SEPARATORS, integerText, idText, z, type CsvSeparator } from '../../core/plugin-api';
 import { NUMBER_TYPES } from './types';
 import { EMAIL, EXTENSION, LIMITS } from './services/contact-rules';
-import { ENCODINGS, SEPARATORS, type SeparatorName } from './services/csv/file-format';
 import { REGIONS } from './services/directory-settings';
 
 const text = (max: number) => z.string().trim().max(max);
@@ -75,9 +74,9 @@ export const folderDelete = z.discriminatedUnion('contents', [
   z.object({ contents: z.literal('delete') }),
 ]);
 
-const separatorName = z.enum(Object.keys(SEPARATORS) as [SeparatorName, ...SeparatorName[]]);
+const separatorName = z.enum(Object.keys(CSV_SEPARATORS) as [CsvSeparator, ...CsvSeparator[]]);
 export const csvDownload = z.object({ lang: z.enum(['fr', 'en']).optional(), separator: separatorName.default('semicolon') });
-export const csvUpload = z.object({ encoding: z.enum(ENCODINGS).optional(), separator: separatorName.optional() });
+export const csvUpload = z.object({ encoding: z.enum(CSV_ENCODINGS).optional(), separator: separatorName.optional() });
 
 export const settingsPatch = z.object({
   defaultRegion: z.enum(REGIONS as [string, ...string[]]).optional(),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Sequelize } from 'sequelize';
 import type { z } from 'zod';
 import { HttpError } from '../../http/problem';
+import type { ImportProgressCounts } from '../../imports/progress';
 import { batchRefused, type RowProblem } from '../../imports/row-problems';
 import type { TelephonyConfigChanges } from './config-changes';
 import { DEFAULT_RESTRICTION_CLASS, type ExtensionInput, type ExtensionService, type ExtensionView } from './extension-service';
@@ -40,12 +41,10 @@ function isLockConflict(err: unknown): boolean {
 
 /** `telephony.bulkProgress`: rows checked (`plan`) and created (`apply`) of one batch, for the shell's progress bars. */
 export const BULK_PROGRESS = 'telephony.bulkProgress';
-export interface BulkProgress {
+export interface BulkProgress extends ImportProgressCounts {
   id: string;
-  phase: 'plan' | 'apply';
-  processed: number;
+  /** A batch's size is known before its first row is checked. */
   total: number;
-  done: boolean;
 }
 /** A progress event every this many rows: often enough for a bar, rare enough not to flood sockets. */
 const PROGRESS_EVERY = 50;

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { CSV_SEPARATORS, type CsvSeparator } from '../../imports/csv-table';
+import { CSV_SEPARATORS, type CsvSeparator } from '../../imports/csv-format';
 import type { ImportColumn } from '../../imports/columns';
 import type { ExtensionView } from './extension-service';
 

@@ -3,17 +3,17 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
+import { CSV_SEPARATORS, type CsvSeparator } from '../../../core/plugin-api';
 import type { DirectoryModels } from '../models';
 import { NUMBER_TYPES, type ContactDraft } from '../types';
 import type { CarillonUsers } from './carillon-users';
 import { COLUMNS, headers, type CsvField, type CsvLanguage } from './csv/columns';
-import { SEPARATORS, type SeparatorName } from './csv/file-format';
 import { eachContactPage } from './contact-rows';
 import { FolderTree } from './folder-tree';
 
 export interface ExportOptions {
   language: CsvLanguage;
-  separator: SeparatorName;
+  separator: CsvSeparator;
 }
 
 const EXAMPLES: Record<CsvLanguage, Partial<Record<CsvField, string>>> = {
@@ -31,7 +31,7 @@ const EXAMPLES: Record<CsvLanguage, Partial<Record<CsvField, string>>> = {
 
 function csvOptions(options: ExportOptions) {
   // A BOM and CRLF: what spreadsheet programs need to open UTF-8 with accents and line breaks right.
-  return { delimiter: SEPARATORS[options.separator], bom: true, record_delimiter: 'windows' as const };
+  return { delimiter: CSV_SEPARATORS[options.separator], bom: true, record_delimiter: 'windows' as const };
 }
 
 /** The export (every contact with its unique key, importable as is) and the template. */

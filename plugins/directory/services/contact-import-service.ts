@@ -3,13 +3,11 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Transaction } from 'sequelize';
-import { HttpError, Op } from '../../../core/plugin-api';
+import { detectCsvFileFormat, HttpError, Op, receiveUpload, type CsvEncoding, type CsvFormat, type CsvFormatChoice, type CsvSeparator, type ImportProgressCounts } from '../../../core/plugin-api';
 import type { DirectoryModels } from '../models';
 import type { ContactSource } from '../types';
 import type { CarillonUsers } from './carillon-users';
 import { ContactWriter, newContactKey, type ChangedContact, type NewContact } from './contact-writer';
-import { CsvFileError } from './csv/csv-errors';
-import { detectFormat, type CsvEncoding, type CsvFormat, type SeparatorName } from './csv/file-format';
 import type { RowError } from './csv/row-validator';
 import { scanSyncFile, type ExistingContact, type RowDecision, type ScanResult, type SyncMode } from './csv/directory-sync-plan';
 import type { DirectoryBackupService } from './directory-backup-service';
@@ -17,14 +15,13 @@ import type { DirectorySettings } from './directory-settings';
 import type { DirectoryState } from './directory-state';
 import type { BulkChangeLock } from './exclusive';
 import { FolderTree } from './folder-tree';
-import { receiveUpload } from './upload';
 
 export interface ImportPlan {
   id: string;
   mode: SyncMode;
   status: 'planned' | 'applied' | 'failed';
   encoding: CsvEncoding;
-  separator: SeparatorName;
+  separator: CsvSeparator;
   encodingDetected: boolean;
   separatorDetected: boolean;
   rows: number;
@@ -39,12 +36,8 @@ export interface ImportPlan {
   backupId: number | null;
 }
 
-export interface ImportProgress {
+export interface ImportProgress extends ImportProgressCounts {
   importId: string;
-  phase: 'plan' | 'apply';
-  processed: number;
-  total: number | null;
-  done: boolean;
 }
 
 export interface ImportOptions {
@@ -82,7 +75,7 @@ export class ContactImportService {
     return this.deps.models;
   }
 
-  async upload(req: IncomingMessage, chosen: { encoding?: CsvEncoding; separator?: SeparatorName }, userId: number | null): Promise<ImportPlan> {
+  async upload(req: IncomingMessage, chosen: CsvFormatChoice, userId: number | null): Promise<ImportPlan> {
     fs.mkdirSync(this.deps.folder, { recursive: true });
     await this.removeExpiredPlans();
     const id = randomUUID();
@@ -97,7 +90,7 @@ export class ContactImportService {
       return plan;
     } catch (err) {
       fs.rmSync(file, { force: true });
-      throw err instanceof CsvFileError ? err.toHttp() : err;
+      throw err;
     }
   }
 
@@ -145,8 +138,6 @@ export class ContactImportService {
         await this.applyFile(id, file, plan, 'restore');
         await this.deps.state.markChanged('restore');
         return { ...plan, status: 'applied', appliedAt: new Date().toISOString(), backupId: backup.id };
-      } catch (err) {
-        throw err instanceof CsvFileError ? err.toHttp() : err;
       } finally {
         fs.rmSync(file, { force: true });
       }
@@ -160,7 +151,7 @@ export class ContactImportService {
       return done;
     } catch (err) {
       await record.update({ status: 'failed', plan: JSON.stringify({ ...plan, status: 'failed' }) });
-      throw err instanceof CsvFileError ? err.toHttp() : err;
+      throw err;
     } finally {
       fs.rmSync(path.join(this.deps.folder, record.fileName), { force: true });
     }
@@ -172,8 +163,8 @@ export class ContactImportService {
   }
 
   /** Reads the file and says what applying it would do. Writes nothing. */
-  async plan(id: string, file: string, chosen: { encoding?: CsvEncoding; separator?: SeparatorName }, mode: SyncMode): Promise<ImportPlan> {
-    const format = detectFormat(file, chosen);
+  async plan(id: string, file: string, chosen: CsvFormatChoice, mode: SyncMode): Promise<ImportPlan> {
+    const format = detectCsvFileFormat(file, chosen);
     const revision = this.deps.state.revision;
     const errors: RowError[] = [];
     let truncated = false;

@@ -1,48 +1,11 @@
-import path from 'node:path';
-import fs from 'node:fs';
 import { expect } from 'chai';
 import { matchHeader } from '../../../plugins/directory/services/csv/columns';
-import { readCsv } from '../../../plugins/directory/services/csv/csv-reader';
-import { CsvFileError } from '../../../plugins/directory/services/csv/csv-errors';
-import { detectFormat } from '../../../plugins/directory/services/csv/file-format';
 import { PhoneNumbers } from '../../../plugins/directory/services/phone-numbers';
 import { queryTerms } from '../../../plugins/directory/services/contact-search-service';
-import { tempDir } from '../../support/test-app';
-import { FIXTURES } from './directory-app';
 
-const at = (name: string) => path.join(FIXTURES, name);
-
-async function records(file: string) {
-  const out: Array<{ line: number; values: string[] }> = [];
-  for await (const record of readCsv(file, detectFormat(file, {}))) out.push(record);
-  return out;
-}
+// Reading the file itself (encoding, separator, records) is core's import facility: test/core/imports-csv.test.ts.
 
 describe('Directory CSV reading (units)', () => {
-  it('detects encoding and separator of each fixture', () => {
-    expect(detectFormat(at('utf8-bom-semicolon-crlf.csv'), {})).to.include({ encoding: 'utf-8', separator: 'semicolon' });
-    expect(detectFormat(at('utf8-comma-lf-reordered.csv'), {})).to.include({ encoding: 'utf-8', separator: 'comma' });
-    expect(detectFormat(at('windows-1252-semicolon.csv'), {})).to.include({ encoding: 'windows-1252', separator: 'semicolon' });
-    expect(detectFormat(at('iso-8859-1-tab.csv'), {}).separator).to.equal('tab');
-    expect(detectFormat(at('quoted-newlines.csv'), {})).to.include({ separator: 'comma' });
-    expect(() => detectFormat(at('empty.csv'), {})).to.throw(CsvFileError).with.property('code', 'csv_empty');
-  });
-
-  it('keeps UTF-8 when a multi-byte character straddles the detection sample', () => {
-    const file = path.join(tempDir(), 'long.csv');
-    // 65535 ASCII bytes then "é": the 64 KiB sample ends between its two bytes.
-    fs.writeFileSync(file, 'Nom;Prénom\n' + 'x'.repeat(65535 - 'Nom;Prénom\n'.length - 1) + 'é\n');
-    expect(detectFormat(file, {}).encoding).to.equal('utf-8');
-  });
-
-  it('reads records with the line where each starts, CRLF and quoted line breaks included', async () => {
-    const rows = await records(at('quoted-newlines.csv'));
-    expect(rows.map((r) => r.line)).to.deep.equal([1, 2, 5]);
-    expect(rows[1].values[0]).to.equal('Durand, fils');
-    const bom = await records(at('utf8-bom-semicolon-crlf.csv'));
-    expect(bom[0].values[0]).to.equal('Clé unique');
-  });
-
   it('matches headers in French or English, any order, case and accents aside', () => {
     const match = matchHeader(['PRENOM', 'nom', 'Tel. Mobile', 'e-mail', 'Poste', 'Couleur', 'Unique key']);
     expect([...match.positions]).to.deep.equal([['firstName', 0], ['lastName', 1], ['mobile', 2], ['emails', 3], ['extension', 4], ['key', 6]]);

@@ -120,6 +120,10 @@ describe('Telephony resources: extensions in bulk', () => {
     expect(res.status, JSON.stringify(body)).to.equal(201);
     expect(body.format.encoding).to.equal('windows-1252');
     expect(body.created[0].name).to.equal('Hélène');
+    // The encoding may be chosen, as in the directory's import (the same facility reads both).
+    const chosen = await fetch(`${t.url}${API}/extensions/import/plan?encoding=iso-8859-1&separator=semicolon`, { method: 'POST', body: Buffer.from('number;name\r\n411;Z\xf6e\r\n', 'latin1'), headers: { 'content-type': 'text/csv', cookie: admin.cookie!, 'x-csrf-token': admin.csrfToken! } });
+    expect(((await chosen.json()) as any).format).to.deep.equal({ encoding: 'iso-8859-1', separator: 'semicolon' });
+    expect((await csv('number,name\n412,A\n', '?encoding=utf-16')).status).to.equal(422);
     expect((await admin.request('POST', `${API}/extensions/import`, 'x'.repeat(1024 * 1024 + 1), { 'content-type': 'text/csv' })).status).to.equal(413);
   });
 

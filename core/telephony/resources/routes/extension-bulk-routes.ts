@@ -2,8 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { defineRoute, type RouteDefinition } from '../../../http/routes';
 import { HttpError } from '../../../http/problem';
-import { foldHeader, mapColumns } from '../../../imports/columns';
-import { CSV_SEPARATORS, csvFileRefused, readCsvTable, type CsvSeparator, type CsvTable } from '../../../imports/csv-table';
+import { foldHeader, matchColumns } from '../../../imports/columns';
+import { CsvFileError } from '../../../imports/csv-errors';
+import { CSV_ENCODINGS, CSV_SEPARATORS, type CsvFormatChoice, type CsvSeparator } from '../../../imports/csv-format';
+import { readCsvTable } from '../../../imports/csv-table';
 import { readUpload } from '../../../imports/upload';
 import { MAX_BATCH, type BatchRow, type ExtensionBulkService } from '../extension-bulk-service';
 import { EXTENSION_COLUMNS, extensionsCsv, rowToBody, SECRET_HEADERS } from '../extension-csv';
@@ -49,20 +51,20 @@ export function rangeRows(body: z.infer<typeof rangeBody>): BatchRow[] {
 }
 
 const IMPORT_RULES =
-  'The same checks as creating one extension; a number already used, a bad row or a row repeating another refuses the whole file with every row and its reasons. UTF-8 or Windows-1252, comma, semicolon or tab (detected unless `separator` is given). A password column is refused: passwords are generated.';
-const importQuery = z.strictObject({ separator: separator.optional() });
+  'The same checks as creating one extension; a number already used, a bad row or a row repeating another refuses the whole file with every row and its reasons. UTF-8 or Windows-1252 (ISO-8859-1 when chosen), comma, semicolon or tab (detected unless `encoding` or `separator` is given). A password column is refused: passwords are generated.';
+const importQuery = z.strictObject({ encoding: z.enum(CSV_ENCODINGS).optional(), separator: separator.optional() });
 
 /** Reads the uploaded file into batch rows, refusing the whole file for a bad header. */
-async function readRows(req: IncomingMessage, chosen: CsvSeparator | undefined): Promise<{ plan: { format: CsvTable['format']; columns: string[]; rows: number }; rows: BatchRow[] }> {
-  const table = readCsvTable(await readUpload(req, MAX_UPLOAD_BYTES), { separator: chosen });
+async function readRows(req: IncomingMessage, chosen: CsvFormatChoice): Promise<{ plan: { format: Required<CsvFormatChoice>; columns: string[]; rows: number }; rows: BatchRow[] }> {
+  const table = await readCsvTable(await readUpload(req, MAX_UPLOAD_BYTES), chosen);
   const secret = table.header.find((h) => SECRET_HEADERS.includes(foldHeader(h)));
-  if (secret) throw csvFileRefused('csv_secret_column', `The column "${secret}" would carry passwords: Carillon generates them and shows them once after the import. Remove the column.`);
-  const { index, unknown, duplicated } = mapColumns(table.header, EXTENSION_COLUMNS);
-  if (duplicated.length) throw csvFileRefused('csv_duplicate_column', `Columns given twice: ${duplicated.map((d) => `"${d}"`).join(', ')}.`);
-  if (unknown.length) throw csvFileRefused('csv_unknown_column', `Unknown columns: ${unknown.map((u) => `"${u}"`).join(', ')}; the columns are ${EXTENSION_COLUMNS.map((c) => c.key).join(', ')}.`);
-  if (!index.has('number')) throw csvFileRefused('csv_missing_column', 'The file needs a "number" column (and usually "name").');
-  const rows = table.rows.map((r) => ({ row: r.line, body: rowToBody(r.values, index) }));
-  return { plan: { format: table.format, columns: [...index.keys()], rows: rows.length }, rows };
+  if (secret) throw new CsvFileError('csv_secret_column', `The column "${secret}" would carry passwords: Carillon generates them and shows them once after the import. Remove the column.`);
+  const { positions, ignored, duplicates, missing } = matchColumns(table.header, EXTENSION_COLUMNS, ['number']);
+  if (duplicates.length) throw new CsvFileError('csv_duplicate_column', `Columns given twice: ${duplicates.map((d) => `"${d}"`).join(', ')}.`);
+  if (ignored.length) throw new CsvFileError('csv_unknown_column', `Unknown columns: ${ignored.map((u) => `"${u}"`).join(', ')}; the columns are ${EXTENSION_COLUMNS.map((c) => c.key).join(', ')}.`);
+  if (missing.length) throw new CsvFileError('csv_missing_column', 'The file needs a "number" column (and usually "name").');
+  const rows = table.rows.map((r) => ({ row: r.line, body: rowToBody(r.values, positions) }));
+  return { plan: { format: { encoding: table.format.encoding, separator: table.format.separator }, columns: [...positions.keys()], rows: rows.length }, rows };
 }
 
 export function extensionBulkRoutes(bulk: () => ExtensionBulkService): RouteDefinition[] {
@@ -86,7 +88,7 @@ export function extensionBulkRoutes(bulk: () => ExtensionBulkService): RouteDefi
       audit: false,
       input: { query: importQuery },
       handler: async ({ query, koa }) => {
-        const { plan, rows } = await readRows(koa.req, query.separator);
+        const { plan, rows } = await readRows(koa.req, query);
         const inputs = await bulk().plan(rows, 'line');
         return { ...plan, numbers: inputs.map((i) => i.number) };
       },
@@ -101,7 +103,7 @@ export function extensionBulkRoutes(bulk: () => ExtensionBulkService): RouteDefi
       status: 201,
       input: { query: importQuery },
       handler: async ({ query, identity, koa }) => {
-        const { plan, rows } = await readRows(koa.req, query.separator);
+        const { plan, rows } = await readRows(koa.req, query);
         return { ...plan, ...(await bulk().create(rows, 'line', identity!.permissions.has('telephony.secrets'))) };
       },
     }),

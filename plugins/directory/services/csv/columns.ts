@@ -1,5 +1,5 @@
+import { matchColumns, type ColumnMatch, type ImportColumn } from '../../../../core/plugin-api';
 import type { NumberType } from '../../types';
-import { fold } from '../text-folding';
 
 export type CsvField =
   | 'key' | 'lastName' | 'firstName' | 'company' | 'jobTitle' | 'folder'
@@ -43,14 +43,8 @@ export const COLUMNS: ColumnDefinition[] = [
 
 export const REQUIRED_FIELDS: CsvField[] = ['lastName', 'firstName'];
 
-function headerKey(header: string): string {
-  return fold(header).replace(/[^a-z0-9]/g, '');
-}
-
-const BY_HEADER = new Map<string, CsvField>();
-for (const column of COLUMNS) {
-  for (const name of [column.fr, column.en, ...column.aliases]) BY_HEADER.set(headerKey(name), column.field);
-}
+/** The columns as the shared import facility matches them: French and English headers are aliases. */
+const IMPORT_COLUMNS: Array<ImportColumn<CsvField>> = COLUMNS.map((c) => ({ key: c.field, aliases: [c.fr, c.en, ...c.aliases] }));
 
 export function headers(language: CsvLanguage): string[] {
   return COLUMNS.map((c) => c[language]);
@@ -60,36 +54,9 @@ export function label(field: CsvField, language: CsvLanguage): string {
   return COLUMNS.find((c) => c.field === field)![language];
 }
 
-export interface HeaderMatch {
-  /** Position in the row of each recognised field. */
-  positions: Map<CsvField, number>;
-  /** The file's own header for each recognised field, to name columns in errors. */
-  names: Map<CsvField, string>;
-  ignored: string[];
-  duplicates: string[];
-  missing: CsvField[];
-  /** Number of columns of the header row. */
-  width: number;
-}
+export type HeaderMatch = ColumnMatch<CsvField>;
 
 /** Matches a header row to fields by name, in any order, French or English. */
 export function matchHeader(row: string[]): HeaderMatch {
-  const positions = new Map<CsvField, number>();
-  const names = new Map<CsvField, string>();
-  const ignored: string[] = [];
-  const duplicates: string[] = [];
-  row.forEach((raw, index) => {
-    const header = raw.trim();
-    const field = BY_HEADER.get(headerKey(header));
-    if (!field) {
-      ignored.push(header);
-    } else if (positions.has(field)) {
-      duplicates.push(header);
-    } else {
-      positions.set(field, index);
-      names.set(field, header);
-    }
-  });
-  const missing = REQUIRED_FIELDS.filter((f) => !positions.has(f));
-  return { positions, names, ignored, duplicates, missing, width: row.length };
+  return matchColumns(row, IMPORT_COLUMNS, REQUIRED_FIELDS);
 }

@@ -1,10 +1,8 @@
+import { CsvFileError, readCsvFile, type CsvFormat } from '../../../../core/plugin-api';
 import type { ContactDraft } from '../../types';
 import { contentHash } from '../contact-writer';
 import type { FolderTree } from '../folder-tree';
-import { readCsv } from './csv-reader';
-import { CsvFileError } from './csv-errors';
 import { label, matchHeader, type HeaderMatch } from './columns';
-import type { CsvFormat } from './file-format';
 import { validateRow, type CsvContact, type RowContext, type RowError } from './row-validator';
 
 /** `sync` is the seed's import; `restore` replays a backup, recreating deleted contacts under their old keys. */
@@ -54,7 +52,7 @@ export interface ScanInput {
  * The plan and the apply both run this, so they cannot disagree.
  */
 export async function scanSyncFile(input: ScanInput): Promise<ScanResult> {
-  const records = readCsv(input.file, input.format);
+  const records = readCsvFile(input.file, input.format);
   const first = await records.next();
   if (first.done) throw new CsvFileError('csv_no_header', 'The file has no header row.');
   const header = matchHeader(first.value.values);

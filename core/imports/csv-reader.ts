@@ -1,12 +1,14 @@
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { CsvFileError } from './csv-errors';
-import { SEPARATORS, type CsvFormat } from './file-format';
+import { CSV_SEPARATORS, type CsvFormat } from './csv-format';
 
 export interface CsvRecord {
-  /** The line where the record starts (a quoted field may span several lines). */
+  /** The file line where the record starts (the header is line 1; a quoted field may span lines). */
   line: number;
+  /** The fields as written (not trimmed: the importer decides). */
   values: string[];
 }
 
@@ -16,19 +18,20 @@ interface ParsedRecord {
 }
 
 /**
- * Streams a CSV file record by record: decoded from its encoding, parsed with its separator,
- * CRLF or LF, quotes holding separators and line breaks. Only one record is in memory at a time.
+ * Reads CSV record by record, the header row first: decoded from its encoding (a UTF-8 BOM
+ * dropped), parsed with its separator, CRLF or LF, quotes holding separators and line breaks,
+ * blank lines skipped. Only one record is in memory at a time, so a file of any size streams.
  * A syntax error (an unclosed quote…) becomes a CsvFileError: the whole file is refused.
  */
-export async function* readCsv(file: string, format: CsvFormat): AsyncGenerator<CsvRecord> {
+export async function* readCsvRecords(input: Readable | Buffer, format: Pick<CsvFormat, 'encoding' | 'separator'>): AsyncGenerator<CsvRecord> {
   const parser = parse({
-    delimiter: SEPARATORS[format.separator],
+    delimiter: CSV_SEPARATORS[format.separator],
     bom: true,
     relax_column_count: true,
     skip_empty_lines: true,
     info: true,
   });
-  const source = fs.createReadStream(file);
+  const source = Buffer.isBuffer(input) ? Readable.from([input]) : input;
   const decoder = iconv.decodeStream(format.encoding);
   source.on('error', (err) => parser.destroy(err));
   decoder.on('error', (err) => parser.destroy(err));
@@ -51,4 +54,9 @@ export async function* readCsv(file: string, format: CsvFormat): AsyncGenerator<
   } finally {
     source.destroy();
   }
+}
+
+/** Streams the records of a file on disk (see readCsvRecords). */
+export function readCsvFile(file: string, format: Pick<CsvFormat, 'encoding' | 'separator'>): AsyncGenerator<CsvRecord> {
+  return readCsvRecords(fs.createReadStream(file), format);
 }
