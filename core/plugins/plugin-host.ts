@@ -16,6 +16,7 @@ import { discoverBundled, discoverPackages, type DiscoveredPlugin } from './disc
 import { PluginError, type PluginErrorCode } from './errors';
 import type { ValidManifest } from './manifest';
 import { addUiPage, setUiStrings, type PluginUi } from './plugin-ui';
+import { PluginRuntimeReporter } from './runtime-report';
 import type { JobDefinition, PluginContext, PluginState } from './types';
 
 export interface PluginInfo {
@@ -73,6 +74,8 @@ export class PluginHost {
   private readonly rejected: PluginRecord[] = [];
   private order: string[] = [];
   private readonly bundledDir: string;
+  /** Set in the serving process only: it records plugin states for the CLI (see runtime-report.ts). */
+  private reporter: PluginRuntimeReporter | null = null;
 
   constructor(private readonly deps: PluginHostDeps) {
     deps.collections.setActive((owner) => this.isStarted(owner));
@@ -98,7 +101,7 @@ export class PluginHost {
         id,
         discovered,
         manifest,
-        state: 'failed',
+        state: 'stopped',
         enabled: persisted.get(id) ?? true,
         error: discovered.error ?? null,
         registered: false,
@@ -174,7 +177,17 @@ export class PluginHost {
     this.publishState(record);
   }
 
+  /** Called by the serving process: from now on every state change is recorded for `carillon plugin list`. */
+  reportRuntimeStates(): void {
+    this.reporter ??= new PluginRuntimeReporter(this.logger);
+  }
+
+  private report(stopped = false): Promise<void> {
+    return this.reporter?.write(this.list().map(({ id, state, error }) => ({ id, state, error })), stopped) ?? Promise.resolve();
+  }
+
   private publishState(record: PluginRecord): void {
+    void this.report();
     this.deps.events.publish('plugin.stateChanged', {
       id: record.id,
       state: record.state,
@@ -245,6 +258,7 @@ export class PluginHost {
       const record = this.records.get(id)!;
       if (record.registered && record.state !== 'disabled') await this.migrateAndStart(record);
     }
+    await this.report();
   }
 
   private async migrateAndStart(record: PluginRecord): Promise<void> {
@@ -293,8 +307,9 @@ export class PluginHost {
     for (const id of [...this.order].reverse()) {
       const record = this.records.get(id)!;
       await this.stopOne(record);
-      if (record.state === 'started') record.state = 'disabled';
+      if (record.state === 'started') record.state = 'stopped';
     }
+    await this.report(true);
   }
 
   list(): PluginInfo[] {
@@ -351,7 +366,7 @@ export class PluginHost {
         this.publishState(record);
       } else if (record.state !== 'started') {
         record.error = null;
-        record.state = 'failed';
+        record.state = 'stopped';
         if (await this.register(record)) await this.migrateAndStart(record);
         restartRequired = !this.isStarted(id);
       }

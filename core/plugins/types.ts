@@ -9,7 +9,12 @@ import type { RouteDefinition, RouteInput } from '../http/routes';
 /** The version of the plugin API this host implements; manifests name a semver range of it. */
 export const PLUGIN_API_VERSION = '1.0.0';
 
-export type PluginState = 'started' | 'disabled' | 'failed';
+/**
+ * `started`: running. `disabled`: an admin turned it off. `failed`: it could not run (see its
+ * error). `stopped`: enabled and healthy so far, but not running in this process (before start,
+ * after stop, or in a CLI command, which never starts plugins).
+ */
+export type PluginState = 'started' | 'disabled' | 'failed' | 'stopped';
 
 export interface LocalisedText {
   en: string;

@@ -13,7 +13,7 @@ interface PluginInfo {
   version: string | null;
   displayName: string | null;
   source: 'bundled' | 'package';
-  state: 'started' | 'disabled' | 'failed';
+  state: 'started' | 'disabled' | 'failed' | 'stopped';
   enabled: boolean;
   dependsOn: string[];
   optionalDeps: string[];
