@@ -12,7 +12,7 @@ const manifestSchema = z.strictObject({
   id: z.string().regex(PLUGIN_ID, 'lower-case letters, digits and dashes, starting with a letter (2 to 40 characters)'),
   version: z.string().refine((v) => semver.valid(v) !== null, 'a semver version such as 1.2.0'),
   apiVersion: z.string().refine((v) => semver.validRange(v) !== null, 'a semver range such as ^1'),
-  displayName: z.string().max(80).optional(),
+  displayName: z.union([z.string().min(1).max(80), z.object({ en: z.string().min(1).max(80), fr: z.string().min(1).max(80) }).catchall(z.string().min(1).max(80))]).optional(),
   description: z.string().max(500).optional(),
   dependsOn: z.array(z.string().regex(PLUGIN_ID)).default([]),
   optionalDeps: z.array(z.string().regex(PLUGIN_ID)).default([]),
@@ -31,6 +31,7 @@ const manifestSchema = z.strictObject({
   register: fn.optional(),
   start: fn.optional(),
   stop: fn.optional(),
+  health: fn.optional(),
 });
 
 export interface ValidManifest extends PluginManifest {

@@ -17,12 +17,15 @@ import { PluginError, type PluginErrorCode } from './errors';
 import type { ValidManifest } from './manifest';
 import { addUiPage, setUiStrings, type PluginUi } from './plugin-ui';
 import { PluginRuntimeReporter } from './runtime-report';
-import type { JobDefinition, PluginContext, PluginState } from './types';
+import { modelMismatch } from './model-check';
+import { HealthCache, localised, runHealthCheck, type PluginHealthReport } from './plugin-health';
+import type { JobDefinition, LocalisedText, PluginContext, PluginState } from './types';
 
 export interface PluginInfo {
   id: string;
   version: string | null;
-  displayName: string | null;
+  /** Per locale; a plugin that gave one string has it in every locale. */
+  displayName: LocalisedText | null;
   source: 'bundled' | 'package';
   state: PluginState;
   enabled: boolean;
@@ -44,6 +47,8 @@ interface PluginRecord {
   subscriptions: Array<{ name: string; handler: (payload: unknown, meta: unknown) => unknown }>;
   jobs: JobDefinition[];
   ui: PluginUi | null;
+  /** Models defined with ctx.models.define, checked against their tables before start. */
+  models: Map<string, ModelStatic<Model>>;
   /** Undo list for what is active while started: subscriptions, jobs. */
   active: Array<() => void>;
 }
@@ -110,6 +115,7 @@ export class PluginHost {
         subscriptions: [],
         jobs: [],
         ui: null,
+        models: new Map(),
         active: [],
       };
       if (!manifest) {
@@ -187,6 +193,7 @@ export class PluginHost {
   }
 
   private publishState(record: PluginRecord): void {
+    this.healthCache.forget(record.id);
     void this.report();
     this.deps.events.publish('plugin.stateChanged', {
       id: record.id,
@@ -270,6 +277,8 @@ export class PluginHost {
       const restored = err instanceof MigrationFailedError ? (err.restored ? ' The database was left as it was before it.' : ' Undoing it failed: check the database.') : '';
       return this.fail(record, new PluginError('plugin_migration_failed', `${(err as Error).message}.${restored}`));
     }
+    const mismatch = await modelMismatch(this.deps.sequelize, [...record.models.values()]);
+    if (mismatch) return this.fail(record, new PluginError('plugin_model_mismatch', mismatch));
     try {
       await this.deps.permissionCatalogue.persist(record.id);
       for (const job of record.jobs) {
@@ -317,7 +326,7 @@ export class PluginHost {
     return all.map((record) => ({
       id: record.id,
       version: record.manifest?.version ?? null,
-      displayName: record.manifest?.displayName ?? null,
+      displayName: localised(record.manifest?.displayName),
       source: record.discovered.source,
       state: record.error ? 'failed' : record.state,
       enabled: record.enabled,
@@ -331,6 +340,17 @@ export class PluginHost {
     const info = this.list().find((p) => p.id === id);
     if (!info) throw HttpError.notFound('plugin', `No plugin with id "${id}".`);
     return info;
+  }
+
+  private readonly healthCache = new HealthCache();
+
+  /** Health reports of running plugins that declare `health()`, by id; checked in parallel, each with a timeout. */
+  async health(): Promise<Map<string, PluginHealthReport>> {
+    const checked = this.order
+      .map((id) => this.records.get(id)!)
+      .filter((record) => record.state === 'started' && record.manifest?.health)
+      .map(async (record) => [record.id, await this.healthCache.get(record.id, () => runHealthCheck(() => record.manifest!.health!(record.ctx!)))] as const);
+    return new Map(await Promise.all(checked));
   }
 
   isStarted(id: string): boolean {
@@ -383,6 +403,7 @@ export class PluginHost {
     const scope = deps.container.createScope();
     const logger = deps.logger.child({ plugin: id });
     const models = new Map<string, ModelStatic<Model>>();
+    record.models = models;
     const allowedDeps = new Set([...manifest.dependsOn, ...manifest.optionalDeps]);
     const isEnabled = () => record.state === 'started';
     const addRoute = (prefix: string, route: RouteDefinition<RouteInput>) => {
@@ -427,7 +448,8 @@ export class PluginHost {
       models: {
         define: <M extends Model>(name: string, table: string, attributes: ModelAttributes<M>, options: ModelOptions<M> = {}) => {
           const tableName = table.startsWith(tablePrefix(id)) ? table : `${tablePrefix(id)}${table}`;
-          const model = deps.sequelize.define<M>(`${id}.${name}`, attributes, { ...options, tableName });
+          // As in Sequelize: timestamps on (created_at, updated_at) unless the plugin says otherwise.
+          const model = deps.sequelize.define<M>(`${id}.${name}`, attributes, { timestamps: true, ...options, tableName });
           models.set(name, model as unknown as ModelStatic<Model>);
           return model;
         },

@@ -7,7 +7,8 @@ import type { EventHandler, EventName, CarillonEvents } from '../events/bus';
 import type { RouteDefinition, RouteInput } from '../http/routes';
 
 /** The version of the plugin API this host implements; manifests name a semver range of it. */
-export const PLUGIN_API_VERSION = '1.0.0';
+// 1.1.0: health(), localised displayName.
+export const PLUGIN_API_VERSION = '1.1.0';
 
 /**
  * `started`: running. `disabled`: an admin turned it off. `failed`: it could not run (see its
@@ -103,12 +104,21 @@ export interface PluginContext {
   };
 }
 
+/** What a plugin's `health()` reports; shown in `/api/health` and the plugins page. */
+export interface PluginHealth {
+  /** `ok`; `degraded`: works with limits (a remote service slow, a quota near); `down`: does not do its job. */
+  status: 'ok' | 'degraded' | 'down';
+  /** For the admin: what is wrong and what to do. A string, or one text per locale. */
+  message?: string | LocalisedText;
+}
+
 export interface PluginManifest {
   id: string;
   version: string;
   /** Semver range of the host's plugin API, e.g. `^1`. */
   apiVersion: string;
-  displayName?: string;
+  /** The name people read (plugins page, CLI): one string, or one per locale (`{ en, fr }`). */
+  displayName?: string | LocalisedText;
   description?: string;
   dependsOn?: string[];
   optionalDeps?: string[];
@@ -116,6 +126,11 @@ export interface PluginManifest {
   register?: (ctx: PluginContext) => void | Promise<void>;
   start?: (ctx: PluginContext) => void | Promise<void>;
   stop?: (ctx: PluginContext) => void | Promise<void>;
+  /**
+   * Checked while the plugin runs, when `/api/health` or the plugins page is read (at most once a
+   * second). Answer quickly: past the host's timeout (2 s) the plugin counts as `down`.
+   */
+  health?: (ctx: PluginContext) => PluginHealth | Promise<PluginHealth>;
 }
 
 export type { CarillonEvents };
