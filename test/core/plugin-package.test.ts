@@ -3,6 +3,7 @@ import { io } from 'socket.io-client';
 import { ADMIN, startTestApp, type TestApp } from '../support/test-app';
 import type { ApiClient } from '../support/api-client';
 import { EXAMPLE_PLUGIN, eventually, installPluginPackage } from '../support/plugins';
+import { PHONEBOOK_SOURCES, type PhonebookSource } from '../../core/plugin-api';
 
 describe('Plugin host: a third-party package end to end', () => {
   let t: TestApp;
@@ -18,9 +19,17 @@ describe('Plugin host: a third-party package end to end', () => {
 
   it('loads, migrates and starts the package, visible in health', async () => {
     const health = await t.client().get('/api/health');
-    expect(health.body.plugins).to.deep.equal([{ id: 'example', version: '1.2.0', state: 'started' }]);
-    const [rows] = await t.app.cradle.sequelize.query("SELECT name FROM carillon_migrations WHERE namespace = 'plugin:example'");
-    expect(rows).to.deep.equal([{ name: '0001-create-notes' }]);
+    const [plugin] = health.body.plugins;
+    expect(plugin).to.include({ id: 'example', version: '1.2.0', state: 'started' });
+    // Its own health() check, with a message per locale.
+    expect(plugin.health).to.deep.include({ status: 'ok', message: { en: '0 of 1000 notes used.', fr: '0 notes utilisées sur 1000.' } });
+    const [rows] = await t.app.cradle.sequelize.query("SELECT name FROM carillon_migrations WHERE namespace = 'plugin:example' ORDER BY name");
+    expect(rows).to.deep.equal([{ name: '0001-create-notes' }, { name: '0002-notes-updated-at' }]);
+  });
+
+  it('shows its name in each language', async () => {
+    const listed = (await admin.get('/api/system/plugins')).body.items[0];
+    expect(listed.displayName).to.deep.equal({ en: 'Example notes', fr: 'Notes d’exemple' });
   });
 
   it('adds its permissions to the catalogue and grants its defaults to built-in roles', async () => {
@@ -36,6 +45,9 @@ describe('Plugin host: a third-party package end to end', () => {
     const created = await admin.post('/api/plugins/example/notes', { text: '  call back Mrs Martin  ' });
     expect(created.status).to.equal(201);
     expect(created.body).to.include({ text: 'call back Mrs Martin' });
+    // Timestamps as Sequelize users expect, set without the plugin writing them.
+    expect(Date.parse(created.body.createdAt)).to.be.closeTo(Date.now(), 60_000);
+    expect(created.body.updatedAt).to.equal(created.body.createdAt);
 
     const invalid = await admin.post('/api/plugins/example/notes', { text: '' });
     expect(invalid.status).to.equal(422);
@@ -69,6 +81,18 @@ describe('Plugin host: a third-party package end to end', () => {
     }, 'subscriber and job');
     expect(stats.starts).to.equal(1);
     expect(stats.telephonyState).to.equal('not_configured');
+    // start() wrote in the plugin's data folder; register() read its configuration defaults.
+    expect(stats).to.include({ startedFile: true, maxNotes: 1000 });
+  });
+
+  it('adds a phonebook source and a call destination whose route it handles while running', async () => {
+    const sources = t.app.cradle.collections.list<PhonebookSource>(PHONEBOOK_SOURCES);
+    const source = sources.find((s) => s.id === 'example')!;
+    expect((await source.entries()).map((e) => [e.lastName, e.numbers[0]!.dial])).to.deep.equal([['Helpdesk', '+33100000000']]);
+    const destinations = await admin.get('/api/telephony/call-destinations');
+    expect(destinations.body.items).to.deep.include({ route: 'example-notes-line', label: 'Example: notes line' });
+    // The route is taken while the plugin runs: a second handler for it is refused.
+    expect(() => t.app.cradle.telephony.handle('example-notes-line', async () => undefined)).to.throw('already exists');
   });
 
   it('delivers its events over socket.io to users holding the permission', async () => {
@@ -113,6 +137,9 @@ describe('Plugin host: a third-party package end to end', () => {
     expect(gone.status).to.equal(404);
     expect(gone.body.code).to.equal('plugin_unavailable');
     expect((await t.client().get('/api/health')).body.plugins[0].state).to.equal('disabled');
+    // stop() gave its call route back and its list items are gone.
+    t.app.cradle.telephony.handle('example-notes-line', async () => undefined)();
+    expect((await admin.get('/api/telephony/call-destinations')).body.items.map((d: { route: string }) => d.route)).to.not.include('example-notes-line');
 
     const enabled = await admin.post('/api/system/plugins/example/enable');
     expect(enabled.body).to.include({ state: 'started', enabled: true });
@@ -129,7 +156,7 @@ describe('Plugin host: a third-party package end to end', () => {
     await t.stop({ keepDatabase: true });
     t = await startTestApp({ pluginDir, database: t.database, dataDir: t.dataDir });
     const health = await t.client().get('/api/health');
-    expect(health.body.plugins).to.deep.equal([{ id: 'example', version: '1.2.0', state: 'disabled' }]);
+    expect(health.body.plugins).to.deep.equal([{ id: 'example', version: '1.2.0', state: 'disabled' }]);  // no health check while disabled
     const client = t.client();
     await client.login(ADMIN.email, ADMIN.password);
     expect((await client.get('/api/plugins/example/notes')).status).to.equal(404);
