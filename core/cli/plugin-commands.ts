@@ -21,6 +21,12 @@ export async function listedPlugins(local: PluginInfo[]): Promise<{ plugins: Lis
   return { plugins, server: report ? { host: report.server.host, pid: report.server.pid, startedAt: report.server.startedAt } : null };
 }
 
+/** The terminal's language (LC_ALL, LC_MESSAGES, LANG): French names for a French terminal. */
+export function terminalLocale(env: NodeJS.ProcessEnv = process.env): 'en' | 'fr' {
+  const lang = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return lang.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+}
+
 function describe(p: ListedPlugin): string {
   const state = p.error ? `failed: ${p.error.code}: ${p.error.message}` : p.state === 'stopped' ? 'enabled, not running' : p.state;
   // `enable`/`disable` from the CLI apply at the next start: say so while the server still runs the old choice.
@@ -44,8 +50,10 @@ export function pluginCommands(program: Command): void {
         }
         process.stdout.write(server ? `Carillon is running (pid ${server.pid} on ${server.host}, since ${server.startedAt}).\n` : 'Carillon is not running: states are what the next start will try.\n');
         if (!plugins.length) process.stdout.write('No plugin installed.\n');
+        const locale = terminalLocale();
         for (const p of plugins) {
-          process.stdout.write(`${p.id.padEnd(24)} ${(p.version ?? '-').padEnd(10)} ${p.source.padEnd(8)} ${describe(p)}\n`);
+          const name = p.displayName ? `  ${p.displayName[locale] ?? p.displayName.en}` : '';
+          process.stdout.write(`${p.id.padEnd(24)} ${(p.version ?? '-').padEnd(10)} ${p.source.padEnd(8)} ${describe(p)}${name}\n`);
         }
       });
     });

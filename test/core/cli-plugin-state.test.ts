@@ -66,7 +66,10 @@ describe('CLI: plugin list shows the running server’s plugin states', function
       const text = await carillonAsync(['plugin', 'list'], { env: { ...env, CARILLON_LOG_LEVEL: 'silent' } });
       expect(text.stdout).to.match(/Carillon is running \(pid \d+/);
       expect(text.stdout).to.match(/example\s+1\.2\.0\s+package\s+started \(disabled at next start\)/);
-      expect(text.stdout).to.match(/directory\s+\S+\s+bundled\s+started\n/);
+      expect(text.stdout).to.match(/directory\s+\S+\s+bundled\s+started {2}Company directory\n/);
+      // Names in the terminal's language.
+      const french = await carillonAsync(['plugin', 'list'], { env: { ...env, CARILLON_LOG_LEVEL: 'silent', LC_ALL: '', LC_MESSAGES: '', LANG: 'fr_FR.UTF-8' } });
+      expect(french.stdout).to.match(/directory\s+\S+\s+bundled\s+started {2}Annuaire de l’entreprise\n/);
 
       stop('SIGTERM');
       await exited;

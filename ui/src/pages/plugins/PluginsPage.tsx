@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { http } from '../../lib/api';
 import { Notice, Page, useLoad } from '../../lib/components';
 import { errorMessage } from '../../lib/forms';
-import { t, useI18n } from '../../lib/i18n';
+import { localized, t, useI18n } from '../../lib/i18n';
 import { DataTable, LoadStatus } from '../../lib/list';
 import { useEvents } from '../../lib/socket';
 import { loadNavigation } from '../../shell/navigation';
@@ -11,14 +11,18 @@ import { can } from '../../shell/session';
 interface PluginInfo {
   id: string;
   version: string | null;
-  displayName: string | null;
+  displayName: { en: string; fr: string } | null;
   source: 'bundled' | 'package';
   state: 'started' | 'disabled' | 'failed' | 'stopped';
   enabled: boolean;
   dependsOn: string[];
   optionalDeps: string[];
   error: { code: string; message: string } | null;
+  /** The plugin's own health() report, when it declares one and runs. */
+  health: { status: 'ok' | 'degraded' | 'down'; message: { en: string; fr: string } | null; checkedAt: string } | null;
 }
+
+const HEALTH_BADGE: Record<string, string> = { ok: 'badge-ok', degraded: 'badge-warn', down: 'badge-error' };
 
 const STATE_BADGE: Record<string, string> = { started: 'badge-ok', disabled: 'badge-warn', failed: 'badge-error' };
 
@@ -63,7 +67,7 @@ export default function PluginsPage() {
           {list.data.map((plugin) => (
             <tr key={plugin.id} data-plugin={plugin.id}>
               <td data-label={t('plugins.plugin')}>
-                <strong>{plugin.displayName ?? plugin.id}</strong>
+                <strong>{plugin.displayName ? localized(plugin.displayName) : plugin.id}</strong>
                 <div class="muted">
                   {plugin.id} · {t(`plugins.source.${plugin.source}`)}
                 </div>
@@ -71,6 +75,12 @@ export default function PluginsPage() {
               <td data-label={t('plugins.version')}>{plugin.version ?? '—'}</td>
               <td data-label={t('plugins.state')}>
                 <span class={`badge ${STATE_BADGE[plugin.state] ?? ''}`}>{t(`plugins.state.${plugin.state}`)}</span>
+                {plugin.health && (
+                  <p class="plugin-health" data-health={plugin.health.status}>
+                    <span class={`badge ${HEALTH_BADGE[plugin.health.status] ?? ''}`}>{t(`plugins.health.${plugin.health.status}`)}</span>
+                    {plugin.health.message && <span class="muted"> {localized(plugin.health.message)}</span>}
+                  </p>
+                )}
                 {plugin.error && (
                   <p class="field-error">
                     {plugin.error.message} <span class="muted">({plugin.error.code})</span>
