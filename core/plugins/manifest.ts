@@ -2,6 +2,7 @@ import semver from 'semver';
 import { z } from 'zod';
 import { PERMISSION_KEY, type PermissionDefinition } from '../auth/permissions';
 import { PluginError } from './errors';
+import { describeSettings, isSettingsSchema, type SettingsSchema } from './plugin-settings';
 import { PLUGIN_API_VERSION, type PluginManifest } from './types';
 
 export const PLUGIN_ID = /^[a-z][a-z0-9-]{1,39}$/;
@@ -32,6 +33,7 @@ const manifestSchema = z.strictObject({
   start: fn.optional(),
   stop: fn.optional(),
   health: fn.optional(),
+  settings: z.custom<SettingsSchema>(isSettingsSchema, 'a zod object made with z.object from @carillon/plugin-api').optional(),
 });
 
 export interface ValidManifest extends PluginManifest {
@@ -52,6 +54,17 @@ export function validateManifest(raw: unknown): ValidManifest {
   const foreign = permissionDefinitions.filter((p) => !p.key.startsWith(`${manifest.id}.`));
   if (foreign.length) {
     throw new PluginError('plugin_manifest_invalid', `Invalid plugin manifest: permissions must start with "${manifest.id}." (${foreign.map((p) => p.key).join(', ')})`);
+  }
+  if (manifest.settings) {
+    const configure = `${manifest.id}.configure`;
+    if (!permissionDefinitions.some((p) => p.key === configure)) {
+      throw new PluginError('plugin_manifest_invalid', `Invalid plugin manifest: a plugin with settings declares the permission "${configure}" (who may change them)`);
+    }
+    try {
+      describeSettings(manifest.settings);
+    } catch (err) {
+      throw new PluginError('plugin_manifest_invalid', `Invalid plugin manifest: settings: ${(err as Error).message}`);
+    }
   }
   if (manifest.dependsOn.includes(manifest.id)) throw new PluginError('plugin_manifest_invalid', 'Invalid plugin manifest: a plugin cannot depend on itself');
   if (!semver.satisfies(PLUGIN_API_VERSION, manifest.apiVersion)) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Lifetime, type AwilixContainer, type Resolver } from 'awilix';
+import { z } from 'zod';
 import type { Model, ModelAttributes, ModelOptions, ModelStatic, Sequelize } from 'sequelize';
 import type { CarillonConfig } from '../config/schema';
 import type { Logger } from '../logging/logger';
@@ -18,6 +19,7 @@ import type { ValidManifest } from './manifest';
 import { addUiPage, setUiStrings, type PluginUi } from './plugin-ui';
 import { PluginRuntimeReporter } from './runtime-report';
 import { modelMismatch } from './model-check';
+import { PluginSettingsStore, describeSettings, type SettingsField } from './plugin-settings';
 import { HealthCache, localised, runHealthCheck, type PluginHealthReport } from './plugin-health';
 import type { JobDefinition, LocalisedText, PluginContext, PluginState } from './types';
 
@@ -32,6 +34,8 @@ export interface PluginInfo {
   dependsOn: string[];
   optionalDeps: string[];
   error: { code: PluginErrorCode; message: string } | null;
+  /** It declares settings: the admin UI offers its generated settings page. */
+  hasSettings: boolean;
 }
 
 interface PluginRecord {
@@ -47,6 +51,9 @@ interface PluginRecord {
   subscriptions: Array<{ name: string; handler: (payload: unknown, meta: unknown) => unknown }>;
   jobs: JobDefinition[];
   ui: PluginUi | null;
+  /** Parsed settings (manifest `settings`), or why they do not validate. */
+  settings: { values: Record<string, unknown> | null; problem: string | null } | null;
+  settingsHandlers: Array<(settings: Record<string, unknown>) => void | Promise<void>>;
   /** Models defined with ctx.models.define, checked against their tables before start. */
   models: Map<string, ModelStatic<Model>>;
   /** Undo list for what is active while started: subscriptions, jobs. */
@@ -63,6 +70,7 @@ export interface PluginHostDeps {
   permissionCatalogue: PermissionCatalogue;
   jobScheduler: JobScheduler;
   collections: CollectionRegistry;
+  settingsStore: PluginSettingsStore;
 }
 
 function tablePrefix(id: string): string {
@@ -116,6 +124,8 @@ export class PluginHost {
         jobs: [],
         ui: null,
         models: new Map(),
+        settings: null,
+        settingsHandlers: [],
         active: [],
       };
       if (!manifest) {
@@ -228,6 +238,10 @@ export class PluginHost {
       record.migrations = loadMigrationFolder(path.join(record.discovered.root, 'migrations'));
       record.ui = null;
       record.ctx = this.createContext(record);
+      if (manifest.settings) {
+        record.settings = await this.deps.settingsStore.effective(record.id, manifest.settings, this.fileConfig(record.id));
+        this.addSettingsRoutes(record);
+      }
       await manifest.register?.(record.ctx);
       record.registered = true;
       return true;
@@ -277,6 +291,7 @@ export class PluginHost {
       const restored = err instanceof MigrationFailedError ? (err.restored ? ' The database was left as it was before it.' : ' Undoing it failed: check the database.') : '';
       return this.fail(record, new PluginError('plugin_migration_failed', `${(err as Error).message}.${restored}`));
     }
+    if (record.settings?.problem) return this.fail(record, new PluginError('plugin_settings_invalid', `${record.settings.problem}. Correct them on the plugin's settings page.`));
     const mismatch = await modelMismatch(this.deps.sequelize, [...record.models.values()]);
     if (mismatch) return this.fail(record, new PluginError('plugin_model_mismatch', mismatch));
     try {
@@ -333,6 +348,7 @@ export class PluginHost {
       dependsOn: record.manifest?.dependsOn ?? [],
       optionalDeps: record.manifest?.optionalDeps ?? [],
       error: record.error ? { code: record.error.code, message: record.error.message } : null,
+      hasSettings: Boolean(record.manifest?.settings),
     }));
   }
 
@@ -394,6 +410,69 @@ export class PluginHost {
       restartRequired = true;
     }
     return { ...this.get(id), restartRequired };
+  }
+
+  private fileConfig(id: string): Record<string, unknown> {
+    return (this.deps.config.plugins.config[id] as Record<string, unknown> | undefined) ?? {};
+  }
+
+  private settingsRecord(id: string): PluginRecord & { manifest: ValidManifest & { settings: NonNullable<ValidManifest['settings']> } } {
+    const record = this.records.get(id);
+    if (!record?.manifest?.settings) throw HttpError.notFound('plugin', `The plugin "${id}" has no settings.`);
+    return record as PluginRecord & { manifest: ValidManifest & { settings: NonNullable<ValidManifest['settings']> } };
+  }
+
+  /** The settings form of a plugin: its fields (from its schema) and current values, secrets only as set / not set. */
+  async settingsView(id: string): Promise<{ plugin: { id: string; displayName: LocalisedText | null; state: PluginState }; fields: SettingsField[]; values: Record<string, unknown> }> {
+    const record = this.settingsRecord(id);
+    const view = await this.deps.settingsStore.view(id, record.manifest.settings, this.fileConfig(id));
+    const info = this.get(id);
+    return { plugin: { id, displayName: info.displayName, state: info.state }, ...view };
+  }
+
+  /** Saves settings (all or nothing), hands them to the running plugin, and starts a plugin that failed on its settings. */
+  async saveSettings(id: string, input: Record<string, unknown>): ReturnType<PluginHost['settingsView']> {
+    const record = this.settingsRecord(id);
+    const values = await this.deps.settingsStore.save(id, record.manifest.settings, this.fileConfig(id), input);
+    record.settings = { values, problem: null };
+    this.deps.events.publish('plugin.settingsChanged', { id });
+    if (record.state === 'started') {
+      for (const handler of record.settingsHandlers) {
+        await Promise.resolve()
+          .then(() => handler(values))
+          .catch((err: unknown) => this.logger.error({ err, plugin: id }, 'settings change handler failed'));
+      }
+    } else if (record.enabled && record.registered && record.error?.code === 'plugin_settings_invalid') {
+      record.error = null;
+      record.state = 'stopped';
+      await this.migrateAndStart(record);
+    }
+    return this.settingsView(id);
+  }
+
+  /** GET and PUT `/api/plugins/<id>/settings`, with the plugin's `<id>.configure` permission; they answer while it is registered, even failed. */
+  private addSettingsRoutes(record: PluginRecord): void {
+    const id = record.id;
+    const permission = `${id}.configure`;
+    const prefix = `/api/plugins/${id}`;
+    const available = () => record.registered && record.enabled;
+    if (this.deps.routeTable.list().some((r) => r.def.id === `${id}.settings.get`)) return;
+    describeSettings(record.manifest!.settings!);
+    this.deps.routeTable.add(id, prefix, { id: `${id}.settings.get`, method: 'GET', path: '/settings', summary: 'The plugin settings form: fields from its schema and current values (secrets as set / not set)', permission, handler: () => this.settingsView(id) }, available);
+    this.deps.routeTable.add(
+      id,
+      prefix,
+      {
+        id: `${id}.settings.update`,
+        method: 'PUT',
+        path: '/settings',
+        summary: 'Save the plugin settings (validated by its schema; all or nothing). A secret left out is kept, null clears it',
+        permission,
+        input: { body: z.record(z.string(), z.unknown()) },
+        handler: ({ body }) => this.saveSettings(id, body as Record<string, unknown>),
+      },
+      available,
+    );
   }
 
   private createContext(record: PluginRecord): PluginContext {
@@ -504,6 +583,16 @@ export class PluginHost {
       collections: {
         contribute: (collection, item) => deps.collections.contribute(collection, id, item),
         list: <T>(collection: string) => deps.collections.list<T>(collection),
+      },
+      settings: {
+        current: <T>() => {
+          if (!manifest.settings) throw new Error(`${id} declares no settings in its manifest`);
+          if (!record.settings?.values) throw new Error(record.settings?.problem ?? `The settings of ${id} are not loaded yet`);
+          return record.settings.values as T;
+        },
+        onChange: (handler) => {
+          record.settingsHandlers.push(handler);
+        },
       },
     };
   }

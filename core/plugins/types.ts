@@ -5,6 +5,7 @@ import type { MigrationDefinition } from '../db/migrator';
 import type { PermissionDefinition } from '../auth/permissions';
 import type { EventHandler, EventName, CarillonEvents } from '../events/bus';
 import type { RouteDefinition, RouteInput } from '../http/routes';
+import type { SettingsSchema } from './plugin-settings';
 
 /** The version of the plugin API this host implements; manifests name a semver range of it. */
 // 1.1.0: health(), localised displayName.
@@ -102,6 +103,12 @@ export interface PluginContext {
     contribute(collection: string, item: unknown): void;
     list<T>(collection: string): T[];
   };
+  settings: {
+    /** The settings as the manifest's `settings` schema parsed them (file config, then what admins saved). Throws when they are invalid. */
+    current<T = Record<string, unknown>>(): T;
+    /** Runs after an admin saved new settings, with the parsed values (while the plugin runs). */
+    onChange(handler: (settings: Record<string, unknown>) => void | Promise<void>): void;
+  };
 }
 
 /** What a plugin's `health()` reports; shown in `/api/health` and the plugins page. */
@@ -131,6 +138,12 @@ export interface PluginManifest {
    * second). Answer quickly: past the host's timeout (2 s) the plugin counts as `down`.
    */
   health?: (ctx: PluginContext) => PluginHealth | Promise<PluginHealth>;
+  /**
+   * Settings admins edit on the plugin's settings page (generated, no page to write): a zod object
+   * (`z.object`, from `@carillon/plugin-api`); each field may carry `.meta({ label, help, secret,
+   * options })`. Needs the permission `<id>.configure`. Read them with `ctx.settings.current()`.
+   */
+  settings?: SettingsSchema;
 }
 
 export type { CarillonEvents };

@@ -129,6 +129,56 @@ describe('Plugin host: a third-party package end to end', () => {
     expect(doc.paths['/p/example/ping'].get.security).to.deep.equal([]);
   });
 
+  it('gets a settings form generated from its schema, saved all or nothing with its configure permission', async () => {
+    const form = await admin.get('/api/plugins/example/settings');
+    expect(form.status).to.equal(200);
+    expect(form.body.plugin).to.deep.include({ id: 'example', displayName: { en: 'Example notes', fr: 'Notes d’exemple' } });
+    expect(form.body.fields.map((f: { key: string; type: string; required: boolean }) => [f.key, f.type, f.required])).to.deep.equal([
+      ['maxNotes', 'integer', false], ['helpdeskNumber', 'string', false], ['order', 'enum', false], ['announce', 'boolean', false], ['crmToken', 'secret', false],
+    ]);
+    const quota = form.body.fields[0];
+    expect(quota).to.deep.include({ label: { en: 'Notes quota', fr: 'Quota de notes' }, minimum: 1, maximum: 100000, default: 1000 });
+    expect(form.body.fields[2].options[1]).to.deep.equal({ value: 'newest', label: { en: 'Newest first', fr: 'Plus récentes d’abord' } });
+    expect(form.body.values).to.deep.equal({ maxNotes: 1000, helpdeskNumber: '+33100000000', order: 'oldest', announce: true, crmToken: { set: false } });
+
+    // Every invalid field is reported on its own field, and nothing is saved.
+    const invalid = await admin.put('/api/plugins/example/settings', { maxNotes: 0, helpdeskNumber: '01 23', order: 'random', crmToken: 'short' });
+    expect(invalid.status).to.equal(422);
+    expect(invalid.body.errors.map((e: { field: string; code: string }) => [e.field, e.code])).to.have.deep.members([
+      ['body.maxNotes', 'too_small'], ['body.helpdeskNumber', 'invalid_format'], ['body.order', 'invalid_value'], ['body.crmToken', 'too_small'],
+    ]);
+    expect((await admin.put('/api/plugins/example/settings', { colour: 'red' })).body.errors[0]).to.include({ field: 'body.colour', code: 'unrecognized_keys' });
+    expect((await admin.get('/api/plugins/example/settings')).body.values.maxNotes).to.equal(1000);
+
+    const saved = await admin.put('/api/plugins/example/settings', { maxNotes: 2, helpdeskNumber: '+33987654321', order: 'newest', announce: true, crmToken: 'crm-secret-123' });
+    expect(saved.status, JSON.stringify(saved.body)).to.equal(200);
+    expect(saved.body.values).to.deep.equal({ maxNotes: 2, helpdeskNumber: '+33987654321', order: 'newest', announce: true, crmToken: { set: true } });
+    // The running plugin sees them at once: its change handler ran, its list order, phonebook and health follow.
+    const stats = (await admin.get('/api/plugins/example/stats')).body;
+    expect(stats).to.include({ maxNotes: 2, crmConfigured: true, settingsChanges: 1 });
+    const notes = (await admin.get('/api/plugins/example/notes')).body.items.map((n: { id: number }) => n.id);
+    expect(notes).to.deep.equal([...notes].sort((a, b) => b - a));
+    const source = t.app.cradle.collections.list<PhonebookSource>(PHONEBOOK_SOURCES).find((s) => s.id === 'example')!;
+    expect((await source.entries())[0]!.numbers[0]!.dial).to.equal('+33987654321');
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // health results are reused for a second
+    const health = (await t.client().get('/api/health')).body;
+    expect(health.plugins[0].health).to.deep.include({ status: 'degraded', message: { en: 'The notes quota is reached (2 of 2).', fr: 'Le quota de notes est atteint (2 sur 2).' } });
+    expect(health.status).to.equal('degraded');
+
+    // The secret is sealed in the database; left out it is kept, null clears it.
+    const [rows] = await t.app.cradle.sequelize.query("SELECT value FROM settings WHERE `key` = 'plugin-settings:example'");
+    expect((rows as Array<{ value: string }>)[0]!.value).to.not.include('crm-secret-123');
+    expect((await admin.put('/api/plugins/example/settings', { maxNotes: 1000 })).body.values.crmToken).to.deep.equal({ set: true });
+    expect((await admin.put('/api/plugins/example/settings', { maxNotes: 1000, crmToken: null })).body.values).to.deep.include({ crmToken: { set: false }, order: 'oldest' });
+
+    // Agents read notes but may not change settings.
+    const agent = t.client();
+    await agent.login('agent@example.test', ADMIN.password);
+    const refused = await agent.put('/api/plugins/example/settings', { maxNotes: 5 });
+    expect(refused.status).to.equal(403);
+    expect(refused.body.detail).to.include('example.configure');
+  });
+
   it('disables at once (routes, jobs) and enables again without a restart', async () => {
     const disabled = await admin.post('/api/system/plugins/example/disable');
     expect(disabled.status).to.equal(200);
@@ -175,5 +225,30 @@ describe('Plugin host: a third-party package end to end', () => {
     expect(res.status).to.equal(200);
     expect(res.body).to.deep.equal({ waited: 400 });
     t = await startTestApp({ pluginDir, database: t.database, dataDir: t.dataDir });
+  });
+});
+
+describe('Plugin host: settings that do not validate', () => {
+  let t: TestApp;
+
+  before(async () => {
+    // carillon.json gives a value the plugin's schema refuses.
+    t = await startTestApp({ pluginDir: installPluginPackage(EXAMPLE_PLUGIN), overrides: { plugins: { config: { example: { maxNotes: 'lots' } } } } });
+  });
+  after(() => t?.stop());
+
+  it('fails the plugin with plugin_settings_invalid naming the field, and starts it once an admin corrects them', async () => {
+    const admin = await t.adminClient();
+    const [plugin] = (await t.client().get('/api/health')).body.plugins;
+    expect(plugin.state).to.equal('failed');
+    expect(plugin.error.code).to.equal('plugin_settings_invalid');
+    expect(plugin.error.message).to.match(/^Invalid settings: maxNotes: .*settings page/);
+    // The settings page still answers for a plugin that failed on its settings.
+    const form = await admin.get('/api/plugins/example/settings');
+    expect(form.body.values.maxNotes).to.equal('lots');
+    const saved = await admin.put('/api/plugins/example/settings', { maxNotes: 50 });
+    expect(saved.status, JSON.stringify(saved.body)).to.equal(200);
+    expect(saved.body.plugin.state).to.equal('started');
+    expect((await admin.get('/api/plugins/example/notes')).status).to.equal(200);
   });
 });
