@@ -85,6 +85,27 @@ function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; ');
 }
 
+/** A sentence an admin understands, from the field's limits, rather than zod's developer wording. */
+function messageFor(issue: z.core.$ZodIssue, field: SettingsField | undefined): string {
+  if (!field) return issue.message;
+  const text = field.type === 'string' || field.type === 'secret';
+  switch (issue.code) {
+    case 'too_small':
+      return text ? `At least ${field.minLength ?? 1} characters.` : `At least ${field.minimum}.`;
+    case 'too_big':
+      return text ? `At most ${field.maxLength} characters.` : `At most ${field.maximum}.`;
+    case 'invalid_format':
+      return field.help ? `Not in the expected format: ${field.help.en}` : 'Not in the expected format.';
+    case 'invalid_value':
+      return `Choose one of: ${(field.options ?? []).map((o) => o.label.en).join(', ')}.`;
+    case 'invalid_type':
+      if (issue.input === undefined) return 'Required.';
+      return field.type === 'integer' ? 'A whole number is expected.' : field.type === 'number' ? 'A number is expected.' : issue.message;
+    default:
+      return issue.message;
+  }
+}
+
 export class PluginSettingsStore {
   constructor(
     private readonly settings: SettingsService,
@@ -154,7 +175,8 @@ export class PluginSettingsStore {
     }
     const result = schema.safeParse({ ...fileConfig, ...next.values, ...plainSecrets });
     if (!result.success) {
-      const errors: FieldError[] = result.error.issues.map((i) => ({ field: ['body', ...i.path.map(String)].join('.'), code: i.code, message: i.message }));
+      const byKey = new Map(fields.map((f) => [f.key, f]));
+      const errors: FieldError[] = result.error.issues.map((i) => ({ field: ['body', ...i.path.map(String)].join('.'), code: i.code, message: messageFor(i, byKey.get(String(i.path[0]))) }));
       throw HttpError.validation(errors, 'Some settings are missing or invalid; nothing was saved.');
     }
     for (const field of fields) if (field.type === 'secret' && field.key in plainSecrets && typeof plainSecrets[field.key] === 'string') next.secrets[field.key] = this.secretBox.encrypt(plainSecrets[field.key]!);

@@ -147,6 +147,7 @@ describe('Plugin host: a third-party package end to end', () => {
     expect(invalid.body.errors.map((e: { field: string; code: string }) => [e.field, e.code])).to.have.deep.members([
       ['body.maxNotes', 'too_small'], ['body.helpdeskNumber', 'invalid_format'], ['body.order', 'invalid_value'], ['body.crmToken', 'too_small'],
     ]);
+    expect(invalid.body.errors.find((e: { field: string }) => e.field === 'body.crmToken').message).to.equal('At least 8 characters.');
     expect((await admin.put('/api/plugins/example/settings', { colour: 'red' })).body.errors[0]).to.include({ field: 'body.colour', code: 'unrecognized_keys' });
     expect((await admin.get('/api/plugins/example/settings')).body.values.maxNotes).to.equal(1000);
 

@@ -19,6 +19,7 @@ interface PluginInfo {
   optionalDeps: string[];
   error: { code: string; message: string } | null;
   /** The plugin's own health() report, when it declares one and runs. */
+  hasSettings: boolean;
   health: { status: 'ok' | 'degraded' | 'down'; message: { en: string; fr: string } | null; checkedAt: string } | null;
 }
 
@@ -53,6 +54,8 @@ export default function PluginsPage() {
     }
   };
 
+  const configurable = (plugin: PluginInfo) => plugin.hasSettings && can(`${plugin.id}.configure`);
+  const actionsShown = manage || (list.data ?? []).some(configurable);
   return (
     <Page title={t('page.plugins')}>
       {message && <Notice kind={message.kind}>{message.text}</Notice>}
@@ -61,7 +64,7 @@ export default function PluginsPage() {
         <DataTable
           testId="plugins-table"
           columns={[t('plugins.plugin'), t('plugins.version'), t('plugins.state'), t('plugins.dependsOn')]}
-          actions={manage}
+          actions={actionsShown}
           empty={list.data.length === 0 && t('plugins.none')}
         >
           {list.data.map((plugin) => (
@@ -88,12 +91,18 @@ export default function PluginsPage() {
                 )}
               </td>
               <td data-label={t('plugins.dependsOn')}>{plugin.dependsOn.join(', ') || t('common.none')}</td>
-              {manage && (
+              {actionsShown && (
                 <td class="actions">
-                  <button type="button" class={plugin.enabled ? 'danger' : 'primary'} disabled={busy === plugin.id} aria-busy={busy === plugin.id ? 'true' : undefined} onClick={() => toggle(plugin)}>
+                  {configurable(plugin) && (
+                    <a class="button" href={`/admin/plugins/${encodeURIComponent(plugin.id)}/settings`}>
+                      {t('plugins.settings')}
+                      <span class="visually-hidden"> {plugin.id}</span>
+                    </a>
+                  )}
+                  {manage && <button type="button" class={plugin.enabled ? 'danger' : 'primary'} disabled={busy === plugin.id} aria-busy={busy === plugin.id ? 'true' : undefined} onClick={() => toggle(plugin)}>
                     {plugin.enabled ? t('plugins.disable') : t('plugins.enable')}
                     <span class="visually-hidden"> {plugin.id}</span>
-                  </button>
+                  </button>}
                 </td>
               )}
             </tr>
