@@ -16,7 +16,7 @@ import { CollectionRegistry } from './collections';
 import { discoverBundled, discoverPackages, type DiscoveredPlugin } from './discovery';
 import { PluginError, type PluginErrorCode } from './errors';
 import type { ValidManifest } from './manifest';
-import { addUiPage, setUiStrings, type PluginUi } from './plugin-ui';
+import { addUiCard, addUiPage, setUiStrings, type PluginUi } from './plugin-ui';
 import { PluginRuntimeReporter } from './runtime-report';
 import { modelMismatch } from './model-check';
 import { PluginSettingsStore, describeSettings, type SettingsField } from './plugin-settings';
@@ -575,6 +575,9 @@ export class PluginHost {
       ui: {
         page: (page) => {
           record.ui = addUiPage(record.ui, id, record.discovered.root, page, (key) => deps.permissionCatalogue.has(key));
+        },
+        dashboardCard: (card) => {
+          record.ui = addUiCard(record.ui, id, record.discovered.root, card, (key) => deps.permissionCatalogue.has(key));
         },
         strings: (strings) => {
           record.ui = setUiStrings(record.ui, id, record.discovered.root, strings);

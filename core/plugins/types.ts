@@ -40,6 +40,18 @@ export interface UiPageDefinition {
   section?: string;
 }
 
+/** A card a plugin adds to the dashboard: an ES module mounted like a page, in a titled box. */
+export interface UiCardDefinition {
+  /** Unique within the plugin: lower-case letters, digits and dashes. */
+  id: string;
+  /** The card's heading. */
+  title: LocalisedText;
+  /** Inside the plugin's `ui/` folder; `export default function mount(element, api)` as for pages. */
+  module: string;
+  /** Permission needed to see it; omit for any logged-in user. */
+  permission?: string;
+}
+
 export interface JobDefinition {
   name: string;
   /** A cron pattern (5 or 6 fields, seconds first when 6) or a fixed interval. */
@@ -96,6 +108,8 @@ export interface PluginContext {
      * `/ui/plugins/<id>/<file>` and exports `default function mount(element, api)`.
      */
     page(page: UiPageDefinition): void;
+    /** A card on the dashboard (after the core cards), for users holding its permission. */
+    dashboardCard(card: UiCardDefinition): void;
     /** The plugin's own UI strings, per locale, handed to its pages' `api.t`. */
     strings(strings: { en: Record<string, string>; fr: Record<string, string> }): void;
   };

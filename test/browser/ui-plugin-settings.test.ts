@@ -29,18 +29,28 @@ describe('Plugins page and generated plugin settings (browser)', function () {
     ({ browser: b, page } = ui);
   });
 
+  it('shows a plugin’s dashboard card after the core cards, kept live by the plugin', async () => {
+    await page.goto(`${t.url}/`);
+    const card = page.locator('.plugin-card[data-plugin="example"][data-card="notes-count"]');
+    await card.getByRole('heading', { name: 'Team notes' }).waitFor();
+    await card.locator('.example-card-count', { hasText: '0 notes' }).waitFor();
+    await admin.post('/api/plugins/example/notes', { text: 'first' });
+    await card.locator('.example-card-count', { hasText: '1 note' }).waitFor();
+    await b.screenshot('dashboard-plugin-card');
+  });
+
   it('shows the plugin name and health in English, and in French after switching', async () => {
     await page.goto(`${t.url}/admin/plugins`);
     const row = page.locator('tr[data-plugin="example"]');
     await row.getByText('Example notes', { exact: true }).waitFor();
     expect(await row.locator('.plugin-health').getAttribute('data-health')).to.equal('ok');
-    expect(await row.locator('.plugin-health').textContent()).to.include('0 of 1000 notes used.');
+    expect(await row.locator('.plugin-health').textContent()).to.include('1 of 1000 notes used.');
 
     expect((await admin.patch('/api/auth/me/preferences', { locale: 'fr' })).status).to.equal(200);
     await page.goto(`${t.url}/admin/plugins`);
     await row.getByText('Notes d’exemple', { exact: true }).waitFor();
     expect(await row.locator('.plugin-health').textContent()).to.include('En bonne santé');
-    expect(await row.locator('.plugin-health').textContent()).to.include('0 notes utilisées sur 1000.');
+    expect(await row.locator('.plugin-health').textContent()).to.include('1 note utilisée sur 1000.');
     await b.screenshot('plugins-page-fr');
     expect((await admin.patch('/api/auth/me/preferences', { locale: 'en' })).status).to.equal(200);
   });

@@ -22,7 +22,7 @@ describe('Plugin host: a third-party package end to end', () => {
     const [plugin] = health.body.plugins;
     expect(plugin).to.include({ id: 'example', version: '1.2.0', state: 'started' });
     // Its own health() check, with a message per locale.
-    expect(plugin.health).to.deep.include({ status: 'ok', message: { en: '0 of 1000 notes used.', fr: '0 notes utilisées sur 1000.' } });
+    expect(plugin.health).to.deep.include({ status: 'ok', message: { en: '0 of 1000 notes used.', fr: '0 note utilisée sur 1000.' } });
     const [rows] = await t.app.cradle.sequelize.query("SELECT name FROM carillon_migrations WHERE namespace = 'plugin:example' ORDER BY name");
     expect(rows).to.deep.equal([{ name: '0001-create-notes' }, { name: '0002-notes-updated-at' }]);
   });
@@ -114,6 +114,9 @@ describe('Plugin host: a third-party package end to end', () => {
     const nav = await admin.get('/api/ui/navigation');
     expect(nav.body.pages).to.deep.equal([
       { id: 'notes', plugin: 'example', title: { en: 'Example notes', fr: 'Notes d’exemple' }, path: '/example', module: '/ui/plugins/example/notes.js', permission: 'example.read', section: 'tools' },
+    ]);
+    expect(nav.body.cards).to.deep.equal([
+      { id: 'notes-count', plugin: 'example', title: { en: 'Team notes', fr: 'Notes de l’équipe' }, module: '/ui/plugins/example/card.js', permission: 'example.read' },
     ]);
     const module = await admin.get('/ui/plugins/example/notes.js');
     expect(module.status).to.equal(200);

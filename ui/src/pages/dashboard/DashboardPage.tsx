@@ -5,6 +5,7 @@ import { formatDate, formatDuration, formatNumber, formatPhone, hasString, t, us
 import { DataTable, LoadStatus } from '../../lib/list';
 import { onAny } from '../../lib/socket';
 import { StatusChart } from './StatusChart';
+import { PluginCards } from '../../shell/PluginCards';
 
 /** `GET /api/system/dashboard`: each part is present only when the user may see it. */
 interface Dashboard {
@@ -78,6 +79,7 @@ export default function DashboardPage() {
     <Page title={t('page.dashboard')}>
       <LoadStatus load={{ data, error, loading }} />
       {data && <DashboardView data={data} />}
+      <PluginCards />
     </Page>
   );
 }
