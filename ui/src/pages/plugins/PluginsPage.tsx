@@ -34,7 +34,7 @@ export default function PluginsPage() {
   const list = useLoad((signal) => http.get<{ items: PluginInfo[] }>('/api/system/plugins', undefined, signal).then((r) => r.items), []);
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ kind: 'error' | 'success' | 'warning'; text: string } | null>(null);
-  useEvents(['plugin.stateChanged'], () => list.reload());
+  useEvents(['plugin.stateChanged', 'plugin.settingsChanged'], () => list.reload());
 
   const toggle = async (plugin: PluginInfo) => {
     setBusy(plugin.id);
