@@ -94,6 +94,7 @@ export class Carillon {
     for (const module of CORE_MODULES) {
       for (const group of module.routes?.(this.container) ?? []) for (const route of group.routes) c.routeTable.add('core', group.prefix, route);
     }
+    c.pluginHost.reportRuntimeStates();
     await c.pluginHost.startAll();
     for (const module of CORE_MODULES) await module.start?.(this.container);
     // In the background: Carillon serves while Asterisk is unreachable, and plugins' Stasis routes are in place first.

@@ -23,6 +23,7 @@ import { RouteTable } from './http/routes';
 import { JobScheduler } from './jobs/scheduler';
 import { CollectionRegistry } from './plugins/collections';
 import { PluginHost } from './plugins/plugin-host';
+import { PluginSettingsStore } from './plugins/plugin-settings';
 import { SecretBox } from './security/secret-box';
 import { SettingsService } from './settings/settings-service';
 import { TelephonyStatus } from './telephony/engine-status';
@@ -107,6 +108,7 @@ export function buildContainer(base: { config: CarillonConfig; logger: Logger; s
           auditActions: c.auditActions,
           jobScheduler: c.jobScheduler,
           collections: c.collections,
+          settingsStore: new PluginSettingsStore(c.settingsService, () => c.secretBox),
         }),
     ).singleton(),
     telephonyStatus: asFunction(({ events }: CoreCradle) => new TelephonyStatus(events)).singleton(),

@@ -38,6 +38,9 @@ export type { ClickToCallService, ClickToCallRequest } from './telephony/click-t
 /** The phonebook desk phones download: plugins contribute sources to `PHONEBOOK_SOURCES` with ctx.collections. */
 export { PHONEBOOK_SOURCES } from '../provisioning/phonebook/phonebook-source';
 export type { PhonebookSource, PhonebookGroup, PhonebookEntry, PhonebookNumber } from '../provisioning/phonebook/phonebook-source';
+/** Application destinations offered to inbound routes: contribute `{ route, label }` and handle the route with `telephony.handle`. */
+export { CALL_DESTINATIONS } from './telephony/resources/call-destinations';
+export type { CallDestination } from './telephony/resources/call-destinations';
 /** Phone vendors: plugins contribute more to `PROVISIONING_VENDORS`. */
 export { PROVISIONING_VENDORS } from '../provisioning/vendors/vendor';
 export type { ProvisioningVendor, ModelCapabilities, PhoneConfigContext, AccountSettings, DetectedPhone } from '../provisioning/vendors/vendor';

@@ -8,6 +8,8 @@ import type { LocalisedText } from '../plugins/types';
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface CarillonEvents {
   'plugin.stateChanged': { id: string; state: string; error?: { code: string; message: string } | null };
+  /** An admin saved a plugin's settings (the values are not in the event: secrets may be among them). */
+  'plugin.settingsChanged': { id: string };
   'telephony.stateChanged': { connected: boolean; lastError: string | null };
   'auth.permissionsChanged': { userIds: number[] | 'all' };
   'auth.sessionRevoked': { sessionIds: string[] };
@@ -67,6 +69,7 @@ export class EventBus {
 
   constructor(private readonly logger: Logger) {
     this.define('plugin.stateChanged', { permission: 'plugins.read', owner: 'core' });
+    this.define('plugin.settingsChanged', { permission: 'plugins.read', owner: 'core', description: "An admin saved a plugin's settings" });
     this.define('telephony.stateChanged', { permission: 'system.read', owner: 'core' });
     this.define('auth.permissionsChanged', { permission: null, owner: 'core' });
     this.define('auth.sessionRevoked', { permission: null, owner: 'core' });

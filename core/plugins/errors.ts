@@ -9,6 +9,8 @@ export type PluginErrorCode =
   | 'plugin_dependency_cycle'
   | 'plugin_register_failed'
   | 'plugin_migration_failed'
+  | 'plugin_model_mismatch'
+  | 'plugin_settings_invalid'
   | 'plugin_start_failed';
 
 export class PluginError extends Error {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PERMISSION_KEY, type PermissionDefinition } from '../auth/permissions';
 import { localisedTextSchema } from '../i18n/localised-text';
 import { PluginError } from './errors';
+import { describeSettings, isSettingsSchema, type SettingsSchema } from './plugin-settings';
 import { PLUGIN_API_VERSION, type PluginManifest } from './types';
 
 export const PLUGIN_ID = /^[a-z][a-z0-9-]{1,39}$/;
@@ -13,7 +14,7 @@ const manifestSchema = z.strictObject({
   id: z.string().regex(PLUGIN_ID, 'lower-case letters, digits and dashes, starting with a letter (2 to 40 characters)'),
   version: z.string().refine((v) => semver.valid(v) !== null, 'a semver version such as 1.2.0'),
   apiVersion: z.string().refine((v) => semver.validRange(v) !== null, 'a semver range such as ^1'),
-  displayName: z.string().max(80).optional(),
+  displayName: z.union([z.string().min(1).max(80), z.object({ en: z.string().min(1).max(80), fr: z.string().min(1).max(80) }).catchall(z.string().min(1).max(80))]).optional(),
   description: z.string().max(500).optional(),
   dependsOn: z.array(z.string().regex(PLUGIN_ID)).default([]),
   optionalDeps: z.array(z.string().regex(PLUGIN_ID)).default([]),
@@ -33,6 +34,8 @@ const manifestSchema = z.strictObject({
   register: fn.optional(),
   start: fn.optional(),
   stop: fn.optional(),
+  health: fn.optional(),
+  settings: z.custom<SettingsSchema>(isSettingsSchema, 'a zod object made with z.object from @carillon/plugin-api').optional(),
 });
 
 export interface ValidManifest extends PluginManifest {
@@ -53,6 +56,17 @@ export function validateManifest(raw: unknown): ValidManifest {
   const foreign = permissionDefinitions.filter((p) => !p.key.startsWith(`${manifest.id}.`));
   if (foreign.length) {
     throw new PluginError('plugin_manifest_invalid', `Invalid plugin manifest: permissions must start with "${manifest.id}." (${foreign.map((p) => p.key).join(', ')})`);
+  }
+  if (manifest.settings) {
+    const configure = `${manifest.id}.configure`;
+    if (!permissionDefinitions.some((p) => p.key === configure)) {
+      throw new PluginError('plugin_manifest_invalid', `Invalid plugin manifest: a plugin with settings declares the permission "${configure}" (who may change them)`);
+    }
+    try {
+      describeSettings(manifest.settings);
+    } catch (err) {
+      throw new PluginError('plugin_manifest_invalid', `Invalid plugin manifest: settings: ${(err as Error).message}`);
+    }
   }
   if (manifest.dependsOn.includes(manifest.id)) throw new PluginError('plugin_manifest_invalid', 'Invalid plugin manifest: a plugin cannot depend on itself');
   if (!semver.satisfies(PLUGIN_API_VERSION, manifest.apiVersion)) {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Lifetime, type AwilixContainer, type Resolver } from 'awilix';
+import { z } from 'zod';
 import type { Model, ModelAttributes, ModelOptions, ModelStatic, Sequelize } from 'sequelize';
 import type { CarillonConfig } from '../config/schema';
 import type { Logger } from '../logging/logger';
@@ -18,19 +19,26 @@ import { CollectionRegistry } from './collections';
 import { discoverBundled, discoverPackages, type DiscoveredPlugin } from './discovery';
 import { PluginError, type PluginErrorCode } from './errors';
 import type { ValidManifest } from './manifest';
-import { addUiPage, setUiStrings, type PluginUi } from './plugin-ui';
-import type { JobDefinition, PluginContext, PluginState } from './types';
+import { addUiCard, addUiPage, setUiStrings, type PluginUi } from './plugin-ui';
+import { PluginRuntimeReporter } from './runtime-report';
+import { modelMismatch } from './model-check';
+import { PluginSettingsStore, describeSettings, type SettingsField } from './plugin-settings';
+import { HealthCache, localised, runHealthCheck, type PluginHealthReport } from './plugin-health';
+import type { JobDefinition, LocalisedText, PluginContext, PluginState } from './types';
 
 export interface PluginInfo {
   id: string;
   version: string | null;
-  displayName: string | null;
+  /** Per locale; a plugin that gave one string has it in every locale. */
+  displayName: LocalisedText | null;
   source: 'bundled' | 'package';
   state: PluginState;
   enabled: boolean;
   dependsOn: string[];
   optionalDeps: string[];
   error: { code: PluginErrorCode; message: string } | null;
+  /** It declares settings: the admin UI offers its generated settings page. */
+  hasSettings: boolean;
 }
 
 interface PluginRecord {
@@ -46,6 +54,11 @@ interface PluginRecord {
   subscriptions: Array<{ name: string; handler: (payload: unknown, meta: unknown) => unknown }>;
   jobs: JobDefinition[];
   ui: PluginUi | null;
+  /** Parsed settings (manifest `settings`), or why they do not validate. */
+  settings: { values: Record<string, unknown> | null; problem: string | null } | null;
+  settingsHandlers: Array<(settings: Record<string, unknown>) => void | Promise<void>>;
+  /** Models defined with ctx.models.define, checked against their tables before start. */
+  models: Map<string, ModelStatic<Model>>;
   /** Undo list for what is active while started: subscriptions, jobs. */
   active: Array<() => void>;
 }
@@ -62,6 +75,7 @@ export interface PluginHostDeps {
   auditActions: AuditActionCatalogue;
   jobScheduler: JobScheduler;
   collections: CollectionRegistry;
+  settingsStore: PluginSettingsStore;
 }
 
 function tablePrefix(id: string): string {
@@ -78,6 +92,8 @@ export class PluginHost {
   private readonly rejected: PluginRecord[] = [];
   private order: string[] = [];
   private readonly bundledDir: string;
+  /** Set in the serving process only: it records plugin states for the CLI (see runtime-report.ts). */
+  private reporter: PluginRuntimeReporter | null = null;
 
   constructor(private readonly deps: PluginHostDeps) {
     deps.collections.setActive((owner) => this.isStarted(owner));
@@ -103,7 +119,7 @@ export class PluginHost {
         id,
         discovered,
         manifest,
-        state: 'failed',
+        state: 'stopped',
         enabled: persisted.get(id) ?? true,
         error: discovered.error ?? null,
         registered: false,
@@ -112,6 +128,9 @@ export class PluginHost {
         subscriptions: [],
         jobs: [],
         ui: null,
+        models: new Map(),
+        settings: null,
+        settingsHandlers: [],
         active: [],
       };
       if (!manifest) {
@@ -179,7 +198,18 @@ export class PluginHost {
     this.publishState(record);
   }
 
+  /** Called by the serving process: from now on every state change is recorded for `carillon plugin list`. */
+  reportRuntimeStates(): void {
+    this.reporter ??= new PluginRuntimeReporter(this.logger);
+  }
+
+  private report(stopped = false): Promise<void> {
+    return this.reporter?.write(this.list().map(({ id, state, error }) => ({ id, state, error })), stopped) ?? Promise.resolve();
+  }
+
   private publishState(record: PluginRecord): void {
+    this.healthCache.forget(record.id);
+    void this.report();
     this.deps.events.publish('plugin.stateChanged', {
       id: record.id,
       state: record.state,
@@ -213,6 +243,10 @@ export class PluginHost {
       record.migrations = loadMigrationFolder(path.join(record.discovered.root, 'migrations'));
       record.ui = null;
       record.ctx = this.createContext(record);
+      if (manifest.settings) {
+        record.settings = await this.deps.settingsStore.effective(record.id, manifest.settings, this.fileConfig(record.id));
+        this.addSettingsRoutes(record);
+      }
       await manifest.register?.(record.ctx);
       record.registered = true;
       return true;
@@ -250,6 +284,7 @@ export class PluginHost {
       const record = this.records.get(id)!;
       if (record.registered && record.state !== 'disabled') await this.migrateAndStart(record);
     }
+    await this.report();
   }
 
   private async migrateAndStart(record: PluginRecord): Promise<void> {
@@ -261,6 +296,9 @@ export class PluginHost {
       const restored = err instanceof MigrationFailedError ? (err.restored ? ' The database was left as it was before it.' : ' Undoing it failed: check the database.') : '';
       return this.fail(record, new PluginError('plugin_migration_failed', `${(err as Error).message}.${restored}`));
     }
+    if (record.settings?.problem) return this.fail(record, new PluginError('plugin_settings_invalid', `${record.settings.problem}. Correct them on the plugin's settings page.`));
+    const mismatch = await modelMismatch(this.deps.sequelize, [...record.models.values()]);
+    if (mismatch) return this.fail(record, new PluginError('plugin_model_mismatch', mismatch));
     try {
       await this.deps.permissionCatalogue.persist(record.id);
       for (const job of record.jobs) {
@@ -298,8 +336,9 @@ export class PluginHost {
     for (const id of [...this.order].reverse()) {
       const record = this.records.get(id)!;
       await this.stopOne(record);
-      if (record.state === 'started') record.state = 'disabled';
+      if (record.state === 'started') record.state = 'stopped';
     }
+    await this.report(true);
   }
 
   list(): PluginInfo[] {
@@ -307,13 +346,14 @@ export class PluginHost {
     return all.map((record) => ({
       id: record.id,
       version: record.manifest?.version ?? null,
-      displayName: record.manifest?.displayName ?? null,
+      displayName: localised(record.manifest?.displayName),
       source: record.discovered.source,
       state: record.error ? 'failed' : record.state,
       enabled: record.enabled,
       dependsOn: record.manifest?.dependsOn ?? [],
       optionalDeps: record.manifest?.optionalDeps ?? [],
       error: record.error ? { code: record.error.code, message: record.error.message } : null,
+      hasSettings: Boolean(record.manifest?.settings),
     }));
   }
 
@@ -321,6 +361,17 @@ export class PluginHost {
     const info = this.list().find((p) => p.id === id);
     if (!info) throw HttpError.notFound('plugin', `No plugin with id "${id}".`);
     return info;
+  }
+
+  private readonly healthCache = new HealthCache();
+
+  /** Health reports of running plugins that declare `health()`, by id; checked in parallel, each with a timeout. */
+  async health(): Promise<Map<string, PluginHealthReport>> {
+    const checked = this.order
+      .map((id) => this.records.get(id)!)
+      .filter((record) => record.state === 'started' && record.manifest?.health)
+      .map(async (record) => [record.id, await this.healthCache.get(record.id, () => runHealthCheck(() => record.manifest!.health!(record.ctx!)))] as const);
+    return new Map(await Promise.all(checked));
   }
 
   isStarted(id: string): boolean {
@@ -356,7 +407,7 @@ export class PluginHost {
         this.publishState(record);
       } else if (record.state !== 'started') {
         record.error = null;
-        record.state = 'failed';
+        record.state = 'stopped';
         if (await this.register(record)) await this.migrateAndStart(record);
         restartRequired = !this.isStarted(id);
       }
@@ -366,6 +417,69 @@ export class PluginHost {
     return { ...this.get(id), restartRequired };
   }
 
+  private fileConfig(id: string): Record<string, unknown> {
+    return (this.deps.config.plugins.config[id] as Record<string, unknown> | undefined) ?? {};
+  }
+
+  private settingsRecord(id: string): PluginRecord & { manifest: ValidManifest & { settings: NonNullable<ValidManifest['settings']> } } {
+    const record = this.records.get(id);
+    if (!record?.manifest?.settings) throw HttpError.notFound('plugin', `The plugin "${id}" has no settings.`);
+    return record as PluginRecord & { manifest: ValidManifest & { settings: NonNullable<ValidManifest['settings']> } };
+  }
+
+  /** The settings form of a plugin: its fields (from its schema) and current values, secrets only as set / not set. */
+  async settingsView(id: string): Promise<{ plugin: { id: string; displayName: LocalisedText | null; state: PluginState }; fields: SettingsField[]; values: Record<string, unknown> }> {
+    const record = this.settingsRecord(id);
+    const view = await this.deps.settingsStore.view(id, record.manifest.settings, this.fileConfig(id));
+    const info = this.get(id);
+    return { plugin: { id, displayName: info.displayName, state: info.state }, ...view };
+  }
+
+  /** Saves settings (all or nothing), hands them to the running plugin, and starts a plugin that failed on its settings. */
+  async saveSettings(id: string, input: Record<string, unknown>): ReturnType<PluginHost['settingsView']> {
+    const record = this.settingsRecord(id);
+    const values = await this.deps.settingsStore.save(id, record.manifest.settings, this.fileConfig(id), input);
+    record.settings = { values, problem: null };
+    this.deps.events.publish('plugin.settingsChanged', { id });
+    if (record.state === 'started') {
+      for (const handler of record.settingsHandlers) {
+        await Promise.resolve()
+          .then(() => handler(values))
+          .catch((err: unknown) => this.logger.error({ err, plugin: id }, 'settings change handler failed'));
+      }
+    } else if (record.enabled && record.registered && record.error?.code === 'plugin_settings_invalid') {
+      record.error = null;
+      record.state = 'stopped';
+      await this.migrateAndStart(record);
+    }
+    return this.settingsView(id);
+  }
+
+  /** GET and PUT `/api/plugins/<id>/settings`, with the plugin's `<id>.configure` permission; they answer while it is registered, even failed. */
+  private addSettingsRoutes(record: PluginRecord): void {
+    const id = record.id;
+    const permission = `${id}.configure`;
+    const prefix = `/api/plugins/${id}`;
+    const available = () => record.registered && record.enabled;
+    if (this.deps.routeTable.list().some((r) => r.def.id === `${id}.settings.get`)) return;
+    describeSettings(record.manifest!.settings!);
+    this.deps.routeTable.add(id, prefix, { id: `${id}.settings.get`, method: 'GET', path: '/settings', summary: 'The plugin settings form: fields from its schema and current values (secrets as set / not set)', permission, handler: () => this.settingsView(id) }, available);
+    this.deps.routeTable.add(
+      id,
+      prefix,
+      {
+        id: `${id}.settings.update`,
+        method: 'PUT',
+        path: '/settings',
+        summary: 'Save the plugin settings (validated by its schema; all or nothing). A secret left out is kept, null clears it',
+        permission,
+        input: { body: z.record(z.string(), z.unknown()) },
+        handler: ({ body }) => this.saveSettings(id, body as Record<string, unknown>),
+      },
+      available,
+    );
+  }
+
   private createContext(record: PluginRecord): PluginContext {
     const { deps } = this;
     const id = record.id;
@@ -373,6 +487,7 @@ export class PluginHost {
     const scope = deps.container.createScope();
     const logger = deps.logger.child({ plugin: id });
     const models = new Map<string, ModelStatic<Model>>();
+    record.models = models;
     const allowedDeps = new Set([...manifest.dependsOn, ...manifest.optionalDeps]);
     const isEnabled = () => record.state === 'started';
     const addRoute = (prefix: string, route: RouteDefinition<RouteInput>) => {
@@ -417,7 +532,8 @@ export class PluginHost {
       models: {
         define: <M extends Model>(name: string, table: string, attributes: ModelAttributes<M>, options: ModelOptions<M> = {}) => {
           const tableName = table.startsWith(tablePrefix(id)) ? table : `${tablePrefix(id)}${table}`;
-          const model = deps.sequelize.define<M>(`${id}.${name}`, attributes, { ...options, tableName });
+          // As in Sequelize: timestamps on (created_at, updated_at) unless the plugin says otherwise.
+          const model = deps.sequelize.define<M>(`${id}.${name}`, attributes, { timestamps: true, ...options, tableName });
           models.set(name, model as unknown as ModelStatic<Model>);
           return model;
         },
@@ -465,6 +581,9 @@ export class PluginHost {
         page: (page) => {
           record.ui = addUiPage(record.ui, id, record.discovered.root, page, (key) => deps.permissionCatalogue.has(key));
         },
+        dashboardCard: (card) => {
+          record.ui = addUiCard(record.ui, id, record.discovered.root, card, (key) => deps.permissionCatalogue.has(key));
+        },
         strings: (strings) => {
           record.ui = setUiStrings(record.ui, id, record.discovered.root, strings);
         },
@@ -497,6 +616,16 @@ export class PluginHost {
       collections: {
         contribute: (collection, item) => deps.collections.contribute(collection, id, item),
         list: <T>(collection: string) => deps.collections.list<T>(collection),
+      },
+      settings: {
+        current: <T>() => {
+          if (!manifest.settings) throw new Error(`${id} declares no settings in its manifest`);
+          if (!record.settings?.values) throw new Error(record.settings?.problem ?? `The settings of ${id} are not loaded yet`);
+          return record.settings.values as T;
+        },
+        onChange: (handler) => {
+          record.settingsHandlers.push(handler);
+        },
       },
     };
   }

@@ -5,7 +5,7 @@ import send from 'koa-send';
 import { z } from 'zod';
 import type { Authenticator } from '../auth/authenticator';
 import { HttpError } from '../http/problem';
-import type { UiPageDefinition } from './types';
+import type { UiCardDefinition, UiPageDefinition } from './types';
 
 /** The folder of a plugin whose files the admin UI may fetch; the rest of the plugin stays private. */
 export const PLUGIN_UI_DIR = 'ui';
@@ -16,12 +16,18 @@ export interface PluginUiPage extends Required<Omit<UiPageDefinition, 'permissio
   file: string;
 }
 
+export interface PluginUiCard extends Required<Omit<UiCardDefinition, 'permission'>> {
+  permission: string | null;
+  file: string;
+}
+
 /** What a plugin contributes to the admin UI. */
 export interface PluginUi {
   pluginId: string;
   /** Absolute, real path of the plugin's `ui/` folder. */
   uiDir: string;
   pages: PluginUiPage[];
+  cards: PluginUiCard[];
   strings: { en: Record<string, string>; fr: Record<string, string> } | null;
 }
 
@@ -33,6 +39,12 @@ const pageSchema = z.strictObject({
   module: z.string().regex(/\.m?js$/, 'a .js file such as ui/index.js'),
   permission: z.string().min(1).optional(),
   section: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'a section such as plugins or telephony').optional(),
+});
+const cardSchema = z.strictObject({
+  id: pageSchema.shape.id,
+  title: pageSchema.shape.title,
+  module: pageSchema.shape.module,
+  permission: z.string().min(1).optional(),
 });
 const stringsSchema = z.strictObject({
   en: z.record(z.string().max(120), z.string().max(2000)),
@@ -64,7 +76,7 @@ export function addUiPage(ui: PluginUi | null, pluginId: string, pluginRoot: str
   const parsed = pageSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`Invalid UI page: ${reasons(parsed.error)}`);
   const page = parsed.data;
-  const target: PluginUi = ui ?? { pluginId, uiDir: uiDirOf(pluginRoot), pages: [], strings: null };
+  const target: PluginUi = ui ?? { pluginId, uiDir: uiDirOf(pluginRoot), pages: [], cards: [], strings: null };
   if (page.path !== `/${pluginId}` && !page.path.startsWith(`/${pluginId}/`)) {
     throw new Error(`UI page ${page.id}: its path must be /${pluginId} or start with /${pluginId}/ (got ${page.path})`);
   }
@@ -79,16 +91,38 @@ export function addUiPage(ui: PluginUi | null, pluginId: string, pluginRoot: str
   return target;
 }
 
+/** The real path of a UI module, refused unless it exists inside the plugin's `ui/` folder. */
+function moduleFile(target: PluginUi, pluginRoot: string, what: string, module: string): string {
+  const requested = path.resolve(pluginRoot, module);
+  if (!fs.existsSync(requested)) throw new Error(`${what}: the module ${module} does not exist`);
+  const file = fs.realpathSync(requested);
+  if (!isInside(target.uiDir, file)) throw new Error(`${what}: the module ${module} must be inside the plugin's ${PLUGIN_UI_DIR}/ folder`);
+  return file;
+}
+
+/** Checks a dashboard card as `addUiPage` checks a page (unique id, known permission, module inside `ui/`). */
+export function addUiCard(ui: PluginUi | null, pluginId: string, pluginRoot: string, raw: unknown, knownPermission: (key: string) => boolean): PluginUi {
+  const parsed = cardSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`Invalid dashboard card: ${reasons(parsed.error)}`);
+  const card = parsed.data;
+  const target: PluginUi = ui ?? { pluginId, uiDir: uiDirOf(pluginRoot), pages: [], cards: [], strings: null };
+  if (target.cards.some((c) => c.id === card.id)) throw new Error(`Dashboard card ${card.id} is declared twice`);
+  if (card.permission && !knownPermission(card.permission)) throw new Error(`Dashboard card ${card.id} needs the unknown permission "${card.permission}"`);
+  const file = moduleFile(target, pluginRoot, `Dashboard card ${card.id}`, card.module);
+  target.cards.push({ id: card.id, title: card.title, module: card.module, permission: card.permission ?? null, file });
+  return target;
+}
+
 export function setUiStrings(ui: PluginUi | null, pluginId: string, pluginRoot: string, raw: unknown): PluginUi {
   const parsed = stringsSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`Invalid UI strings: ${reasons(parsed.error)}`);
-  const target: PluginUi = ui ?? { pluginId, uiDir: uiDirOf(pluginRoot), pages: [], strings: null };
+  const target: PluginUi = ui ?? { pluginId, uiDir: uiDirOf(pluginRoot), pages: [], cards: [], strings: null };
   target.strings = parsed.data;
   return target;
 }
 
 /** The URL the shell imports a page module from: `/ui/plugins/<id>/<path inside ui/>`. */
-export function moduleUrl(ui: PluginUi, page: PluginUiPage): string {
+export function moduleUrl(ui: PluginUi, page: { file: string }): string {
   return `/ui/plugins/${ui.pluginId}/${path.relative(ui.uiDir, page.file).split(path.sep).join('/')}`;
 }
 
@@ -99,9 +133,14 @@ export function navigationFor(uis: PluginUi[], permissions: ReadonlySet<string>)
       .filter((page) => !page.permission || permissions.has(page.permission))
       .map((page) => ({ id: page.id, plugin: ui.pluginId, title: page.title, path: page.path, module: moduleUrl(ui, page), permission: page.permission, section: page.section })),
   );
-  const visible = new Set(pages.map((p) => p.plugin));
+  const cards = uis.flatMap((ui) =>
+    ui.cards
+      .filter((card) => !card.permission || permissions.has(card.permission))
+      .map((card) => ({ id: card.id, plugin: ui.pluginId, title: card.title, module: moduleUrl(ui, card), permission: card.permission })),
+  );
+  const visible = new Set([...pages, ...cards].map((p) => p.plugin));
   const strings = Object.fromEntries(uis.filter((ui) => ui.strings && visible.has(ui.pluginId)).map((ui) => [ui.pluginId, ui.strings!]));
-  return { pages, strings };
+  return { pages, cards, strings };
 }
 
 const TYPES: Record<string, string> = {

@@ -6,11 +6,18 @@ import type { PermissionDefinition } from '../auth/permissions';
 import type { EventHandler, EventName, CarillonEvents, WebhookEventSpec } from '../events/bus';
 import type { RouteDefinition, RouteInput } from '../http/routes';
 import type { Identity } from '../auth/authenticator';
+import type { SettingsSchema } from './plugin-settings';
 
 /** The version of the plugin API this host implements; manifests name a semver range of it. */
-export const PLUGIN_API_VERSION = '1.0.0';
+// 1.1.0: health(), localised displayName.
+export const PLUGIN_API_VERSION = '1.1.0';
 
-export type PluginState = 'started' | 'disabled' | 'failed';
+/**
+ * `started`: running. `disabled`: an admin turned it off. `failed`: it could not run (see its
+ * error). `stopped`: enabled and healthy so far, but not running in this process (before start,
+ * after stop, or in a CLI command, which never starts plugins).
+ */
+export type PluginState = 'started' | 'disabled' | 'failed' | 'stopped';
 
 export type { LocalisedText } from '../i18n/localised-text';
 import type { LocalisedText } from '../i18n/localised-text';
@@ -29,6 +36,18 @@ export interface UiPageDefinition {
   permission?: string;
   /** The menu section it goes in (e.g. `telephony`, `tools`); default `plugins`. */
   section?: string;
+}
+
+/** A card a plugin adds to the dashboard: an ES module mounted like a page, in a titled box. */
+export interface UiCardDefinition {
+  /** Unique within the plugin: lower-case letters, digits and dashes. */
+  id: string;
+  /** The card's heading. */
+  title: LocalisedText;
+  /** Inside the plugin's `ui/` folder; `export default function mount(element, api)` as for pages. */
+  module: string;
+  /** Permission needed to see it; omit for any logged-in user. */
+  permission?: string;
 }
 
 export interface JobDefinition {
@@ -90,6 +109,8 @@ export interface PluginContext {
      * `/ui/plugins/<id>/<file>` and exports `default function mount(element, api)`.
      */
     page(page: UiPageDefinition): void;
+    /** A card on the dashboard (after the core cards), for users holding its permission. */
+    dashboardCard(card: UiCardDefinition): void;
     /** The plugin's own UI strings, per locale, handed to its pages' `api.t`. */
     strings(strings: { en: Record<string, string>; fr: Record<string, string> }): void;
   };
@@ -107,6 +128,20 @@ export interface PluginContext {
     contribute(collection: string, item: unknown): void;
     list<T>(collection: string): T[];
   };
+  settings: {
+    /** The settings as the manifest's `settings` schema parsed them (file config, then what admins saved). Throws when they are invalid. */
+    current<T = Record<string, unknown>>(): T;
+    /** Runs after an admin saved new settings, with the parsed values (while the plugin runs). */
+    onChange(handler: (settings: Record<string, unknown>) => void | Promise<void>): void;
+  };
+}
+
+/** What a plugin's `health()` reports; shown in `/api/health` and the plugins page. */
+export interface PluginHealth {
+  /** `ok`; `degraded`: works with limits (a remote service slow, a quota near); `down`: does not do its job. */
+  status: 'ok' | 'degraded' | 'down';
+  /** For the admin: what is wrong and what to do. A string, or one text per locale. */
+  message?: string | LocalisedText;
 }
 
 export interface PluginAuditRecord {
@@ -131,7 +166,8 @@ export interface PluginManifest {
   version: string;
   /** Semver range of the host's plugin API, e.g. `^1`. */
   apiVersion: string;
-  displayName?: string;
+  /** The name people read (plugins page, CLI): one string, or one per locale (`{ en, fr }`). */
+  displayName?: string | LocalisedText;
   description?: string;
   dependsOn?: string[];
   optionalDeps?: string[];
@@ -139,6 +175,17 @@ export interface PluginManifest {
   register?: (ctx: PluginContext) => void | Promise<void>;
   start?: (ctx: PluginContext) => void | Promise<void>;
   stop?: (ctx: PluginContext) => void | Promise<void>;
+  /**
+   * Checked while the plugin runs, when `/api/health` or the plugins page is read (at most once a
+   * second). Answer quickly: past the host's timeout (2 s) the plugin counts as `down`.
+   */
+  health?: (ctx: PluginContext) => PluginHealth | Promise<PluginHealth>;
+  /**
+   * Settings admins edit on the plugin's settings page (generated, no page to write): a zod object
+   * (`z.object`, from `@carillon/plugin-api`); each field may carry `.meta({ label, help, secret,
+   * options })`. Needs the permission `<id>.configure`. Read them with `ctx.settings.current()`.
+   */
+  settings?: SettingsSchema;
 }
 
 export type { CarillonEvents };

@@ -38,8 +38,13 @@ export function systemRoutes(deps: SystemRouteDeps): RouteDefinition[] {
       handler: async ({ koa }) => {
         const database = await probeDatabase(deps.sequelize);
         const telephony = deps.telephonyStatus.snapshot;
-        const plugins = deps.pluginHost.list().map((p) => ({ id: p.id, version: p.version, state: p.state, ...(p.error ? { error: p.error } : {}) }));
-        const ok = database.reachable && telephony.connected && plugins.every((p) => p.state !== 'failed');
+        const health = await deps.pluginHost.health();
+        const plugins = deps.pluginHost.list().map((p) => {
+          const checked = health.get(p.id);
+          return { id: p.id, version: p.version, state: p.state, ...(p.error ? { error: p.error } : {}), ...(checked ? { health: checked } : {}) };
+        });
+        // A plugin whose own check says degraded or down degrades Carillon as a failed one does.
+        const ok = database.reachable && telephony.connected && plugins.every((p) => p.state !== 'failed' && (p.health?.status ?? 'ok') === 'ok');
         const report = { status: ok ? 'ok' : 'degraded', version: VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000), database, telephony, plugins, eventLoop: deps.eventLoopLag.snapshot() };
         if (database.reachable) return report;
         // Set here: a returned value is sent with the route's success status, and a monitor must see 503.
@@ -62,7 +67,10 @@ export function systemRoutes(deps: SystemRouteDeps): RouteDefinition[] {
       path: '/system/plugins',
       summary: 'Installed plugins with state, version and error',
       permission: 'plugins.read',
-      handler: () => ({ items: deps.pluginHost.list() }),
+      handler: async () => {
+        const health = await deps.pluginHost.health();
+        return { items: deps.pluginHost.list().map((p) => ({ ...p, health: health.get(p.id) ?? null })) };
+      },
     }),
     ...(['enable', 'disable'] as const).map((action) =>
       defineRoute({

@@ -15,7 +15,7 @@ export default definePlugin({
   id: 'directory',
   version: '1.0.0',
   apiVersion: '^1',
-  displayName: 'Company directory',
+  displayName: { en: 'Company directory', fr: 'Annuaire de l’entreprise' },
   description: 'Contacts in folders, CSV import/export sync, LDAP / Active Directory sync, phonebook for phones, caller names',
   optionalDeps: ['provisioning'],
   permissions: [

@@ -34,17 +34,17 @@ describe('CLI', function () {
     expect(carillon(['migrate', 'status'], env).stdout).to.include(`core: 0 executed, ${coreMigrations} pending`);
     const up = carillon(['migrate', 'up'], env);
     expect(up.code, up.stderr).to.equal(0);
-    expect(up.stdout).to.include('example: applied 0001-create-notes');
+    expect(up.stdout).to.include('example: applied 0001-create-notes, 0002-notes-updated-at');
     const status = carillon(['migrate', 'status'], env).stdout;
     expect(status).to.match(/core: \d+ executed, 0 pending/);
-    expect(status).to.include('example: 1 executed, 0 pending');
+    expect(status).to.include('example: 2 executed, 0 pending');
   });
 
   it('reverts a plugin migration by id and step count, then re-applies it', () => {
     const down = carillon(['migrate', 'down', 'example', '1'], env);
     expect(down.code, down.stderr).to.equal(0);
-    expect(down.stdout).to.include('example: reverted 0001-create-notes');
-    expect(carillon(['migrate', 'status'], env).stdout).to.include('example: 0 executed, 1 pending');
+    expect(down.stdout).to.include('example: reverted 0002-notes-updated-at');
+    expect(carillon(['migrate', 'status'], env).stdout).to.include('example: 1 executed, 1 pending');
     expect(carillon(['migrate', 'down', 'nope', '1'], env).stderr).to.include('Unknown namespace "nope"');
     expect(carillon(['migrate', 'down', 'example', 'two'], env).stderr).to.include('steps must be a whole number');
     expect(carillon(['migrate', 'up'], env).code).to.equal(0);

@@ -20,7 +20,7 @@ describe('Plugin host: failures are coded and contained', () => {
 
   const expectations: Array<[string, string, RegExp]> = [
     ['bad-manifest', 'plugin_manifest_invalid', /version: a semver version.*Unrecognized key.*colour/],
-    ['api-mismatch', 'plugin_api_incompatible', /\^2 is required but this Carillon provides 1\.0\.0/],
+    ['api-mismatch', 'plugin_api_incompatible', /\^2 is required but this Carillon provides 1\.1\.0/],
     ['missing-dep', 'plugin_dependency_missing', /needs the plugin "not-installed", which is not installed/],
     ['throws-register', 'plugin_register_failed', /register\(\) threw: register exploded/],
     ['needs-broken', 'plugin_dependency_unavailable', /needs the plugin "throws-register", which failed \(plugin_register_failed\)/],
@@ -29,6 +29,8 @@ describe('Plugin host: failures are coded and contained', () => {
     ['cycle-a', 'plugin_dependency_cycle', /cycle-a → cycle-b → cycle-a|cycle-b → cycle-a → cycle-b/],
     ['cycle-b', 'plugin_dependency_cycle', /cycle/],
     ['load-error', 'plugin_load_failed', /cannot even load/],
+    // Timestamps are on by default, as in Sequelize: the error names the model, the column and the way out.
+    ['model-mismatch', 'plugin_model_mismatch', /model Thing needs the column updated_at in table model_mismatch_things, which is missing \(timestamps are on.*\{ timestamps: false \}/],
   ];
   for (const [id, code, message] of expectations) {
     it(`marks ${id} failed with ${code}`, () => {
@@ -80,6 +82,26 @@ describe('Plugin host: failures are coded and contained', () => {
     expect(res.status).to.equal(409);
     expect(res.body.code).to.equal('plugin_has_dependents');
     expect(res.body.detail).to.include('needs-broken');
+  });
+
+  it('shows plugin health checks in /api/health, a check that hangs or throws counting as down', async function () {
+    this.timeout(20_000);
+    const health = (await t.client().get('/api/health')).body;
+    const slow = health.plugins.find((p: { id: string }) => p.id === 'slow-health');
+    expect(slow.state).to.equal('started');
+    expect(slow.health).to.include({ status: 'down' });
+    expect(slow.health.message).to.deep.equal({ en: 'The health check did not answer within 2 s.', fr: 'Le contrôle de santé n’a pas répondu en 2 s.' });
+    const bad = health.plugins.find((p: { id: string }) => p.id === 'bad-health');
+    expect(bad.health.status).to.equal('down');
+    expect(bad.health.message.en).to.equal('The health check failed: cannot reach the CRM');
+    expect(bad.health.message.fr).to.equal('Le contrôle de santé a échoué : cannot reach the CRM');
+    // Plugins without a check have no health entry; the whole is degraded.
+    expect(health.plugins.find((p: { id: string }) => p.id === 'healthy')).to.not.have.property('health');
+    expect(health.status).to.equal('degraded');
+    // The plugins page gets the same reports and the localised names.
+    const listed = (await admin.get('/api/system/plugins')).body.items.find((p: { id: string }) => p.id === 'slow-health');
+    expect(listed.health.status).to.equal('down');
+    expect(listed.displayName).to.deep.equal({ en: 'Slow health', fr: 'Santé lente' });
   });
 
   it('lists plugins with their errors for admins', async () => {

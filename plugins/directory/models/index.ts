@@ -72,7 +72,13 @@ export interface DirectoryModels {
   ImportRecord: ModelStatic<ImportRow>;
 }
 
-/** The tables of migrations/0001 as Sequelize models (names in camelCase, columns in snake_case). */
+/**
+ * The tables of migrations/0001 as Sequelize models (names in camelCase, columns in snake_case).
+ * The directory writes its own times (an import or a restore keeps the originals), so Sequelize's
+ * automatic timestamps are off.
+ */
+const OWN_TIMES = { timestamps: false } as const;
+
 export function defineModels(ctx: PluginContext): DirectoryModels {
   const Folder = ctx.models.define<FolderRow>('Folder', 'folders', {
     id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
@@ -80,7 +86,7 @@ export function defineModels(ctx: PluginContext): DirectoryModels {
     name: { type: DataTypes.STRING(100), allowNull: false },
     createdAt: { type: DataTypes.DATE, allowNull: false },
     updatedAt: { type: DataTypes.DATE, allowNull: false },
-  });
+  }, OWN_TIMES);
   const Contact = ctx.models.define<ContactRow>('Contact', 'contacts', {
     id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
     contactKey: { type: DataTypes.STRING(16), allowNull: false },
@@ -103,7 +109,7 @@ export function defineModels(ctx: PluginContext): DirectoryModels {
     contentHash: { type: DataTypes.STRING(40), allowNull: false },
     createdAt: { type: DataTypes.DATE, allowNull: false },
     updatedAt: { type: DataTypes.DATE, allowNull: false },
-  });
+  }, OWN_TIMES);
   const ContactNumber = ctx.models.define<NumberRow>('ContactNumber', 'numbers', {
     id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
     contactId: { type: DataTypes.INTEGER, allowNull: false },
@@ -113,7 +119,7 @@ export function defineModels(ctx: PluginContext): DirectoryModels {
     digits: { type: DataTypes.STRING(20), allowNull: false },
     isDefault: { type: DataTypes.BOOLEAN, allowNull: false },
     position: { type: DataTypes.INTEGER, allowNull: false },
-  });
+  }, OWN_TIMES);
   const Backup = ctx.models.define<BackupRow>('Backup', 'backups', {
     id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
     fileName: { type: DataTypes.STRING(191), allowNull: false },
@@ -121,7 +127,7 @@ export function defineModels(ctx: PluginContext): DirectoryModels {
     contactCount: { type: DataTypes.INTEGER, allowNull: false },
     createdBy: { type: DataTypes.INTEGER, allowNull: true },
     createdAt: { type: DataTypes.DATE, allowNull: false },
-  });
+  }, OWN_TIMES);
   const ImportRecord = ctx.models.define<ImportRow>('ImportRecord', 'imports', {
     id: { type: DataTypes.STRING(36), primaryKey: true },
     fileName: { type: DataTypes.STRING(191), allowNull: false },
@@ -132,6 +138,6 @@ export function defineModels(ctx: PluginContext): DirectoryModels {
     createdBy: { type: DataTypes.INTEGER, allowNull: true },
     createdAt: { type: DataTypes.DATE, allowNull: false },
     appliedAt: { type: DataTypes.DATE, allowNull: true },
-  });
+  }, OWN_TIMES);
   return { Folder, Contact, ContactNumber, Backup, ImportRecord };
 }

@@ -32,7 +32,26 @@ export interface PluginPageApi {
   components: { ProgressBar: typeof ProgressBar };
 }
 
-type Mount = (el: HTMLElement, api: PluginPageApi) => void | (() => void) | Promise<void | (() => void)>;
+export type Mount = (el: HTMLElement, api: PluginPageApi) => void | (() => void) | Promise<void | (() => void)>;
+
+/** The api a plugin module gets, for a page or a dashboard card (`page.path` is empty for a card). */
+export function pluginApi(page: PluginPageApi['page'], locale: string, navigate: (path: string) => void): PluginPageApi {
+  return {
+    http,
+    socket: liveSocket,
+    t: (key, params) => (hasString(pluginKey(page.plugin, key)) ? t(pluginKey(page.plugin, key), params) : t(key, params)),
+    locale,
+    timeZone: preferences.get().timeZone,
+    user: currentUser(),
+    can,
+    h,
+    render,
+    navigate,
+    format: { date: formatDate, number: formatNumber, phone: formatPhone },
+    page,
+    components: { ProgressBar },
+  };
+}
 
 export function PluginPage(props: { entry: PluginPageEntry }) {
   const { entry } = props;
@@ -47,21 +66,7 @@ export function PluginPage(props: { entry: PluginPageEntry }) {
     let unmount: (() => void) | void;
     let cancelled = false;
     setState('loading');
-    const api: PluginPageApi = {
-      http,
-      socket: liveSocket,
-      t: (key, params) => (hasString(pluginKey(entry.plugin, key)) ? t(pluginKey(entry.plugin, key), params) : t(key, params)),
-      locale,
-      timeZone: preferences.get().timeZone,
-      user: currentUser(),
-      can,
-      h,
-      render,
-      navigate: (path) => location.route(path),
-      format: { date: formatDate, number: formatNumber, phone: formatPhone },
-      page: { id: entry.id, plugin: entry.plugin, path: entry.path },
-      components: { ProgressBar },
-    };
+    const api = pluginApi({ id: entry.id, plugin: entry.plugin, path: entry.path }, locale, (path) => location.route(path));
     // Loaded at run time from the server: the shell is never rebuilt for a plugin.
     import(/* @vite-ignore */ entry.module)
       .then(async (module: { default?: Mount }) => {

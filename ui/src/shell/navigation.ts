@@ -16,12 +16,22 @@ export interface PluginPageEntry {
   section: string;
 }
 
+/** A dashboard card a plugin contributes (`ctx.ui.dashboardCard`), for the current user. */
+export interface PluginCardEntry {
+  id: string;
+  plugin: string;
+  title: Record<string, string>;
+  module: string;
+  permission: string | null;
+}
+
 interface NavigationResponse {
   pages: PluginPageEntry[];
+  cards?: PluginCardEntry[];
   strings?: Record<string, { en: Strings; fr: Strings }>;
 }
 
-export type NavigationState = { status: 'idle' | 'loading' | 'error'; pages: PluginPageEntry[] } | { status: 'ready'; pages: PluginPageEntry[] };
+export type NavigationState = { status: 'idle' | 'loading' | 'error' | 'ready'; pages: PluginPageEntry[]; cards?: PluginCardEntry[] };
 
 export const pluginNavigation = createStore<NavigationState>({ status: 'idle', pages: [] });
 
@@ -36,14 +46,14 @@ export function pluginKey(pluginId: string, key: string): string {
 }
 
 export async function loadNavigation(): Promise<void> {
-  pluginNavigation.set({ status: 'loading', pages: pluginNavigation.get().pages });
+  pluginNavigation.set({ status: 'loading', pages: pluginNavigation.get().pages, cards: pluginNavigation.get().cards });
   try {
     const body = await http.get<NavigationResponse>('/api/ui/navigation');
     for (const [pluginId, strings] of Object.entries(body.strings ?? {})) {
       const prefix = (dict: Strings) => Object.fromEntries(Object.entries(dict).map(([key, value]) => [pluginKey(pluginId, key), value]));
       addStrings({ en: prefix(strings.en), fr: prefix(strings.fr) });
     }
-    pluginNavigation.set({ status: 'ready', pages: body.pages ?? [] });
+    pluginNavigation.set({ status: 'ready', pages: body.pages ?? [], cards: body.cards ?? [] });
   } catch {
     // The core pages still work; plugin entries come back on the next load.
     pluginNavigation.set({ status: 'error', pages: [] });

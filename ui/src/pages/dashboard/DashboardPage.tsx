@@ -6,6 +6,7 @@ import { LoadStatus } from '../../lib/list';
 import { onAny } from '../../lib/socket';
 import { CORE_CARDS, type DashboardCard } from './cards';
 import type { Dashboard } from './types';
+import { PluginCards } from '../../shell/PluginCards';
 
 export { statusLabel } from './status-label';
 
@@ -46,6 +47,7 @@ export default function DashboardPage() {
     <Page title={t('page.dashboard')}>
       <LoadStatus load={{ data, error, loading }} />
       {data && <DashboardCards data={data} reload={reload} cards={CORE_CARDS} />}
+      <PluginCards />
     </Page>
   );
 }
