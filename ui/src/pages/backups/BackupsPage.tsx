@@ -54,8 +54,13 @@ interface Uploaded {
 
 /** "12.3 MB" / "12,3 Mo": the unit in the user's language. */
 export function formatSize(bytes: number): string {
-  const gb = bytes >= 1024 ** 3;
-  return formatNumber(bytes / (gb ? 1024 ** 3 : 1024 ** 2), { style: 'unit', unit: gb ? 'gigabyte' : 'megabyte', maximumFractionDigits: 1 });
+  const units = [
+    ['gigabyte', 1024 ** 3],
+    ['megabyte', 1024 ** 2],
+    ['kilobyte', 1024],
+  ] as const;
+  const [unit, size] = units.find(([, size]) => bytes >= size) ?? ['byte', 1];
+  return formatNumber(bytes / size, { style: 'unit', unit, maximumFractionDigits: 1 });
 }
 
 /** Backups: download now, the schedule and its retention, the backups kept here, restore by upload. */
