@@ -2,6 +2,7 @@ import { callsModule } from './calls/calls-module';
 import { clickToCallModule } from './telephony/click-to-call/click-to-call-module';
 import { systemModule } from './system/system-module';
 import { backupsModule } from './backups/backups-module';
+import { securityModule } from './system/security-module';
 import type { CoreModule } from './core-module';
 import { provisioningModule } from '../provisioning/provisioning-module';
 import { telephonyResourcesModule } from './telephony/resources/telephony-resources-module';
@@ -18,4 +19,5 @@ export const CORE_MODULES: CoreModule[] = [
   provisioningModule,
   systemModule,
   backupsModule,
+  securityModule,
 ];
