@@ -70,7 +70,7 @@ export default function BackupsPage() {
   const [restarting, setRestarting] = useState(false);
   const view = load.data;
   return (
-    <Page title={t('page.backups')}>
+    <Page wide title={t('page.backups')}>
       <LoadStatus load={load} />
       {restarting ? (
         <Restarting />

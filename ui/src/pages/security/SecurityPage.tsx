@@ -31,6 +31,7 @@ export default function SecurityPage() {
   const view = load.data;
   return (
     <Page
+      wide
       title={t('page.security')}
       actions={
         <button type="button" onClick={load.reload}>
