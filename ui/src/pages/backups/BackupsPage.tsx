@@ -201,7 +201,7 @@ function KeptBackups(props: { view: Overview; reload: () => void; onRestarting: 
             <td data-label={t('backups.list.kind')}>{t(`backups.kind.${b.kind}`)}</td>
             <td data-label={t('backups.list.size')}>{formatSize(b.size + (b.recordingsSet?.size ?? 0))}</td>
             <td data-label={t('backups.list.recordings')}>{t('backups.list.recordingsAdded', { added: formatNumber(b.recordingsSet?.recordings ?? 0), total: formatNumber(b.recordingsTotal) })}</td>
-            <td class="row-actions">
+            <td class="actions">
               <a class="button" href={`${API}/${b.name}/archive`} download aria-label={`${t('backups.list.archive')} ${formatDate(b.createdAt)}`}>
                 {t('backups.list.archive')}
               </a>

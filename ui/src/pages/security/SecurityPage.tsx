@@ -67,7 +67,7 @@ function Fail2banBans(props: { view: NonNullable<Overview['fail2ban']>; actions:
               <td data-label={t('security.f2b.jail')}>{ban.jail === 'carillon-asterisk' ? t('security.f2b.jailSip') : t('security.f2b.jailWeb')}</td>
               <td data-label={t('security.f2b.since')}>{formatDate(ban.bannedAt)}</td>
               <td data-label={t('security.f2b.until')}>{until(ban.expiresAt)}</td>
-              <td class="row-actions">
+              <td class="actions">
                 <RowButton label={t('security.f2b.details')} name={ban.address} onClick={() => setShown(ban)} />
                 {manage && (
                   <RowButton
@@ -121,7 +121,7 @@ function ProvisioningBans(props: { bans: NonNullable<Overview['provisioning']>; 
             <td data-label={t('security.f2b.since')}>{formatDate(ban.bannedAt)}</td>
             <td data-label={t('security.f2b.until')}>{formatDate(ban.expiresAt)}</td>
             {manage && (
-              <td class="row-actions">
+              <td class="actions">
                 <RowButton label={t('security.prov.lift')} name={ban.address} onClick={() => void props.actions.act(() => http.delete(`/api/provisioning/bans/${encodeURIComponent(ban.address)}`), t('security.prov.lifted'))} />
               </td>
             )}
@@ -147,7 +147,7 @@ function LockedAccounts(props: { accounts: NonNullable<Overview['lockedAccounts'
             <td data-label={t('security.locked.count')}>{formatNumber(a.lockCount)}</td>
             <td data-label={t('security.locked.until')}>{formatDate(a.lockedUntil)}</td>
             {manage && (
-              <td class="row-actions">
+              <td class="actions">
                 <RowButton label={t('security.locked.unlock')} name={a.email} onClick={() => void props.actions.act(() => http.post(`/api/users/${a.id}/unlock`, {}), t('security.locked.unlocked'))} />
               </td>
             )}
