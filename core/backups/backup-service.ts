@@ -3,10 +3,12 @@ import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import { Op } from 'sequelize';
+import * as tar from 'tar';
 import type { AuditService } from '../audit/audit-service';
 import type { Identity } from '../auth/authenticator';
 import {
   BackupError,
+  canReplace,
   defaultBackupName,
   restoreBackup,
   stageBackup,
@@ -58,6 +60,8 @@ export interface LastRestore {
   error: string | null;
   code: string | null;
   reported: boolean;
+  /** The configuration file was kept (this process may not replace it): the backup's copy is saved beside the backups. */
+  configKept: string | null;
 }
 
 export interface BackupServiceDeps {
@@ -361,9 +365,12 @@ export class BackupService {
       this.restoring = true;
       whenAnswered(() =>
         this.deps.restart.request(async () => {
-          const result: LastRestore = { at: new Date().toISOString(), by, source: label, ok: false, backupCreatedAt: manifest.createdAt, error: null, code: null, reported: false };
+          const configFile = config.resolved.configFile;
+          const keepConfigFile = configFile !== null && !canReplace(configFile);
+          const result: LastRestore = { at: new Date().toISOString(), by, source: label, ok: false, backupCreatedAt: manifest.createdAt, error: null, code: null, reported: false, configKept: null };
           try {
-            await restoreBackup(config, file, { force: true, setsDir });
+            await restoreBackup(config, file, { force: true, setsDir, keepConfigFile });
+            if (keepConfigFile) result.configKept = await this.saveBackupConfig(file);
             result.ok = true;
             if (source.upload) for (const suffix of ['.tar.gz', '.json']) fs.rmSync(path.join(this.store.uploadsDir, `${source.upload}${suffix}`), { force: true });
           } catch (err) {
@@ -375,6 +382,22 @@ export class BackupService {
       );
       return { restarting: true as const, backupCreatedAt: manifest.createdAt };
     });
+  }
+
+  /** The backup's carillon.json, for the admin to compare with the machine's (kept) one; its path, or null when it has none. */
+  private async saveBackupConfig(archive: string): Promise<string | null> {
+    const target = path.join(this.store.dir, 'restored-carillon.json');
+    const into = fs.mkdtempSync(path.join(this.store.dir, '.config-'));
+    try {
+      await tar.x({ file: archive, cwd: into, strict: true, filter: (entry: string) => entry === 'config/carillon.json' });
+      const extracted = path.join(into, 'config', 'carillon.json');
+      if (!fs.existsSync(extracted)) return null;
+      fs.renameSync(extracted, target);
+    } finally {
+      fs.rmSync(into, { recursive: true, force: true });
+    }
+    fs.chmodSync(target, PRIVATE_FILE_MODE);
+    return target;
   }
 
   lastRestore(): LastRestore | null {

@@ -337,6 +337,21 @@ export interface RestoreOptions {
   force?: boolean;
   /** Where the recordings sets of a scheduled backup are (default: the archive's folder). */
   setsDir?: string;
+  /**
+   * Leave the configuration file as it is (a restore from the web UI on the appliance, where the
+   * service cannot write /etc/carillon: the file is the machine's, and the CLI run as root can).
+   */
+  keepConfigFile?: boolean;
+}
+
+/** Whether this process may replace `file` (by a rename in its folder), e.g. not under systemd's ProtectSystem. */
+export function canReplace(file: string): boolean {
+  try {
+    fs.accessSync(path.dirname(file), fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function sha256Matches(file: string, expected: { size: number; sha256: string }): Promise<boolean> {
@@ -429,7 +444,7 @@ export async function restoreBackup(config: CarillonConfig, file: string, option
     try {
       await database.swap();
       const restoredConfig = path.join(stage, 'config', 'carillon.json');
-      if (config.resolved.configFile && fs.existsSync(restoredConfig)) {
+      if (config.resolved.configFile && fs.existsSync(restoredConfig) && !options.keepConfigFile) {
         const current = JSON.parse(fs.readFileSync(config.resolved.configFile, 'utf8')) as Record<string, unknown>;
         const merged = mergeRestoredConfig(JSON.parse(fs.readFileSync(restoredConfig, 'utf8')) as Record<string, unknown>, current);
         fs.writeFileSync(restoredConfig, `${JSON.stringify(merged, null, 2)}\n`);

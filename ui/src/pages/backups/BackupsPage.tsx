@@ -40,7 +40,7 @@ interface Overview {
   items: StoredBackup[];
   maxUploadBytes: number;
   restoreAvailable: boolean;
-  lastRestore: { at: string; by: string; ok: boolean; backupCreatedAt: string | null; error: string | null; code: string | null } | null;
+  lastRestore: { at: string; by: string; ok: boolean; backupCreatedAt: string | null; error: string | null; code: string | null; configKept: string | null } | null;
 }
 
 interface Uploaded {
@@ -93,7 +93,10 @@ function LastRestore({ view }: { view: Overview }) {
   const last = view.lastRestore;
   if (!last) return null;
   return last.ok ? (
-    <Notice kind="success">{t('backups.restore.lastOk', { date: formatDate(last.at), by: last.by, backup: formatDate(last.backupCreatedAt) })}</Notice>
+    <Notice kind="success">
+      {t('backups.restore.lastOk', { date: formatDate(last.at), by: last.by, backup: formatDate(last.backupCreatedAt) })}
+      {last.configKept && ` ${t('backups.restore.configKept', { file: last.configKept })}`}
+    </Notice>
   ) : (
     <Notice kind="error">{t('backups.restore.lastFailed', { date: formatDate(last.at), by: last.by, error: last.error ?? '' })}</Notice>
   );

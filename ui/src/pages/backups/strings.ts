@@ -71,6 +71,7 @@ const en = {
   'backups.restore.slow': 'Carillon has not come back yet. If it does not within a few minutes, check the service on the server.',
   'backups.restore.lastOk': 'Last restore, {date} by {by}: the backup of {backup} was restored.',
   'backups.restore.lastFailed': 'Last restore, {date} by {by}, failed and changed nothing: {error}',
+  'backups.restore.configKept': "This machine's configuration file was kept (the service may not change it); the backup's copy is in {file}.",
   'backups.restore.unavailable': 'This Carillon cannot restart itself (it was not started by its server command): restore with "carillon restore" on the server.',
 
   'error.backup_busy': 'A backup or a restore is already under way; try again when it has finished.',
@@ -165,6 +166,7 @@ const fr: typeof en = {
   'backups.restore.slow': "Carillon n'est pas encore revenu. S'il ne revient pas d'ici quelques minutes, vérifiez le service sur le serveur.",
   'backups.restore.lastOk': 'Dernière restauration, {date} par {by} : la sauvegarde du {backup} a été restaurée.',
   'backups.restore.lastFailed': "La dernière restauration, {date} par {by}, a échoué sans rien changer : {error}",
+  'backups.restore.configKept': "Le fichier de configuration de cette machine a été conservé (le service ne peut pas le modifier) ; la copie de la sauvegarde est dans {file}.",
   'backups.restore.unavailable': "Ce Carillon ne peut pas redémarrer de lui-même (il n'a pas été lancé par sa commande serveur) : restaurez avec « carillon restore » sur le serveur.",
 
   'error.backup_busy': 'Une sauvegarde ou une restauration est déjà en cours ; réessayez quand elle sera terminée.',
