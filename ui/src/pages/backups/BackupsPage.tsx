@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { http } from '../../lib/api';
 import { ConfirmDialog, Notice, Page, useLoad } from '../../lib/components';
 import { CheckboxField, errorMessage, FormStatus, SelectField, SubmitButton, TextField, useForm } from '../../lib/forms';
-import { formatDate, formatNumber, t, useI18n } from '../../lib/i18n';
+import { formatDate, formatNumber, hasString, preferences, t, useI18n } from '../../lib/i18n';
 import { ActionNotices, DataTable, LoadStatus, RowButton, usePageActions } from '../../lib/list';
 
 const API = '/api/system/backups';
@@ -89,6 +89,12 @@ export default function BackupsPage() {
   );
 }
 
+/** The server's English words in English; in French, the translation of its code when there is one. */
+function inLanguage(code: string | null, text: string | null): string {
+  const key = `error.${code}`;
+  return code && hasString(key) && (preferences.get().locale !== 'en' || !text) ? t(key) : (text ?? '');
+}
+
 function LastRestore({ view }: { view: Overview }) {
   const last = view.lastRestore;
   if (!last) return null;
@@ -98,7 +104,7 @@ function LastRestore({ view }: { view: Overview }) {
       {last.configKept && ` ${t('backups.restore.configKept', { file: last.configKept })}`}
     </Notice>
   ) : (
-    <Notice kind="error">{t('backups.restore.lastFailed', { date: formatDate(last.at), by: last.by, error: last.error ?? '' })}</Notice>
+    <Notice kind="error">{t('backups.restore.lastFailed', { date: formatDate(last.at), by: last.by, error: inLanguage(last.code, last.error) })}</Notice>
   );
 }
 
