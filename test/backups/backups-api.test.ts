@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import * as tar from 'tar';
+import sinon from 'sinon';
 import type { Carillon } from '../../core/app';
 import { BackupRun } from '../../core/backups/backup-run-model';
 import { ADMIN, startTestApp, tempDir, type TestApp } from '../support/test-app';
@@ -246,6 +247,29 @@ describe('backups from the web UI', function () {
     await relogin();
     expect(recordingsOf(t.dataDir)).to.deep.equal(wanted);
     expect((await admin.get(API)).body.items.map((b: { name: string }) => b.name), 'kept backups survive a restore').to.include(second.body.name);
+  });
+
+  it('takes one backup at a time, and records a failed run with its reason', async () => {
+    const [one, two] = await Promise.all([admin.post(API, {}), admin.post(API, {})]);
+    expect([one.status, two.status].sort()).to.deep.equal([201, 409]);
+    expect([one, two].find((r) => r.status === 409)!.body.code).to.equal('backup_busy');
+    expect((await admin.delete(`${API}/${[one, two].find((r) => r.status === 201)!.body.name}`)).status).to.equal(204);
+
+    const service = t.app.cradle.backupService;
+    const stub = sinon.stub(service as unknown as { write: () => Promise<never> }, 'write').rejects(new Error('No space left on device'));
+    try {
+      const failed = await admin.post(API, {});
+      expect(failed.status).to.equal(500);
+    } finally {
+      stub.restore();
+    }
+    const overview = (await admin.get(API)).body;
+    expect(overview.lastRun).to.include({ kind: 'manual', status: 'failed', error: 'No space left on device' });
+    expect(overview.lastFailure.error).to.equal('No space left on device');
+    // Nothing left by the failed run: every file belongs to a listed backup or is a set one of them needs.
+    const items = overview.items as Array<{ name: string; sets: Record<string, unknown> }>;
+    const strays = fs.readdirSync(path.join(t.dataDir, 'backups')).filter((f) => f.startsWith('carillon-backup-') && !items.some((b) => f.startsWith(`${b.name}.`) || f in b.sets));
+    expect(strays, strays.join(", ")).to.deep.equal([]);
   });
 
   it('is for admins only: 403 for a manager on every backup route', async () => {
