@@ -81,7 +81,9 @@ function Fail2banBans(props: { view: NonNullable<Overview['fail2ban']>; actions:
           ))}
         </DataTable>
       )}
-      <p class="muted">{t('security.f2b.exemptHint')}</p>
+      <p class="muted">
+        {t('security.f2b.exemptHint')} <a href="/telephony/settings">{t('security.f2b.exemptLink')}</a>
+      </p>
       <Dialog title={shown ? t('security.f2b.detailsTitle', { address: shown.address }) : ''} open={shown !== null} onClose={() => setShown(null)}>
         {shown && <BanDetailsView jail={shown.jail} address={shown.address} />}
       </Dialog>

@@ -21,7 +21,8 @@ const en = {
   'security.f2b.failures': 'Failures that led to the ban',
   'security.f2b.matches': 'Last log lines that counted',
   'security.f2b.noMatches': 'fail2ban kept no log line for this ban.',
-  'security.f2b.exemptHint': 'Networks the SIP ban never bans are set in SIP settings.',
+  'security.f2b.exemptHint': 'Networks the SIP ban never bans (the office LAN by default) are set in the SIP settings.',
+  'security.f2b.exemptLink': 'Open SIP settings',
 
   'security.prov.title': 'Provisioning bans',
   'security.prov.none': 'No address is banned from provisioning.',
@@ -67,7 +68,8 @@ const fr: typeof en = {
   'security.f2b.failures': 'Échecs ayant mené au bannissement',
   'security.f2b.matches': 'Dernières lignes de journal retenues',
   'security.f2b.noMatches': "fail2ban n'a gardé aucune ligne de journal pour ce bannissement.",
-  'security.f2b.exemptHint': 'Les réseaux que le bannissement SIP ne bannit jamais se règlent dans les réglages SIP.',
+  'security.f2b.exemptHint': 'Les réseaux que le bannissement SIP ne bannit jamais (le réseau local du bureau par défaut) se règlent dans les réglages SIP.',
+  'security.f2b.exemptLink': 'Ouvrir les réglages SIP',
 
   'security.prov.title': "Bannissements de l'approvisionnement",
   'security.prov.none': "Aucune adresse n'est bannie de l'approvisionnement.",
