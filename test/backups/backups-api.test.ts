@@ -99,7 +99,10 @@ describe('backups from the web UI', function () {
   it('round trip: a download now, restored by upload, brings back the same data and restarts Carillon', async () => {
     const kept = await createUser(t, admin, ['supervisor'], 'kept');
     putRecording(t.dataDir, '2026/12/a.mp3', 'recording A');
+    expect((await admin.request('PUT', '/api/system/settings', { timeZone: 'Europe/Brussels' })).status).to.equal(200);
     const before = await emails(admin);
+    const settingsBefore = (await admin.get('/api/system/settings')).body;
+    const secretKey = fs.readFileSync(path.join(t.dataDir, 'secret.key'));
     const archive = path.join(work, 'download.tar.gz');
     const res = await download(t, admin, `${API}/download`, archive);
     expect(res.status).to.equal(200);
@@ -112,6 +115,7 @@ describe('backups from the web UI', function () {
     // Changes after the backup, which the restore must undo.
     await createUser(t, admin, ['supervisor'], 'later');
     putRecording(t.dataDir, '2026/12/b.mp3', 'recording B');
+    expect((await admin.request('PUT', '/api/system/settings', { timeZone: 'UTC' })).status).to.equal(200);
     expect(await emails(admin)).to.have.length(before.length + 1);
 
     const uploaded = await upload(t, admin, fs.readFileSync(archive));
@@ -132,6 +136,8 @@ describe('backups from the web UI', function () {
     expect(await emails(admin)).to.deep.equal(before);
     expect(await emails(admin)).to.include(kept.email);
     expect(recordingsOf(t.dataDir)).to.deep.equal({ [path.join('2026', '12', 'a.mp3')]: 'recording A' });
+    expect((await admin.get('/api/system/settings')).body).to.deep.equal(settingsBefore);
+    expect(fs.readFileSync(path.join(t.dataDir, 'secret.key')).equals(secretKey)).to.equal(true);
     const overview = await admin.get(API);
     expect(overview.body.lastRestore).to.include({ ok: true, by: ADMIN.email, reported: true });
     const audit = await admin.get('/api/audit?action=system.backups.restored');
@@ -176,9 +182,10 @@ describe('backups from the web UI', function () {
 
   it('scheduled backups run at their time in the system time zone and keep the newest N', async () => {
     const service = () => t.app.cradle.backupService;
+    expect((await admin.request('PUT', '/api/system/settings', { timeZone: 'Europe/Paris' })).status).to.equal(200);
     const put = await admin.request('PUT', `${API}/schedule`, { enabled: true, frequency: 'daily', time: '02:30', keep: 2 });
     expect(put.status, put.text).to.equal(200);
-    // Set "before" the first slot: 02:30 in Europe/Paris (the default zone) is 01:30 UTC in winter.
+    // Set "before" the first slot: 02:30 in Europe/Paris (the system zone) is 01:30 UTC in winter.
     await service().setSchedule({ enabled: true, frequency: 'daily', weekday: 'sunday', time: '02:30', keep: 2 }, new Date('2026-01-01T00:00:00Z'));
     expect(await service().runIfDue(new Date('2026-01-01T01:29:00Z')), 'not yet 02:30 in Paris').to.equal(null);
     const first = await service().runIfDue(new Date('2026-01-01T01:31:00Z'));
