@@ -132,6 +132,7 @@ export class BackupService {
   async start(): Promise<void> {
     this.store.ensure();
     this.purgeUploads();
+    this.store.removePartials();
     const last = this.lastRestore();
     if (last && !last.reported) {
       await this.deps.audit.record({
@@ -161,8 +162,9 @@ export class BackupService {
   async setSchedule(input: Omit<BackupSchedule, 'updatedAt'>, now = new Date()): Promise<BackupSchedule> {
     const schedule = { ...input, updatedAt: now.toISOString() };
     await this.deps.settings.set(SCHEDULE_KEY, schedule);
-    // Fewer kept: applied now, not at the next run.
-    if (schedule.enabled) this.store.prune(schedule.keep);
+    // Fewer kept: applied now, not at the next run; a run under way prunes with the new number when it ends
+    // (pruning under it could delete a recordings set it is about to reference).
+    if (schedule.enabled && !this.busy && !this.restoring) this.store.prune(schedule.keep);
     return schedule;
   }
 

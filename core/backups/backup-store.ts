@@ -127,13 +127,18 @@ export class BackupStore {
     return old;
   }
 
-  /** Removes recordings sets no listed backup needs, and files left by an interrupted run. */
+  /** Removes recordings sets no listed backup needs (never while a run writes: callers hold the service's lock). */
   collectSets(): void {
     const needed = new Set(this.list().flatMap((b) => Object.keys(b.sets)));
     for (const file of fs.readdirSync(this.dir)) {
       if (file.endsWith('.recordings.tar.gz') && !needed.has(file)) fs.rmSync(path.join(this.dir, file), { force: true });
-      if (file.includes('.partial')) fs.rmSync(path.join(this.dir, file), { force: true });
     }
+  }
+
+  /** At start: files left by a run that a stop or a crash interrupted. */
+  removePartials(): void {
+    if (!fs.existsSync(this.dir)) return;
+    for (const file of fs.readdirSync(this.dir)) if (file.includes('.partial')) fs.rmSync(path.join(this.dir, file), { force: true });
   }
 
   /** Bytes a backup takes with the set it added. */

@@ -30,7 +30,8 @@ async function upload(t: TestApp, client: ApiClient, body: Buffer): Promise<{ st
 
 /** Waits until the runner has replaced `before` with a started Carillon. */
 async function restarted(t: TestApp, before: Carillon): Promise<void> {
-  for (let i = 0; i < 600 && t.app === before; i++) await new Promise((r) => setTimeout(r, 25));
+  // A restart loads the database and runs the start again: on a loaded machine it takes a while.
+  for (let i = 0; i < 4000 && t.app === before; i++) await new Promise((r) => setTimeout(r, 25));
   await t.runner.settled();
   expect(t.app, 'Carillon restarted').to.not.equal(before);
 }

@@ -113,7 +113,7 @@ describe('Admin UI: backups page (browser)', function () {
     await dialog.getByRole('button', { name: 'Replace everything and restart' }).click();
     await page.getByTestId('backup-restarting').waitFor();
     // The page reloads by itself once the restarted Carillon answers; the session was in the backup.
-    await page.getByText(/^Last restore, .* was restored\.$/).waitFor({ timeout: 60_000 });
+    await page.getByText(/^Last restore, .* was restored\.$/).waitFor({ timeout: 100_000 });
     await t.runner.settled();
     expect(t.app).to.not.equal(before);
     expect(fs.existsSync(path.join(t.dataDir, 'recordings', '2026', '12', 'later.mp3'))).to.equal(false);
