@@ -139,6 +139,12 @@ export class Carillon {
     return `${this.config.http.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${address?.port ?? this.config.http.port}`;
   }
 
+  /** The port the main server listens on (null before it listens). */
+  listeningPort(): number | null {
+    const address = this.server?.address() as AddressInfo | null | undefined;
+    return address?.port ?? null;
+  }
+
   /** The plain-HTTP port's URL (`http.plainPort` with TLS), or null. */
   plainUrl(): string | null {
     const address = this.plainServer?.address() as AddressInfo | null | undefined;

@@ -1,6 +1,8 @@
 import { callsModule } from './calls/calls-module';
 import { clickToCallModule } from './telephony/click-to-call/click-to-call-module';
 import { systemModule } from './system/system-module';
+import { backupsModule } from './backups/backups-module';
+import { securityModule } from './system/security-module';
 import type { CoreModule } from './core-module';
 import { provisioningModule } from '../provisioning/provisioning-module';
 import { telephonyResourcesModule } from './telephony/resources/telephony-resources-module';
@@ -19,4 +21,6 @@ export const CORE_MODULES: CoreModule[] = [
   clickToCallModule,
   provisioningModule,
   systemModule,
+  backupsModule,
+  securityModule,
 ];

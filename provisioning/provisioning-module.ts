@@ -15,6 +15,7 @@ import { initProvisioningModels } from './models';
 import { PhonebookService } from './phonebook/phonebook-service';
 import { hostPort } from './files/server-address';
 import { BanList, databaseBanStore } from './security/ban-list';
+import { banRoutes } from './http/ban-routes';
 import { NetworkPolicy } from './security/network-policy';
 import { SecretPathService } from './security/secret-path';
 import { ProvisioningTftpServer } from './tftp/tftp-server';
@@ -127,7 +128,7 @@ export const provisioningModule: CoreModule = {
     const phoneServer = (call: RouteCall) =>
       c.config.provisioning.serverHost ?? hostPort(call.koa.hostname, c.config.http.plainPort ?? (c.config.http.port || call.koa.req.socket.localPort || null));
     const admin = adminRoutes({ devices: c.provisioningDevices, reboots: c.provisioningReboots, vendors: c.provisioningVendors, secretPath: c.provisioningSecretPath, phoneServer });
-    const groups = [{ prefix: '/api/provisioning', routes: admin }];
+    const groups = [{ prefix: '/api/provisioning', routes: [...admin, ...banRoutes(c.provisioningBans)] }];
     if (c.config.provisioning.enabled) groups.push({ prefix: '/provisioning', routes: fileRoutes(c.provisioningFiles) });
     return groups;
   },

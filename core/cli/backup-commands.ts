@@ -21,9 +21,10 @@ export function backupCommands(program: Command): void {
     .description('Replace this Carillon\'s data with a backup (stop the service first)')
     .argument('<file>', 'archive written by "carillon backup"')
     .option('--force', 'replace a Carillon that already has users')
-    .action(async (file: string, options: { force?: boolean }) => {
+    .option('--sets-dir <folder>', "where a scheduled backup's recordings sets are (default: the archive's folder)")
+    .action(async (file: string, options: { force?: boolean; setsDir?: string }) => {
       const config = loadConfig();
-      const manifest = await restoreBackup(config, file, { force: options.force });
+      const manifest = await restoreBackup(config, file, { force: options.force, setsDir: options.setsDir ? path.resolve(options.setsDir) : undefined });
       process.stdout.write(`Restored the backup of ${manifest.createdAt} (Carillon ${manifest.carillonVersion}). Start Carillon: pending migrations run at start.\n`);
     });
 }

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config/load';
 import { Carillon } from '../app';
+import { CarillonRunner } from '../server-runner';
 import { VERSION } from '../version';
 import { migrateCommands } from './migrate-commands';
 import { pluginCommands } from './plugin-commands';
@@ -10,24 +11,36 @@ import { setupLinkCommand } from './setup-link-command';
 import { CliError } from './cli-context';
 
 async function start(): Promise<void> {
-  const config = loadConfig();
-  const app = Carillon.create(config);
+  // Read again at each (re)start: a restore from the web UI may have replaced the configuration file.
+  const runner = new CarillonRunner(
+    (port) => {
+      const config = loadConfig();
+      if (port !== null && config.http.port === 0) config.http.port = port;
+      return Carillon.create(config);
+    },
+    (err) => {
+      // The restarted Carillon could not start: exit non-zero, systemd starts it again (Restart=on-failure).
+      process.stderr.write(`Carillon could not start again after a restart: ${(err as Error).message}\n`);
+      process.exit(1);
+    },
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.logger.info({ signal }, 'shutting down');
-    app.stop().then(
+    const logger = runner.app.logger;
+    logger.info({ signal }, 'shutting down');
+    runner.stop().then(
       () => process.exit(0),
       (err: unknown) => {
-        app.logger.error({ err }, 'shutdown failed');
+        logger.error({ err }, 'shutdown failed');
         process.exit(1);
       },
     );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
-  await app.start();
+  await runner.start();
 }
 
 export function buildProgram(): Command {

@@ -43,6 +43,14 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   log: z.strictObject({ level: z.enum(LOG_LEVELS).default('info') }).prefault({}),
+  // Backups taken from the web UI and on schedule (core/backups): where they are kept (default
+  // `<dataDir>/backups`) and the largest archive a restore by upload accepts.
+  backups: z
+    .strictObject({
+      dir: z.string().min(1).optional(),
+      maxUploadBytes: byteSize.default('20gb'),
+    })
+    .prefault({}),
   plugins: z
     .strictObject({
       dir: z.string().min(1).default('./plugins.d/node_modules'),
@@ -171,6 +179,8 @@ export const EXPECTED_FORM: Record<string, string> = {
   'http.tls.certFile': 'the path of a PEM certificate (with its chain)',
   'http.tls.keyFile': 'the path of the PEM private key of that certificate',
   'http.plainPort': 'an integer from 0 to 65535 (only with http.tls)',
+  'backups.dir': 'a folder path',
+  'backups.maxUploadBytes': 'a number of bytes or a size such as "20gb"',
   'database.url': 'a URL such as sqlite:/var/lib/carillon/carillon.sqlite or mariadb://user:password@127.0.0.1:3306/carillon',
   'database.poolMax': 'an integer from 1 to 200',
   'log.level': `one of ${LOG_LEVELS.join(', ')}`,

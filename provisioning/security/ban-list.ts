@@ -21,6 +21,16 @@ export interface BanStore {
   /** Bans still running at `now`. */
   load(now: Date): Promise<Array<{ ip: string; until: Date }>>;
   save(ip: string, reason: BanReason, until: Date): Promise<void>;
+  /** Running bans with their reason and start, for the admin's list. */
+  list(now: Date): Promise<ProvisioningBanView[]>;
+  remove(ip: string): Promise<void>;
+}
+
+export interface ProvisioningBanView {
+  address: string;
+  reason: BanReason;
+  bannedAt: string;
+  expiresAt: string;
 }
 
 /** Bans in `provisioning_bans`; expired rows are dropped when loading. */
@@ -31,6 +41,13 @@ export const databaseBanStore: BanStore = {
   },
   async save(ip, reason, until) {
     await ProvisioningBan.upsert({ ip, reason, bannedUntil: until });
+  },
+  async list(now) {
+    const rows = await ProvisioningBan.findAll({ where: { bannedUntil: { [Op.gt]: now } }, order: [['createdAt', 'DESC']] });
+    return rows.map((ban) => ({ address: ban.ip, reason: ban.reason as BanReason, bannedAt: ban.createdAt.toISOString(), expiresAt: ban.bannedUntil.toISOString() }));
+  },
+  async remove(ip) {
+    await ProvisioningBan.destroy({ where: { ip } });
   },
 };
 
@@ -82,6 +99,21 @@ export class BanList {
     await this.store.save(ip, reason, new Date(until)).catch((err: unknown) => this.logger.error({ err, client: ip }, 'cannot record the provisioning ban; it holds until Carillon stops'));
     this.logger.warn({ component: 'provisioning', client: ip, reason, count: list.length }, banLine(ip, reason, this.settings, list.length));
     return true;
+  }
+
+  /** The bans running now, newest first. */
+  list(): Promise<ProvisioningBanView[]> {
+    return this.store.list(new Date(this.now()));
+  }
+
+  /** Lifts a ban (an admin's decision): the address starts again with no strike. False when it was not banned. */
+  async lift(ip: string): Promise<boolean> {
+    const banned = this.isBanned(ip) || (await this.store.list(new Date(this.now()))).some((b) => b.address === ip);
+    this.bannedUntil.delete(ip);
+    this.strikes.delete(ip);
+    await this.store.remove(ip);
+    if (banned) this.logger.info({ component: 'provisioning', client: ip }, 'provisioning ban lifted by an administrator');
+    return banned;
   }
 
   /** Keeps memory bounded when many addresses strike once. */

@@ -104,7 +104,12 @@ describe('Provisioning building blocks', () => {
   it('bans after the threshold of distinct subjects within the window, for the ban duration, and keeps bans in its store', async () => {
     let now = 0;
     const saved = new Map<string, Date>();
-    const store = { load: async () => [...saved].map(([ip, until]) => ({ ip, until })), save: async (ip: string, _reason: string, until: Date) => void saved.set(ip, until) };
+    const store = {
+      load: async () => [...saved].map(([ip, until]) => ({ ip, until })),
+      save: async (ip: string, _reason: string, until: Date) => void saved.set(ip, until),
+      list: async () => [...saved].map(([address, until]) => ({ address, reason: 'unknown_mac' as const, bannedAt: new Date(0).toISOString(), expiresAt: until.toISOString() })),
+      remove: async (ip: string) => void saved.delete(ip),
+    };
     const bans = new BanList({ threshold: 3, windowSeconds: 10, durationSeconds: 60 }, silent, store, () => now);
     expect([await bans.strike('192.0.2.7', 'unknown_mac', 'a'), await bans.strike('192.0.2.7', 'unknown_mac', 'a'), await bans.strike('192.0.2.7', 'unknown_mac', 'b')]).to.deep.equal([false, false, false]);
     now = 11_000;
@@ -122,6 +127,26 @@ describe('Provisioning building blocks', () => {
     now += 61_000;
     expect(bans.isBanned('192.0.2.7')).to.equal(false);
     expect(restarted.isBanned('192.0.2.7')).to.equal(false);
+  });
+
+  it('lifts a ban at an administrator\'s request: memory and store, strikes forgotten', async () => {
+    const now = 0;
+    const saved = new Map<string, Date>();
+    const store = {
+      load: async () => [...saved].map(([ip, until]) => ({ ip, until })),
+      save: async (ip: string, _reason: string, until: Date) => void saved.set(ip, until),
+      list: async () => [...saved].map(([address, until]) => ({ address, reason: 'unknown_mac' as const, bannedAt: new Date(0).toISOString(), expiresAt: until.toISOString() })),
+      remove: async (ip: string) => void saved.delete(ip),
+    };
+    const bans = new BanList({ threshold: 2, windowSeconds: 10, durationSeconds: 60 }, silent, store, () => now);
+    await bans.strike('192.0.2.7', 'unknown_mac', 'a');
+    expect(await bans.strike('192.0.2.7', 'unknown_mac', 'b')).to.equal(true);
+    expect((await bans.list()).map((b) => b.address)).to.deep.equal(['192.0.2.7']);
+    expect(await bans.lift('192.0.2.7')).to.equal(true);
+    expect(bans.isBanned('192.0.2.7')).to.equal(false);
+    expect(await bans.list()).to.deep.equal([]);
+    expect(await bans.strike('192.0.2.7', 'unknown_mac', 'c'), 'counting starts again').to.equal(false);
+    expect(await bans.lift('192.0.2.99')).to.equal(false);
   });
 
   it('looks templates up as model, then family, then base', () => {

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Carillon } from '../../core/app';
+import { CarillonRunner } from '../../core/server-runner';
 import { deepMerge, loadConfig } from '../../core/config/load';
 import type { CarillonConfigInput } from '../../core/config/schema';
 import { createLogger } from '../../core/logging/logger';
@@ -23,7 +24,9 @@ export interface TestAppOptions {
 }
 
 export interface TestApp {
-  app: Carillon;
+  /** The running Carillon (a new one after a restart). */
+  readonly app: Carillon;
+  runner: CarillonRunner;
   url: string;
   dataDir: string;
   database: TestDatabase;
@@ -66,14 +69,21 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
   });
   const announced: string[] = [];
-  const app = Carillon.create(config, { logger: createLogger('debug', sink), announce: (text) => announced.push(text) });
-  const url = await app.start();
+  // Through the runner, as `carillon start` does: a restore from the web UI restarts Carillon on the same port.
+  const runner = new CarillonRunner(
+    (port) => Carillon.create(port === null ? config : { ...config, http: { ...config.http, port } }, { logger: createLogger('debug', sink), announce: (text) => announced.push(text) }),
+    (err) => logs.push({ level: 60, msg: 'restart failed', err: String(err) }),
+  );
+  const url = await runner.start();
   const setupToken = () => {
     const match = /setup\?token=([A-Za-z0-9_-]+)/.exec(announced.join(''));
     return match ? match[1] : null;
   };
   return {
-    app,
+    get app() {
+      return runner.app;
+    },
+    runner,
     url,
     dataDir,
     database,
@@ -93,7 +103,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       return client;
     },
     async stop(stopOptions = {}) {
-      await app.stop();
+      await runner.stop();
       if (!stopOptions.keepDatabase) await database.drop();
     },
   };

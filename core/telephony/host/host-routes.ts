@@ -54,6 +54,15 @@ export function hostRoutes(restart: AsteriskRestart, bans: SipBans): RouteDefini
       handler: ({ body }) => bans.setExemption(body.networks),
     }),
     defineRoute({
+      id: 'telephony.sipBans.details',
+      method: 'GET',
+      path: '/sip-bans/:jail/:address',
+      summary: "Why an address is banned: times banned, failures, the log lines that counted (from fail2ban's database)",
+      permission: 'telephony.read',
+      input: { params: banParams },
+      handler: ({ params }) => bans.details(params.jail, params.address),
+    }),
+    defineRoute({
       id: 'telephony.sipBans.unban',
       method: 'DELETE',
       path: '/sip-bans/:jail/:address',

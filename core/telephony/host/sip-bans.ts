@@ -24,6 +24,18 @@ export interface SipBan {
   expiresAt: string;
 }
 
+/** Why fail2ban banned an address: from its database, through the helper. */
+export interface SipBanDetails {
+  jail: Jail;
+  address: string;
+  /** How many times fail2ban has banned it (a repeat offender's bans grow with bantime.increment). */
+  banCount: number;
+  /** Failures counted when it was banned. */
+  failures: number;
+  /** The last log lines that counted (Asterisk's security log, or Carillon's refused logins). */
+  matches: string[];
+}
+
 export interface SipBanExemption {
   /** The networks the administrator chose, or null: the provisioning networks (`provisioning.allowedNetworks`). */
   networks: string[] | null;
@@ -110,6 +122,28 @@ export class SipBans {
     } catch (err) {
       throw helperProblem(err);
     }
+  }
+
+  /** Why `address` is banned in `jail` (the helper's `ban-info`). */
+  async details(jail: Jail, address: string): Promise<SipBanDetails> {
+    let lines: string[];
+    try {
+      lines = await this.options.helper.request(['ban-info', jail, address]);
+    } catch (err) {
+      if (err instanceof Error && err.message === "no ban of this address in fail2ban's database") {
+        throw HttpError.notFound('ban', `fail2ban has no ban of ${address} in ${jail}.`);
+      }
+      throw helperProblem(err);
+    }
+    const details: SipBanDetails = { jail, address, banCount: 1, failures: 0, matches: [] };
+    for (const line of lines) {
+      const space = line.indexOf(' ');
+      const [key, value] = space < 0 ? [line, ''] : [line.slice(0, space), line.slice(space + 1)];
+      if (key === 'count' && /^\d+$/.test(value)) details.banCount = Number(value);
+      else if (key === 'failures' && /^\d+$/.test(value)) details.failures = Number(value);
+      else if (key === 'match') details.matches.push(value);
+    }
+    return details;
   }
 
   private async reloadJail(): Promise<void> {
