@@ -37,6 +37,14 @@ export const CORE_AUDIT_ACTIONS: Record<string, LocalisedText> = {
   'plugins.enable': { en: 'Plugin enabled', fr: 'Plugin activé' },
   'plugins.disable': { en: 'Plugin disabled', fr: 'Plugin désactivé' },
   'system.settings.update': { en: 'System settings changed', fr: 'Paramètres système modifiés' },
+  // Backups
+  'system.backups.run': { en: 'Backup made on the server', fr: 'Sauvegarde faite sur le serveur' },
+  'system.backups.schedule': { en: 'Backup schedule changed', fr: 'Planification des sauvegardes modifiée' },
+  'system.backups.delete': { en: 'Kept backup deleted', fr: 'Sauvegarde conservée supprimée' },
+  'system.backups.upload': { en: 'Backup uploaded for a restore', fr: 'Sauvegarde envoyée pour une restauration' },
+  'system.backups.discardUpload': { en: 'Uploaded backup discarded', fr: 'Sauvegarde envoyée abandonnée' },
+  'system.backups.restore': { en: 'Backup restored', fr: 'Sauvegarde restaurée' },
+  'provisioning.bans.lift': { en: 'Provisioning ban lifted', fr: 'Blocage de provisionnement levé' },
   // Webhooks
   'webhooks.create': { en: 'Webhook created', fr: 'Webhook créé' },
   'webhooks.update': { en: 'Webhook changed', fr: 'Webhook modifié' },
