@@ -88,4 +88,50 @@ describe('Admin UI: layout at 1366×900 in both languages (browser)', function (
       await dialog.getByRole('button', { name: /^(Close|Fermer)$/ }).last().click();
     }
   });
+
+  it('lists an assigned phone without saying that none is assigned', async () => {
+    await admin.patch('/api/auth/me/preferences', { locale: 'en' });
+    const extension = (await admin.get('/api/telephony/extensions?search=202')).body.items[0];
+    const created = await admin.post('/api/provisioning/devices', { mac: 'c0:74:ad:12:34:56', vendor: 'grandstream', extensionIds: [extension.id] });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    await page.goto(`${t.url}/phones`);
+    const table = page.getByTestId('phones-table');
+    await table.locator('tr[data-mac]').first().waitFor();
+    expect(await table.textContent()).not.to.include('No phone is assigned yet.');
+    await page.getByLabel('Search').fill('nothing-like-this');
+    await table.getByText('Nothing matches this search.').waitFor();
+    await page.getByLabel('Search').fill('');
+    await table.locator('tr[data-mac]').first().waitFor();
+    expect(await table.locator('td.muted').count()).to.equal(0);
+  });
+
+  it('keeps each input of a two-column form where it is when its neighbour shows a hint or an error', async () => {
+    await page.goto(`${t.url}/phones`);
+    await page.getByRole('button', { name: 'Add a phone by its MAC' }).click();
+    const form = page.getByTestId('assign-form');
+    const boxes = async () => {
+      const out: Record<string, { x: number; y: number; width: number; height: number }> = {};
+      // Relative to the form: the dialog itself is centred again when it grows.
+      const origin = (await form.boundingBox())!;
+      for (const control of await form.locator('.grid-2 :is(input, select)').all()) {
+        const box = (await control.boundingBox())!;
+        out[(await control.getAttribute('name'))!] = { ...box, x: box.x - origin.x, y: box.y - origin.y };
+      }
+      return out;
+    };
+    const before = await boxes();
+    expect(Object.keys(before)).to.include.members(['mac', 'vendor', 'model', 'label']);
+    // Side by side, a select is as tall as an input: neither stretches to its neighbour's hint.
+    expect(before.vendor.height).to.be.closeTo(before.mac.height, 1);
+    expect(before.model.height).to.be.closeTo(before.label.height, 1);
+    await form.getByLabel(/^MAC address/).fill('not a mac');
+    await form.locator('button[type=submit]').click();
+    await form.locator('[data-field="mac"] .field-error').waitFor();
+    await b.screenshot('layout-two-columns-error');
+    const after = await boxes();
+    // The MAC's own row does not move; the rows below only move down by the error's height, same size.
+    for (const name of ['mac', 'vendor']) expect(after[name], name).to.deep.equal(before[name]);
+    for (const name of ['model', 'label']) expect({ ...after[name], y: 0 }, name).to.deep.equal({ ...before[name], y: 0 });
+    await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  });
 });
