@@ -260,6 +260,9 @@ export const fr: Record<StringKey, string> = {
   'progress.directory.importProgress': 'Import de l’annuaire : {phase}',
   'progress.phase.plan': 'vérification du fichier',
   'progress.phase.apply': 'importation',
+  'progress.phaseDone.': 'terminé',
+  'progress.phaseDone.plan': 'fichier vérifié',
+  'progress.phaseDone.apply': 'terminé',
 
   'callStatus.answered': 'Répondu',
   'callStatus.no_answer': 'Pas de réponse',
