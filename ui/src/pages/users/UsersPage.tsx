@@ -3,6 +3,7 @@ import { http, type Paged } from '../../lib/api';
 import { ConfirmDialog, Dialog, Page, Pager, useLoad } from '../../lib/components';
 import { formatDate, t, useI18n } from '../../lib/i18n';
 import { ActionNotices, DataTable, LoadStatus, RowButton, SearchToolbar, usePageActions, useSearchPaging } from '../../lib/list';
+import { useEvents } from '../../lib/socket';
 import { can, currentUser } from '../../shell/session';
 import { UserForm, type RoleOption, type UserView } from './UserForm';
 
@@ -18,6 +19,8 @@ export default function UsersPage() {
   const roles = useLoad((signal) => http.get<{ items: RoleOption[] }>('/api/roles', undefined, signal).then((r) => r.items), []);
 
   const { notice, setNotice, act, error: actionError } = usePageActions(() => list.reload());
+  // Users created or changed elsewhere (another administrator, the CLI) appear without a reload.
+  useEvents(['auth.usersChanged'], () => list.reload());
 
   return (
     <Page
