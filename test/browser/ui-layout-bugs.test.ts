@@ -78,7 +78,7 @@ describe('Admin UI: layout at 1366×900 in both languages (browser)', function (
           if (r.bottom > box.bottom + 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.left < box.left - 0.5) out.push(`${node.tagName} "${node.textContent}" outside`);
           if (node.scrollWidth > node.clientWidth + 1 && node.tagName !== 'BUTTON') out.push(`${node.tagName} "${node.textContent}" overflows`);
           // Opened from a row's buttons, it must not take the cell's right alignment or its no-wrap.
-          const style = getComputedStyle(node);
+          const style = el.ownerDocument.defaultView!.getComputedStyle(node);
           if (node.tagName === 'P' && (style.whiteSpace !== 'normal' || !['start', 'left'].includes(style.textAlign))) out.push(`${node.tagName} "${node.textContent}" is ${style.whiteSpace}, ${style.textAlign}`);
         }
         return out;

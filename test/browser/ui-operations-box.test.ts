@@ -36,7 +36,7 @@ describe('Admin UI: the running operations box (browser)', function () {
 
   /** The page's buttons that lie under the box once the page is scrolled to its end (the last rows' and the pager's). */
   async function buttonsUnderTheBox(): Promise<string[]> {
-    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
     const box = (await page.getByTestId('operations').boundingBox())!;
     const under: string[] = [];
     for (const button of await page.locator('main button:visible').all()) {
