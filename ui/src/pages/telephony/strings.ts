@@ -224,7 +224,7 @@ const en = {
   'tel.rc.searchHint': 'Name or description',
   'tel.rc.nameHint': 'Lower-case letters, digits, - and _.',
   'tel.rc.denied': 'Refused numbers',
-  'tel.rc.deniedCount': '{count} patterns refused',
+  'tel.rc.deniedCount': '{count, plural, one {# pattern refused} other {# patterns refused}}',
   'tel.rc.nothingDenied': 'Nothing refused',
 };
 
@@ -453,7 +453,7 @@ const fr: Record<keyof typeof en, string> = {
   'tel.rc.searchHint': 'Nom ou description',
   'tel.rc.nameHint': 'Minuscules, chiffres, - et _.',
   'tel.rc.denied': 'Numéros refusés',
-  'tel.rc.deniedCount': '{count} motifs refusés',
+  'tel.rc.deniedCount': '{count, plural, one {# motif refusé} other {# motifs refusés}}',
   'tel.rc.nothingDenied': 'Rien n’est refusé',
 };
 
