@@ -77,6 +77,11 @@ export function addStrings(strings: Partial<Record<Locale, Strings>>): void {
   for (const locale of LOCALES) Object.assign(dictionaries[locale], strings[locale] ?? {});
 }
 
+/** The English text of `key` (to recognise a seeded English value the server sends), or undefined. */
+export function englishString(key: string): string | undefined {
+  return dictionaries.en[key];
+}
+
 export function hasString(key: string): boolean {
   return key in dictionaries[preferences.get().locale];
 }

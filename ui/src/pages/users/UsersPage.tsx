@@ -1,3 +1,4 @@
+import { roleLabel } from '../../lib/labels';
 import { useState } from 'preact/hooks';
 import { http, type Paged } from '../../lib/api';
 import { ConfirmDialog, Dialog, Page, Pager, useLoad } from '../../lib/components';
@@ -48,7 +49,7 @@ export default function UsersPage() {
               <tr key={user.id}>
                 <td data-label={t('common.name')}>{user.displayName}</td>
                 <td data-label={t('auth.email')}>{user.email}</td>
-                <td data-label={t('users.roles')}>{user.roles.join(', ') || t('common.none')}</td>
+                <td data-label={t('users.roles')}>{user.roles.map(roleLabel).join(', ') || t('common.none')}</td>
                 <td data-label={t('users.state')}>
                   <span class={`badge ${user.active ? 'badge-ok' : 'badge-warn'}`}>{user.active ? t('users.active') : t('users.inactive')}</span>{' '}
                   {user.locked && <span class="badge badge-error">{t('users.locked')}</span>}{' '}
