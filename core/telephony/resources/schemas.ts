@@ -32,7 +32,7 @@ export const dialPattern = z
   .string()
   .superRefine((value, ctx) => {
     const problem = checkDialPattern(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: `invalid dial pattern at character ${problem.at + 1}: ${problem.message}`, params: { code: 'invalid_dial_pattern' } });
+    if (problem) ctx.addIssue({ code: 'custom', message: `invalid dial pattern at character ${problem.at + 1}: ${problem.message}`, params: { code: 'invalid_dial_pattern', at: problem.at + 1 } });
   })
   .transform(normaliseDialPattern);
 
@@ -44,8 +44,9 @@ export const e164 = z.string().superRefine((value, ctx) => {
   if (/^\+[1-9][0-9]{1,14}$/.test(value)) return;
   // A French user types 01 23 45 67 89: say which E.164 form was meant.
   const parsed = parsePhoneNumberFromString(value, 'FR');
-  const hint = parsed?.isPossible() ? ` (did you mean ${parsed.number}?)` : '';
-  ctx.addIssue({ code: 'custom', message: `a number in E.164 form such as +33123456789${hint}` });
+  const suggestion = parsed?.isPossible() ? parsed.number : undefined;
+  const hint = suggestion ? ` (did you mean ${suggestion}?)` : '';
+  ctx.addIssue({ code: 'custom', message: `a number in E.164 form such as +33123456789${hint}`, params: { code: 'not_e164', ...(suggestion ? { suggestion } : {}) } });
 });
 
 export const cidr = z.string().superRefine((value, ctx) => {

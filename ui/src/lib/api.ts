@@ -23,7 +23,7 @@ export interface ProblemDocument {
   status?: number;
   code?: string;
   detail?: string;
-  errors?: Array<{ field: string; code: string; message: string }>;
+  errors?: Array<{ field: string; code: string; message: string; params?: Record<string, string | number | boolean> }>;
   requestId?: string;
 }
 
@@ -38,6 +38,8 @@ export class ApiError extends Error {
     readonly requestId?: string,
     /** Field name → the error's stable code (`too_small`, `email_taken`…), for translations. */
     readonly fieldCodes: Record<string, string> = {},
+    /** Field name → the values a translation of its error uses (`minimum`, `suggestion`…). */
+    readonly fieldParams: Record<string, Record<string, string | number | boolean>> = {},
   ) {
     super(detail ?? title);
   }
@@ -100,12 +102,14 @@ export async function request<T = unknown>(method: string, path: string, options
   const problem = (payload && typeof payload === 'object' ? payload : {}) as ProblemDocument;
   const fields: Record<string, string> = {};
   const fieldCodes: Record<string, string> = {};
+  const fieldParams: Record<string, Record<string, string | number | boolean>> = {};
   for (const error of problem.errors ?? []) {
     const name = fieldName(error.field);
     fields[name] ??= error.message;
     fieldCodes[name] ??= error.code;
+    if (error.params) fieldParams[name] ??= error.params;
   }
-  const error = new ApiError(res.status, problem.code ?? `http_${res.status}`, problem.title ?? res.statusText, problem.detail, fields, problem.requestId, fieldCodes);
+  const error = new ApiError(res.status, problem.code ?? `http_${res.status}`, problem.title ?? res.statusText, problem.detail, fields, problem.requestId, fieldCodes, fieldParams);
   if (res.status === 401 && error.code === 'unauthenticated') for (const listener of [...expiredListeners]) listener(error);
   // Another tab logged in again (a new session, a new CSRF token): take the current token and retry once.
   if (res.status === 403 && error.code === 'csrf_token_invalid' && !options.retried) {
