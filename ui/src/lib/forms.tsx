@@ -1,6 +1,7 @@
 import type { ComponentChildren, RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api';
+import { DateInput } from './date-input';
 import './error-strings';
 import { hasString, preferences, t } from './i18n';
 
@@ -195,6 +196,13 @@ export function TextField(
 ) {
   const { label, name, error, hint, required, value, onValue, type = 'text' } = props;
   const id = useId(`f-${name.replace(/\W/g, '-')}`);
+  // Chromium draws a native date input in the browser's locale; this one follows the UI's.
+  if (type === 'date')
+    return (
+      <FieldFrame id={id} label={label} name={name} error={error} hint={hint} required={required}>
+        <DateInput id={id} value={value === undefined || value === null ? '' : String(value)} onValue={onValue} required={required} invalid={!!error} describedBy={describedBy(id, props)} />
+      </FieldFrame>
+    );
   return (
     <FieldFrame id={id} label={label} name={name} error={error} hint={hint} required={required}>
       <input
