@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { addStrings, preferences, t, useI18n } from './i18n';
+import { preferences, t, useI18n } from './i18n';
 
 /**
  * A date field that follows the UI's language, not the browser's: Chromium draws
@@ -9,11 +9,6 @@ import { addStrings, preferences, t, useI18n } from './i18n';
  * The value given and received is ISO (`2026-12-07`), or '' while empty or not a date.
  */
 
-export const strings = {
-  en: { 'date.placeholder': 'dd/mm/yyyy', 'date.pick': 'Choose a date', 'date.invalid': 'Write the date as dd/mm/yyyy.' },
-  fr: { 'date.placeholder': 'jj/mm/aaaa', 'date.pick': 'Choisir une date', 'date.invalid': 'Écrivez la date sous la forme jj/mm/aaaa.' },
-};
-addStrings(strings);
 
 /** `2026-12-07` → `07/12/2026` (both UI languages write the day first). */
 export function isoToText(iso: string): string {

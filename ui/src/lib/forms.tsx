@@ -2,7 +2,6 @@ import type { ComponentChildren, RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api';
 import { DateInput } from './date-input';
-import './error-strings';
 import { hasString, preferences, t } from './i18n';
 
 /**

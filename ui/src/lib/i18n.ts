@@ -28,6 +28,9 @@ const dictionaries: Record<Locale, Strings> = { en: { ...en }, fr: { ...fr } };
 // so two areas never edit the same dictionary file.
 const areaStrings = import.meta.glob<{ strings: { en: Strings; fr: Strings } }>('../pages/*/strings.ts', { eager: true });
 for (const module of Object.values(areaStrings)) addStrings(module.strings);
+// Shared pieces (error codes, seeded keys' labels, the date field) keep theirs in `i18n/<topic>.strings.ts`.
+const sharedStrings = import.meta.glob<{ strings: { en: Strings; fr: Strings } }>('../i18n/*.strings.ts', { eager: true });
+for (const module of Object.values(sharedStrings)) addStrings(module.strings);
 
 export function browserLocale(): Locale {
   const saved = safeStorage()?.getItem('carillon.locale');

@@ -1,11 +1,10 @@
-import { addStrings } from './i18n';
-
 /**
- * What the server's error codes say in the reader's language. The server words its problems in
- * English, with a stable code: whole errors by problem code (`error.<code>`), field errors by
- * field code (`fieldError.<code>`, refined by the check's format or origin, with its params such
- * as `{minimum}`). A code missing here shows the server's own words. Core strings in
- * `i18n/en.ts` hold the first ones; these complete them without growing that shared file.
+ * What the server's error codes say in the reader's language (lib/forms.tsx `errorMessage`,
+ * `localizedFieldError`). The server words its problems in English with a stable code: whole
+ * errors by problem code (`error.<code>`), field errors by field code (`fieldError.<code>`,
+ * refined by the check's format or origin, with its params such as `{minimum}`). A code missing
+ * here shows the server's own words. Core `en.ts` holds the first ones; these complete them
+ * without growing that shared file.
  */
 export const strings = {
   en: {
@@ -83,4 +82,3 @@ export const strings = {
     'fieldError.unknown_permission': 'Permission inconnue.',
   },
 };
-addStrings(strings);
