@@ -87,6 +87,7 @@ export function DateInput(props: {
         type="date"
         tabIndex={-1}
         aria-hidden="true"
+        aria-label={t('date.pick')}
         value={props.value}
         min={props.min}
         max={props.max}

@@ -50,7 +50,9 @@ export function phaseText(phase: string | undefined, finished: boolean): string 
 export function progressLabel(progress: Progress): string {
   const key = `progress.${progress.event}`;
   const label = t(key, { phase: phaseText(progress.phase, progress.finished) });
-  return label === key ? progress.event : label;
+  if (label !== key) return label;
+  // An operation without words of its own: its event name, and whether it has finished.
+  return progress.finished ? `${progress.event}: ${phaseText(undefined, true)}` : progress.event;
 }
 
 /** Running operations seen on the socket; finished ones stay a moment so the person sees them end. */
