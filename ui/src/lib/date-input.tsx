@@ -77,8 +77,10 @@ export function DateInput(props: {
         title={bad ? t('date.invalid') : undefined}
         onInput={(e) => typed((e.currentTarget as HTMLInputElement).value)}
       />
-      <button type="button" class="icon date-pick" aria-label={props.label ? `${t('date.pick')} (${props.label})` : t('date.pick')} onClick={() => picker.current?.showPicker?.()}>
-        📅
+      <button type="button" class="date-pick" aria-label={props.label ? `${t('date.pick')} (${props.label})` : t('date.pick')} onClick={() => picker.current?.showPicker?.()}>
+        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+          <path fill="currentColor" d="M7 2v2H5a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h14a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2h-2V2h-2v2H9V2H7zm-2 8h14v10H5V10zm2 2v2h2v-2H7zm4 0v2h2v-2h-2zm4 0v2h2v-2h-2z" />
+        </svg>
       </button>
       {/* The browser's calendar, opened by the button; never focused nor read aloud. */}
       <input
