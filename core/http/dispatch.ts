@@ -5,6 +5,7 @@ import type { AuditService } from '../audit/audit-service';
 import type { Authenticator, Identity } from '../auth/authenticator';
 import { AUTHENTICATED, PUBLIC, SESSION } from '../auth/permissions';
 import { safeEqual } from '../security/secret-box';
+import { patternCode } from './field-codes';
 import { HttpError, type FieldError } from './problem';
 import { checkRequestText } from './request-text';
 import type { MountedRoute, RouteCall } from './routes';
@@ -34,7 +35,12 @@ const ISSUE_DETAILS = ['origin', 'minimum', 'maximum', 'format', 'inclusive', 'e
 function issueCode(issue: z.core.$ZodIssue): { code: string; params?: Record<string, string | number | boolean> } {
   const params: Record<string, string | number | boolean> = {};
   const source: Record<string, unknown> = issue.code === 'custom' ? { ...(issue.params ?? {}) } : Object.fromEntries(ISSUE_DETAILS.map((key) => [key, (issue as unknown as Record<string, unknown>)[key]]));
-  const own = issue.code === 'custom' && typeof source.code === 'string' ? source.code : null;
+  const own =
+    issue.code === 'custom' && typeof source.code === 'string'
+      ? source.code
+      : issue.code === 'invalid_format' && issue.format === 'regex'
+        ? (patternCode(issue.pattern) ?? null)
+        : null;
   delete source.code;
   for (const [key, value] of Object.entries(source)) {
     if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) params[key] = value;

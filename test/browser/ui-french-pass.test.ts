@@ -210,6 +210,17 @@ describe('Admin UI: French pass of every core page (browser)', function () {
     await error.waitFor();
     expect(await error.textContent()).to.equal('Un numéro au format international (E.164), par exemple +33123456789.');
     await page.keyboard.press('Escape');
+    // A pattern the server checks with a code of its own: its rule, in French.
+    await page.goto(`${t.url}/telephony/extensions`);
+    await page.locator('.page-actions button.primary').click();
+    const number = dialog.locator('[data-field="number"] input');
+    await number.fill('0123');
+    await dialog.locator('[data-field="name"] input').fill('Standard');
+    await dialog.locator('button[type="submit"]').click();
+    const numberError = dialog.locator('[data-field="number"] .field-error');
+    await numberError.waitFor();
+    expect(await numberError.textContent()).to.equal('De 2 à 8 chiffres, sans 0 au début.');
+    await page.keyboard.press('Escape');
   });
 
   it('writes dates in the UI’s language, whatever the browser’s (an American English browser here)', async () => {

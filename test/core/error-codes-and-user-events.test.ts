@@ -28,6 +28,19 @@ describe('Field error codes and the users-changed event', () => {
     expect(problem?.params?.at).to.be.a('number');
   });
 
+  it('gives a coded pattern its code (internal_number), an emergency number its own', async () => {
+    const codeOf = async (number: string) => {
+      const res = await admin.post('/api/telephony/extensions', { number, name: 'Test' });
+      expect(res.status).to.equal(422);
+      return (res.body.errors as Array<{ field: string; code: string }>).find((e) => e.field === 'body.number')?.code;
+    };
+    expect(await codeOf('0123')).to.equal('internal_number');
+    expect(await codeOf('112')).to.equal('emergency_number');
+    // The OpenAPI document keeps the pattern.
+    const doc = (await admin.get('/api/openapi.json')).body;
+    expect(JSON.stringify(doc.paths['/api/telephony/extensions'].post.requestBody)).to.include('[1-9][0-9]{1,7}');
+  });
+
   it("gives zod's checks their limits (too_small with minimum and origin)", async () => {
     const res = await admin.post('/api/users', { email: 'a@example.test', displayName: '', roles: [] });
     expect(res.status).to.equal(422);

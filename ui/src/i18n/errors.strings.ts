@@ -43,6 +43,11 @@ export const strings = {
     'fieldError.invalid_characters': 'Holds characters that are not allowed.',
     'fieldError.permission_not_held': 'You do not hold some of these permissions.',
     'fieldError.unknown_permission': 'Unknown permission.',
+    'fieldError.internal_number': '2 to 8 digits, not starting with 0.',
+    'fieldError.emergency_number': 'This is an emergency number.',
+    'fieldError.dial_string': 'Digits, *, # and an optional leading +.',
+    'fieldError.caller_id_number': 'A phone number: digits with an optional leading +.',
+    'fieldError.sip_user': '2 to 64 letters, digits, ".", "_" or "-".',
   },
   fr: {
     'error.email_taken': 'Un utilisateur a déjà cette adresse e-mail.',
@@ -80,5 +85,10 @@ export const strings = {
     'fieldError.invalid_characters': 'Contient des caractères non autorisés.',
     'fieldError.permission_not_held': 'Vous n’avez pas certaines de ces permissions.',
     'fieldError.unknown_permission': 'Permission inconnue.',
+    'fieldError.internal_number': 'De 2 à 8 chiffres, sans 0 au début.',
+    'fieldError.emergency_number': 'C’est un numéro d’urgence.',
+    'fieldError.dial_string': 'Des chiffres, *, # et éventuellement un + au début.',
+    'fieldError.caller_id_number': 'Un numéro de téléphone : des chiffres, éventuellement précédés d’un +.',
+    'fieldError.sip_user': 'De 2 à 64 lettres, chiffres, « . », « _ » ou « - ».',
   },
 };
