@@ -129,6 +129,7 @@ export class UserService {
       await UserRole.bulkCreate(roleIds.map((roleId) => ({ userId: created.id, roleId })), { transaction });
       return created;
     });
+    this.changed(user.id);
     return this.view(await this.find(user.id));
   }
 
@@ -166,6 +167,7 @@ export class UserService {
     });
     if (closed.length) this.events.publish('auth.sessionRevoked', { sessionIds: closed });
     if (roleIds || input.active === false) this.events.publish('auth.permissionsChanged', { userIds: [id] });
+    this.changed(id);
     return this.view(await this.find(id));
   }
 
@@ -189,6 +191,12 @@ export class UserService {
     await this.assertNotLastAdmin(user, [], false);
     await user.destroy();
     this.events.publish('auth.permissionsChanged', { userIds: [id] });
+    this.changed(id);
+  }
+
+  /** Says that a user changed, after the change is committed, so open lists of users refresh. */
+  private changed(id: number): void {
+    this.events.publish('auth.usersChanged', { userIds: [id] });
   }
 
   async setPassword(id: number, password: string): Promise<void> {
@@ -217,6 +225,7 @@ export class UserService {
       return this.closeSessions(id, transaction);
     });
     if (closed.length) this.events.publish('auth.sessionRevoked', { sessionIds: closed });
+    this.changed(id);
     return this.view(await this.find(id));
   }
 
@@ -227,6 +236,7 @@ export class UserService {
   async unlock(id: number): Promise<UserView> {
     await this.find(id);
     await User.update({ failedLogins: 0, lockedUntil: null, lockCount: 0 }, { where: { id } });
+    this.changed(id);
     return this.view(await this.find(id));
   }
 }

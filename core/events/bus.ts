@@ -13,6 +13,8 @@ export interface CarillonEvents {
   'telephony.stateChanged': { connected: boolean; lastError: string | null };
   'auth.permissionsChanged': { userIds: number[] | 'all' };
   'auth.sessionRevoked': { sessionIds: string[] };
+  /** A user was created, changed, unlocked or deleted: lists of users refresh (the payload says which, not what). */
+  'auth.usersChanged': { userIds: number[] };
 }
 
 export type EventName = keyof CarillonEvents & string;
@@ -73,6 +75,7 @@ export class EventBus {
     this.define('telephony.stateChanged', { permission: 'system.read', owner: 'core' });
     this.define('auth.permissionsChanged', { permission: null, owner: 'core' });
     this.define('auth.sessionRevoked', { permission: null, owner: 'core' });
+    this.define('auth.usersChanged', { permission: 'users.read', description: 'A user was created, changed, unlocked or deleted', owner: 'core' });
   }
 
   define(name: string, definition: EventDefinition): void {

@@ -14,7 +14,7 @@ const PROBLEM_SCHEMA = {
     requestId: { type: 'string' },
     errors: {
       type: 'array',
-      items: { type: 'object', properties: { field: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' }, params: { type: 'object', description: 'Values the message names, for a translation of the code' } } },
+      items: { type: 'object', properties: { field: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' }, params: { type: 'object', description: 'Values for a translated message (minimum, maximum, format, suggestion…)' } } },
     },
   },
 };

@@ -4,8 +4,11 @@ export interface FieldError {
   field: string;
   code: string;
   message: string;
-  /** Values the message names (an example number…), for a translation of `code` to show. */
-  params?: Record<string, unknown>;
+  /**
+   * Values a client needs to word the error itself, in its reader's language (`minimum`,
+   * `maximum`, `format`, a `suggestion`…): `message` is English, `code` + `params` are for translations.
+   */
+  params?: Record<string, string | number | boolean>;
 }
 
 /**

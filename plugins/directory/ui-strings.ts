@@ -82,7 +82,7 @@ const en = {
   'backups.download': 'Download',
   'backups.restore': 'Restore',
   'backups.empty': 'No backup yet.',
-  'backups.confirmRestore': 'Restore the directory as of {date} ({count} contacts)? The current directory is backed up first.',
+  'backups.confirmRestore': 'Restore the directory as of {date} ({count, plural, one {# contact} other {# contacts}})? The current directory is backed up first.',
   'backups.restored': 'Directory restored as of {date}.',
 };
 
@@ -169,7 +169,7 @@ const fr: Record<keyof typeof en, string> = {
   'backups.download': 'Télécharger',
   'backups.restore': 'Restaurer',
   'backups.empty': 'Aucune sauvegarde pour l’instant.',
-  'backups.confirmRestore': 'Restaurer l’annuaire au {date} ({count} contacts) ? L’annuaire actuel est d’abord sauvegardé.',
+  'backups.confirmRestore': 'Restaurer l’annuaire au {date} ({count, plural, one {# contact} other {# contacts}}) ? L’annuaire actuel est d’abord sauvegardé.',
   'backups.restored': 'Annuaire restauré au {date}.',
 };
 

@@ -40,6 +40,48 @@ describe('Admin UI translations', () => {
       Object.assign(en, strings.en);
       Object.assign(fr, strings.fr);
     }
+    // Shared pieces' strings (error codes, seeded keys' labels, the date field): i18n/*.strings.ts.
+    for (const name of fs.readdirSync(path.join(SRC, 'i18n')).filter((n) => n.endsWith('.strings.ts'))) {
+      const { strings } = load<{ strings: { en: Dictionary; fr: Dictionary } }>(path.join(SRC, 'i18n', name));
+      areas.push({ area: `i18n/${name}`, ...strings });
+      Object.assign(en, strings.en);
+      Object.assign(fr, strings.fr);
+    }
+  });
+
+  /** `{name}` placeholders and `{name, plural, …}` variables of a text. */
+  const PLURAL = /\{(\w+),\s*plural,\s*((?:=?\w+\s*\{[^{}]*\}\s*)+)\}/g;
+  const variables = (text: string) => {
+    const plurals = [...text.matchAll(PLURAL)].map((m) => m[1]);
+    const rest = [...text.replace(PLURAL, '').matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+    return [...new Set([...plurals, ...rest])].sort();
+  };
+
+  it('uses the same placeholders in both languages, with plural forms that name an `other` case', () => {
+    const differing: string[] = [];
+    for (const [key, english] of Object.entries(en)) {
+      if (key in fr && JSON.stringify(variables(english)) !== JSON.stringify(variables(fr[key]))) differing.push(`${key}: ${variables(english)} / ${variables(fr[key])}`);
+      for (const text of [english, fr[key] ?? '']) {
+        for (const plural of text.matchAll(PLURAL)) if (!/\bother\s*\{/.test(plural[2])) differing.push(`${key}: no other case in ${plural[0]}`);
+        // A plural the parser does not recognise (a brace inside a case) would be shown raw.
+        if (/,\s*plural,/.test(text.replace(PLURAL, ''))) differing.push(`${key}: unreadable plural in ${text}`);
+      }
+    }
+    expect(differing).to.deep.equal([]);
+  });
+
+  it("has the same keys and placeholders in English and French in every plugin's UI strings", () => {
+    const plugins = path.resolve(SRC, '..', '..', 'plugins');
+    let checked = 0;
+    for (const plugin of fs.readdirSync(plugins)) {
+      const file = path.join(plugins, plugin, 'ui-strings.ts');
+      if (!fs.existsSync(file)) continue;
+      const { UI_STRINGS } = load<{ UI_STRINGS: { en: Dictionary; fr: Dictionary } }>(file);
+      expect(Object.keys(UI_STRINGS.fr).sort(), `${plugin}/ui-strings.ts`).to.deep.equal(Object.keys(UI_STRINGS.en).sort());
+      for (const [key, english] of Object.entries(UI_STRINGS.en)) expect(variables(UI_STRINGS.fr[key]), `${plugin}: ${key}`).to.deep.equal(variables(english));
+      checked++;
+    }
+    expect(checked).to.be.greaterThan(0);
   });
 
   it('has every core key in both languages, none empty', () => {

@@ -171,7 +171,7 @@ describe('Admin UI shell (browser)', function () {
     await page.getByRole('button', { name: 'Ajouter un utilisateur' }).click();
     await page.getByRole('dialog').getByLabel(/^Adresse e-mail/).fill('pas une adresse');
     await page.getByRole('dialog').getByRole('button', { name: 'Créer' }).click();
-    expect(await page.getByRole('dialog').locator('[data-field="email"] .field-error').textContent()).to.equal('Format incorrect.');
+    expect(await page.getByRole('dialog').locator('[data-field="email"] .field-error').textContent()).to.equal('Adresse e-mail non valide.');
     await b.screenshot('users-form-error-fr-360');
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'hidden' });

@@ -41,15 +41,19 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
-/** One Chromium per test file, with a new empty profile, and one page reused by the file's tests. */
-export async function launchBrowser(): Promise<TestBrowser> {
+/**
+ * One Chromium per test file, with a new empty profile, and one page reused by the file's tests.
+ * `locale`: the browser's own language (British English unless a test needs another, e.g. to
+ * check that the UI follows its own language, not the browser's).
+ */
+export async function launchBrowser(options: { locale?: string } = {}): Promise<TestBrowser> {
   const userDataDir = tempDir('carillon-chromium-');
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
     args: FLAGS,
     viewport: { width: 1280, height: 800 },
-    locale: 'en-GB',
+    locale: options.locale ?? 'en-GB',
     timezoneId: 'Europe/Paris',
   });
   // Generous: the suite shares a small machine with the server under test and other suites.
@@ -109,14 +113,14 @@ export interface BrowserSuite {
  * (throwing from afterEach would stop the whole file). Call it at the top of a `describe`; the
  * returned object is filled in before the first test.
  */
-export function browserSuite(options: { app?: () => TestAppOptions; prepare?: (app: TestApp) => Promise<void>; logIn?: boolean } = {}): BrowserSuite {
+export function browserSuite(options: { app?: () => TestAppOptions; prepare?: (app: TestApp) => Promise<void>; logIn?: boolean; browserLocale?: string } = {}): BrowserSuite {
   const suite = {} as BrowserSuite;
   before(async function () {
     if (!browserAvailable(this)) return;
     ensureUiBuilt();
     suite.app = await startTestApp(options.app?.());
     await options.prepare?.(suite.app);
-    suite.browser = await launchBrowser();
+    suite.browser = await launchBrowser({ locale: options.browserLocale });
     suite.page = suite.browser.page;
     if (options.logIn ?? true) await logIn(suite.page, suite.app.url, ADMIN.email, ADMIN.password);
   });

@@ -56,7 +56,8 @@ export function mountImport(panel, api, { root, onChanged }) {
   }
 
   function showProgress(event) {
-    const label = t('progress.directory.importProgress', { phase: t(`progress.phase.${event.phase}`) });
+    // Finished, it says what was done ("file checked", "done"), not the phase it was in.
+    const label = t('progress.directory.importProgress', { phase: t(`${event.done ? 'progress.phaseDone' : 'progress.phase'}.${event.phase}`) });
     render(h(api.components.ProgressBar, { label, done: event.processed, total: event.total, finished: event.done }), progress);
   }
 

@@ -258,6 +258,9 @@ export const en = {
   'progress.directory.importProgress': 'Directory import: {phase}',
   'progress.phase.plan': 'checking the file',
   'progress.phase.apply': 'importing',
+  'progress.phaseDone.': 'finished',
+  'progress.phaseDone.plan': 'file checked',
+  'progress.phaseDone.apply': 'done',
 
   'callStatus.answered': 'Answered',
   'callStatus.no_answer': 'No answer',

@@ -23,7 +23,7 @@ export interface ProblemDocument {
   status?: number;
   code?: string;
   detail?: string;
-  errors?: Array<{ field: string; code: string; message: string; params?: Record<string, string | number> }>;
+  errors?: Array<{ field: string; code: string; message: string; params?: Record<string, string | number | boolean> }>;
   requestId?: string;
 }
 
@@ -38,8 +38,8 @@ export class ApiError extends Error {
     readonly requestId?: string,
     /** Field name → the error's stable code (`too_small`, `email_taken`…), for translations. */
     readonly fieldCodes: Record<string, string> = {},
-    /** Field name → values its message names (an example number…), for the translation of its code. */
-    readonly fieldParams: Record<string, Record<string, string | number>> = {},
+    /** Field name → the values a translation of its error uses (`minimum`, `suggestion`…). */
+    readonly fieldParams: Record<string, Record<string, string | number | boolean>> = {},
   ) {
     super(detail ?? title);
   }
@@ -102,7 +102,7 @@ export async function request<T = unknown>(method: string, path: string, options
   const problem = (payload && typeof payload === 'object' ? payload : {}) as ProblemDocument;
   const fields: Record<string, string> = {};
   const fieldCodes: Record<string, string> = {};
-  const fieldParams: Record<string, Record<string, string | number>> = {};
+  const fieldParams: Record<string, Record<string, string | number | boolean>> = {};
   for (const error of problem.errors ?? []) {
     const name = fieldName(error.field);
     fields[name] ??= error.message;

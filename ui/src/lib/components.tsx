@@ -133,14 +133,21 @@ export function ConfirmDialog(props: { open: boolean; message: string; confirmLa
   );
 }
 
-/** Loads data for a page and reloads it on demand; `error` holds a readable message. */
+/**
+ * Loads data for a page and reloads it on demand; `error` holds a readable message. Only the last
+ * load started is applied: a reload (a save, a live event) aborts the one in flight, so an older
+ * answer arriving late never replaces a newer one. `setData` (a live change applied in place)
+ * during a load makes that load start again, since its answer may predate the change.
+ */
 export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unknown[]): { data: T | null; error: unknown; loading: boolean; reload: () => void; setData: (value: T) => void } {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
+  const inFlight = useRef(false);
   useEffect(() => {
     const controller = new AbortController();
+    inFlight.current = true;
     setLoading(true);
     load(controller.signal)
       .then((value) => {
@@ -152,9 +159,21 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
         if (!controller.signal.aborted) setError(err);
       })
       .finally(() => {
-        if (!controller.signal.aborted) setLoading(false);
+        if (controller.signal.aborted) return;
+        inFlight.current = false;
+        setLoading(false);
       });
     return () => controller.abort();
   }, [...deps, tick]);
-  return { data, error, loading, reload: () => setTick((n) => n + 1), setData };
+  const reload = () => setTick((n) => n + 1);
+  return {
+    data,
+    error,
+    loading,
+    reload,
+    setData: (value) => {
+      setData(value);
+      if (inFlight.current) reload();
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import type { ComponentChildren, RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError } from './api';
+import { DateInput } from './date-input';
 import { hasString, preferences, t } from './i18n';
 
 /**
@@ -29,16 +30,24 @@ export function errorMessage(err: unknown): string {
 
 /**
  * A field error's text: "Required." for an empty field the server found too short (its own words
- * are a schema's), else the server's words in English, a translation by code in French when we
- * have one.
+ * are a schema's), else the server's words in English; in another language, the translation of
+ * its code (`fieldError.<code>.<format or origin>`, then `fieldError.<code>`, with the error's
+ * params: `{minimum}`, `{suggestion}`…), the server's words as a last resort.
  */
 function localizedFieldError(err: ApiError, field: string, value: unknown): string {
   const message = err.fields[field];
   const code = err.fieldCodes[field];
   const empty = value === undefined || value === null || value === '';
   if (empty && (code === 'too_small' || code === 'invalid_type')) return t('common.required');
-  if (code && preferences.get().locale !== 'en' && hasString(`fieldError.${code}`)) return t(`fieldError.${code}`, err.fieldParams[field]);
-  return message;
+  if (!code || preferences.get().locale === 'en') return message;
+  const params = err.fieldParams[field] ?? {};
+  const detail = typeof params.format === 'string' ? params.format : typeof params.origin === 'string' ? params.origin : null;
+  const candidates = [params.suggestion !== undefined ? `fieldError.${code}.withSuggestion` : '', detail ? `fieldError.${code}.${detail}` : '', `fieldError.${code}`];
+  const key = candidates.find((k) => k && hasString(k));
+  if (!key) return message;
+  const values: Record<string, string | number> = {};
+  for (const [name, v] of Object.entries(params)) values[name] = typeof v === 'boolean' ? String(v) : v;
+  return t(key, values);
 }
 
 export interface Form<T extends FormValues> {
@@ -186,6 +195,13 @@ export function TextField(
 ) {
   const { label, name, error, hint, required, value, onValue, type = 'text' } = props;
   const id = useId(`f-${name.replace(/\W/g, '-')}`);
+  // Chromium draws a native date input in the browser's locale; this one follows the UI's.
+  if (type === 'date')
+    return (
+      <FieldFrame id={id} label={label} name={name} error={error} hint={hint} required={required}>
+        <DateInput id={id} value={value === undefined || value === null ? '' : String(value)} onValue={onValue} required={required} invalid={!!error} describedBy={describedBy(id, props)} />
+      </FieldFrame>
+    );
   return (
     <FieldFrame id={id} label={label} name={name} error={error} hint={hint} required={required}>
       <input

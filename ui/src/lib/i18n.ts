@@ -28,6 +28,9 @@ const dictionaries: Record<Locale, Strings> = { en: { ...en }, fr: { ...fr } };
 // so two areas never edit the same dictionary file.
 const areaStrings = import.meta.glob<{ strings: { en: Strings; fr: Strings } }>('../pages/*/strings.ts', { eager: true });
 for (const module of Object.values(areaStrings)) addStrings(module.strings);
+// Shared pieces (error codes, seeded keys' labels, the date field) keep theirs in `i18n/<topic>.strings.ts`.
+const sharedStrings = import.meta.glob<{ strings: { en: Strings; fr: Strings } }>('../i18n/*.strings.ts', { eager: true });
+for (const module of Object.values(sharedStrings)) addStrings(module.strings);
 
 export function browserLocale(): Locale {
   const saved = safeStorage()?.getItem('carillon.locale');
@@ -77,25 +80,50 @@ export function addStrings(strings: Partial<Record<Locale, Strings>>): void {
   for (const locale of LOCALES) Object.assign(dictionaries[locale], strings[locale] ?? {});
 }
 
+/** The English text of `key` (to recognise a seeded English value the server sends), or undefined. */
+export function englishString(key: string): string | undefined {
+  return dictionaries.en[key];
+}
+
 export function hasString(key: string): boolean {
   return key in dictionaries[preferences.get().locale];
 }
 
-/** The text for `key` in the current locale, `{name}` placeholders replaced; falls back to English, then to the key. */
+/**
+ * The text for `key` in the current locale, `{name}` placeholders replaced; falls back to English,
+ * then to the key. Counts agree with their words through `Intl.PluralRules` in the ICU way:
+ * `{count, plural, one {# poste} other {# postes}}` (`#` is the formatted number; categories are
+ * the locale's: `zero`, `one`, `two`, `few`, `many`, `other`, or an exact `=0`).
+ */
 export function t(key: string, params?: Record<string, string | number>): string {
   const locale = preferences.get().locale;
   const template = dictionaries[locale][key] ?? dictionaries.en[key] ?? key;
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  const replaced = template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return replaced.replace(PLURAL, (whole, name: string, branches: string) => {
+    const value = params[name];
+    if (typeof value !== 'number') return whole;
+    const options = new Map([...branches.matchAll(/(=?\w+)\s*\{([^{}]*)\}/g)].map((m) => [m[1], m[2]]));
+    const chosen = options.get(`=${value}`) ?? options.get(pluralRules().select(value)) ?? options.get('other') ?? '';
+    return chosen.replace(/#/g, formatNumber(value));
+  });
+}
+
+const PLURAL = /\{(\w+),\s*plural,\s*((?:=?\w+\s*\{[^{}]*\}\s*)+)\}/g;
+let rules: { locale: string; rules: Intl.PluralRules } | null = null;
+function pluralRules(): Intl.PluralRules {
+  const locale = intlLocale();
+  if (rules?.locale !== locale) rules = { locale, rules: new Intl.PluralRules(locale) };
+  return rules.rules;
 }
 
 /**
- * A count in words: `<key>.one` for the singular (1 in English; 0 and 1 in French), `<key>` for
- * the plural; `{count}` is the formatted number.
+ * A count in words, by the locale's plural rules (`Intl.PluralRules`): `<key>.<category>` when it
+ * exists (`.one`: 1 in English, 0 and 1 in French), else `<key>`; `{count}` is the formatted number.
  */
 export function tn(key: string, count: number, params: Record<string, string | number> = {}): string {
-  const singular = preferences.get().locale === 'fr' ? Math.abs(count) < 2 : count === 1;
-  const chosen = singular && hasString(`${key}.one`) ? `${key}.one` : key;
+  const category = pluralRules().select(count);
+  const chosen = hasString(`${key}.${category}`) ? `${key}.${category}` : key;
   return t(chosen, { ...params, count: formatNumber(count) });
 }
 

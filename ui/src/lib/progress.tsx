@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { t } from './i18n';
+import { formatNumber, hasString, t } from './i18n';
 import { onAny } from './socket';
 
 /**
@@ -35,11 +35,24 @@ export function readProgress(event: string, payload: unknown): Progress | null {
   };
 }
 
-/** The label of an operation: `progress.<event>` (with `{phase}`) when known, else the event name. */
+/** A phase in words: `progress.phase.<phase>` while running, `progress.phaseDone.<phase>` (or "finished") once done. */
+export function phaseText(phase: string | undefined, finished: boolean): string {
+  if (finished) return t(phase && hasString(`progress.phaseDone.${phase}`) ? `progress.phaseDone.${phase}` : 'progress.phaseDone.');
+  if (!phase) return '';
+  return hasString(`progress.phase.${phase}`) ? t(`progress.phase.${phase}`) : phase;
+}
+
+/**
+ * The label of an operation: `progress.<event>` with `{phase}` when known, else the event name. A
+ * finished operation says what was done (`progress.phaseDone.<phase>`: "file checked", "done"),
+ * not the phase it was in ("importing").
+ */
 export function progressLabel(progress: Progress): string {
   const key = `progress.${progress.event}`;
-  const label = t(key, { phase: progress.phase ? t(`progress.phase.${progress.phase}`) : '' });
-  return label === key ? progress.event : label;
+  const label = t(key, { phase: phaseText(progress.phase, progress.finished) });
+  if (label !== key) return label;
+  // An operation without words of its own: its event name, and whether it has finished.
+  return progress.finished ? `${progress.event}: ${phaseText(undefined, true)}` : progress.event;
 }
 
 /** Running operations seen on the socket; finished ones stay a moment so the person sees them end. */
@@ -80,7 +93,7 @@ export function ProgressBar(props: { label: string; done: number; total: number 
     <div class="progress" data-finished={props.finished ? 'true' : undefined}>
       <div class="progress-label">
         <span>{props.label}</span>
-        <span>{props.finished ? t('progress.finished') : known ? t('common.progress', { done, total: total! }) : done ? String(done) : ''}</span>
+        <span>{known ? t('common.progress', { done: formatNumber(done), total: formatNumber(total!) }) : props.finished ? t('progress.finished') : done ? formatNumber(done) : ''}</span>
       </div>
       <progress max={known ? total! : undefined} value={known ? Math.min(done, total!) : props.finished ? 1 : undefined} aria-label={props.label}>
         {known ? `${Math.round((done / total!) * 100)} %` : ''}

@@ -1,3 +1,4 @@
+import { DateInput } from '../../lib/date-input';
 import { useRef, useState } from 'preact/hooks';
 import { http, toQueryString, type Query } from '../../lib/api';
 import { Page, useLoad } from '../../lib/components';
@@ -146,11 +147,11 @@ export default function CallLogPage() {
       <form class="toolbar calls-filters" role="search" onSubmit={apply} aria-label={t('calls.filters')}>
         <div class="field">
           <label for="calls-from">{t('calls.from')}</label>
-          <input id="calls-from" type="date" value={draft.from} max={draft.to || today(prefs.timeZone)} onInput={(e) => set('from', (e.currentTarget as HTMLInputElement).value)} />
+          <DateInput id="calls-from" value={draft.from} max={draft.to || today(prefs.timeZone)} onValue={(v) => set('from', v)} />
         </div>
         <div class="field">
           <label for="calls-to">{t('calls.to')}</label>
-          <input id="calls-to" type="date" value={draft.to} min={draft.from || undefined} onInput={(e) => set('to', (e.currentTarget as HTMLInputElement).value)} />
+          <DateInput id="calls-to" value={draft.to} min={draft.from || undefined} onValue={(v) => set('to', v)} />
         </div>
         <div class="field">
           <label for="calls-direction">{t('calls.direction')}</label>

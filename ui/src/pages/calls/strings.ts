@@ -92,7 +92,7 @@ const fr: Record<keyof typeof en, string> = {
 
   'reg.searchHint': 'Poste, nom, adresse IP ou modèle de téléphone',
   'reg.onlyOffline': 'Seulement les postes sans téléphone',
-  'reg.summary': '{online} postes sur {total} ont un téléphone enregistré',
+  'reg.summary': '{online, plural, one {# poste} other {# postes}} sur {total} {online, plural, one {a} other {ont}} un téléphone enregistré',
   'reg.changed': '{extension} vient de changer',
   'reg.extension': 'Poste',
   'reg.state': 'État',

@@ -92,7 +92,7 @@ export default function PhonesPage() {
               testId="phones-table"
               columns={[t('phones.label'), t('phones.extensions'), t('phones.model'), t('phones.mac'), t('phones.ip'), t('phones.lastSeen'), t('phones.claim')]}
               actions
-              empty={assigned.data.items.length === 0 && search ? t('tel.noMatch') : t('phones.noAssigned')}
+              empty={assigned.data.items.length === 0 && (search ? t('tel.noMatch') : t('phones.noAssigned'))}
             >
               {assigned.data.items.map((device) => (
                 <tr key={device.id} data-mac={device.mac}>

@@ -1,3 +1,4 @@
+import { roleDescription, roleLabel } from '../../lib/labels';
 import { http } from '../../lib/api';
 import { CheckboxList, FormStatus, SubmitButton, TextField, useForm } from '../../lib/forms';
 import { t } from '../../lib/i18n';
@@ -39,7 +40,7 @@ export function RoleForm(props: { role: RoleView | null; roles: RoleView[]; perm
       <TextField label={t('common.description')} {...form.field('description')} />
       <CheckboxList
         label={t('roles.inherits')}
-        options={props.roles.filter((r) => r.name !== role?.name).map((r) => ({ value: r.name, label: r.name, hint: r.description ?? undefined }))}
+        options={props.roles.filter((r) => r.name !== role?.name).map((r) => ({ value: r.name, label: roleLabel(r.name), hint: roleDescription(r.name, r.description) || undefined }))}
         {...form.field('inherits')}
       />
       {owners.map((owner) => (

@@ -1,3 +1,4 @@
+import { roleDescription, roleLabel } from '../../lib/labels';
 import { useState } from 'preact/hooks';
 import { http } from '../../lib/api';
 import { ConfirmDialog, Dialog, Notice, Page, useLoad } from '../../lib/components';
@@ -34,10 +35,10 @@ export default function RolesPage() {
           {roles.data.map((role) => (
             <tr key={role.name}>
               <td data-label={t('common.name')}>
-                {role.name} {role.builtin && <span class="badge">{t('roles.builtin')}</span>}
+                {roleLabel(role.name)} {roleLabel(role.name) !== role.name && <code class="muted">{role.name}</code>} {role.builtin && <span class="badge">{t('roles.builtin')}</span>}
               </td>
-              <td data-label={t('common.description')}>{role.description}</td>
-              <td data-label={t('roles.inherits')}>{role.inherits.join(', ') || t('common.none')}</td>
+              <td data-label={t('common.description')}>{roleDescription(role.name, role.description)}</td>
+              <td data-label={t('roles.inherits')}>{role.inherits.map(roleLabel).join(', ') || t('common.none')}</td>
               <td data-label={t('roles.permissions')}>
                 <button type="button" class="link" aria-expanded={expanded === role.name ? 'true' : 'false'} onClick={() => setExpanded(expanded === role.name ? null : role.name)}>
                   {tn('roles.permissionCount', role.effectivePermissions.length)}
@@ -55,10 +56,10 @@ export default function RolesPage() {
               </td>
               <td class="actions">
                 {manage && role.name !== 'admin' && (
-                  <RowButton label={t('common.edit')} name={role.name} onClick={() => setEditing(role)} />
+                  <RowButton label={t('common.edit')} name={roleLabel(role.name)} onClick={() => setEditing(role)} />
                 )}
                 {manage && !role.builtin && (
-                  <RowButton class="danger" label={t('common.delete')} name={role.name} onClick={() => setDeleting(role)} />
+                  <RowButton class="danger" label={t('common.delete')} name={roleLabel(role.name)} onClick={() => setDeleting(role)} />
                 )}
               </td>
             </tr>

@@ -1,3 +1,4 @@
+import { restrictionDescription, restrictionLabel } from '../../lib/labels';
 import { http } from '../../lib/api';
 import { FormStatus, TextArea, TextField, useForm } from '../../lib/forms';
 import { t } from '../../lib/i18n';
@@ -44,8 +45,8 @@ export default function RestrictionClassesPage() {
       editLabel={t('tel.rc.edit')}
       nameOf={(c) => c.name}
       columns={[
-        { label: t('common.name'), cell: (c) => <strong>{c.name}</strong> },
-        { label: t('common.description'), cell: (c) => c.description },
+        { label: t('common.name'), cell: (c) => <><strong>{restrictionLabel(c.name)}</strong> {restrictionLabel(c.name) !== c.name && <code class="muted">{c.name}</code>}</> },
+        { label: t('common.description'), cell: (c) => restrictionDescription(c.name, c.description) },
         { label: t('tel.rc.denied'), cell: (c) => (c.deniedPatterns.length ? t('tel.rc.deniedCount', { count: c.deniedPatterns.length }) : t('tel.rc.nothingDenied')) },
       ]}
       renderForm={(c, done) => <RestrictionClassForm restriction={c} done={done} />}

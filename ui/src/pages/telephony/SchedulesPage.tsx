@@ -1,3 +1,4 @@
+import { DateInput } from '../../lib/date-input';
 import { http } from '../../lib/api';
 import { useLoad } from '../../lib/components';
 import { FormStatus, SelectField, TextField, useForm } from '../../lib/forms';
@@ -44,10 +45,7 @@ function HolidaysEditor(props: { value: Holiday[]; onValue: (holidays: Holiday[]
       <legend>{t('tel.sch.holidays')}</legend>
       {value.map((holiday, index) => (
         <div class="inline-form" key={index} data-field={`holidays.${index}`}>
-          <label>
-            <span class="visually-hidden">{t('tel.sch.date')}</span>
-            <input type="date" value={holiday.date} required onInput={(e) => update(index, { date: (e.currentTarget as HTMLInputElement).value })} />
-          </label>
+          <DateInput label={t('tel.sch.date')} value={holiday.date} required onValue={(date) => update(index, { date })} />
           <label>
             <span class="visually-hidden">{t('tel.sch.label')}</span>
             <input type="text" value={holiday.label} placeholder={t('tel.sch.label')} maxLength={80} onInput={(e) => update(index, { label: (e.currentTarget as HTMLInputElement).value })} />

@@ -1,3 +1,4 @@
+import { roleDescription, roleLabel } from '../../lib/labels';
 import { http } from '../../lib/api';
 import { CheckboxField, CheckboxList, FormStatus, SelectField, SubmitButton, TextField, useForm } from '../../lib/forms';
 import { preferences, t, timeZones } from '../../lib/i18n';
@@ -60,7 +61,7 @@ export function UserForm(props: { user: UserView | null; roles: RoleOption[]; on
         onValue={(v) => form.set('numberDisplay', v as 'international' | 'national')}
       />
       <CheckboxField label={t('users.active')} {...form.field('active')} />
-      <CheckboxList label={t('users.roles')} options={props.roles.map((r) => ({ value: r.name, label: r.name, hint: r.description ?? undefined }))} {...form.field('roles')} />
+      <CheckboxList label={t('users.roles')} options={props.roles.map((r) => ({ value: r.name, label: roleLabel(r.name), hint: roleDescription(r.name, r.description) || undefined }))} {...form.field('roles')} />
       <FormStatus form={form} />
       <div class="form-actions">
         <button type="button" onClick={props.onCancel}>

@@ -1,8 +1,10 @@
+import { roleLabel } from '../../lib/labels';
 import { useState } from 'preact/hooks';
 import { http, type Paged } from '../../lib/api';
 import { ConfirmDialog, Dialog, Page, Pager, useLoad } from '../../lib/components';
 import { formatDate, t, useI18n } from '../../lib/i18n';
 import { ActionNotices, DataTable, LoadStatus, RowButton, SearchToolbar, usePageActions, useSearchPaging } from '../../lib/list';
+import { useEvents } from '../../lib/socket';
 import { can, currentUser } from '../../shell/session';
 import { UserForm, type RoleOption, type UserView } from './UserForm';
 
@@ -18,6 +20,8 @@ export default function UsersPage() {
   const roles = useLoad((signal) => http.get<{ items: RoleOption[] }>('/api/roles', undefined, signal).then((r) => r.items), []);
 
   const { notice, setNotice, act, error: actionError } = usePageActions(() => list.reload());
+  // Users created or changed elsewhere (another administrator, the CLI) appear without a reload.
+  useEvents(['auth.usersChanged'], () => list.reload());
 
   return (
     <Page
@@ -45,7 +49,7 @@ export default function UsersPage() {
               <tr key={user.id}>
                 <td data-label={t('common.name')}>{user.displayName}</td>
                 <td data-label={t('auth.email')}>{user.email}</td>
-                <td data-label={t('users.roles')}>{user.roles.join(', ') || t('common.none')}</td>
+                <td data-label={t('users.roles')}>{user.roles.map(roleLabel).join(', ') || t('common.none')}</td>
                 <td data-label={t('users.state')}>
                   <span class={`badge ${user.active ? 'badge-ok' : 'badge-warn'}`}>{user.active ? t('users.active') : t('users.inactive')}</span>{' '}
                   {user.locked && <span class="badge badge-error">{t('users.locked')}</span>}{' '}
