@@ -107,8 +107,7 @@ export class DialplanCalls {
     /**
      * `DELETE /channels/{id}` on either channel (the dashboard's hang-up). Ringing, as real Asterisk
      * 22 does it when the caller is hung up (trace 11, part C): the caller's soft hang-up request,
-     * Dial CANCEL, the called side's request, the caller's cause 16, then both destroyed, called
-     * side first. Answered: the hung-up channel's request, then Dial() ends the other side.
+     * Dial CANCEL, the caller's cause 16, then both destroyed, called side first. Answered: the hung-up channel's request, then Dial() ends the other side.
      */
     const hangUpFromAri = (target: Leg | null) => {
       if (caller.hungUp || transferring) return;
@@ -121,7 +120,6 @@ export class DialplanCalls {
           return;
         }
         for (const leg of legs) if (!leg.channel.hungUp) model.dialEvent(leg.channel, 'CANCEL', '', caller);
-        for (const leg of legs) if (!leg.channel.hungUp) model.event(leg.channel, 'ChannelHangupRequest', { cause: 32, soft: true }, true);
         model.event(caller, 'ChannelHangupRequest', { cause: 16 }, true);
         for (const leg of legs) endLeg(leg, 16, '');
         finish('CANCEL', 16, '');
