@@ -38,6 +38,8 @@ export function signalOfCall(event: CallEvent): { channelId: string; signal: Liv
 export class LiveCallSignals {
   /** Channel id → signals already sent; forgotten once the channel has ended. */
   private readonly sent = new Map<string, Set<LiveCallSignal>>();
+  /** The last channels ended, oldest first. */
+  private readonly endedOrder: string[] = [];
   /** Channels whose end was never seen (Carillon was disconnected) must not pile up. */
   private static readonly MAX_CHANNELS = 10_000;
 
@@ -60,7 +62,4 @@ export class LiveCallSignals {
     signals.add(signal);
     return true;
   }
-
-  /** The last channels ended, oldest first. */
-  private readonly endedOrder: string[] = [];
 }

@@ -42,6 +42,13 @@ describe('Dashboard: health, live calls, registered phones, today by status', ()
         { id: 'c', from: '202', to: '203', startedAt: '2026-11-21T10:01:00.000Z', state: 'ringing', channelIds: ['c'] },
       ]);
     });
+
+    it('leaves the called side of a dialplan Dial() (AppDial, Down before its 180) with its caller', () => {
+      // GET /channels of real Asterisk 22 just after Dial() (trace 11): the caller in Ring, the called side in Down.
+      const called = { ...channel('g', 'PJSIP/871-00000017', 'Down', '871', 's', '2026-11-21T10:02:00.100+0000'), dialplan: { context: 'from-internal', exten: 's', priority: 1, app_name: 'AppDial', app_data: '(Outgoing Line)' } };
+      const caller = { ...channel('h', 'PJSIP/872-00000016', 'Ring', '872', '871', '2026-11-21T10:02:00.000+0000'), dialplan: { context: 'carillon-ext', exten: '871', priority: 6, app_name: 'Dial', app_data: 'PJSIP/871,20' } };
+      expect(liveCallsOf([called, caller], [])).to.deep.equal([{ id: 'h', from: '872', to: '871', startedAt: '2026-11-21T10:02:00.000Z', state: 'ringing', channelIds: ['h'] }]);
+    });
   });
 
   describe('over HTTP and socket.io, with the ARI simulator', () => {
