@@ -89,6 +89,15 @@ function calledOf(channel: AriChannel): string {
 }
 
 /**
+ * The called side of a call not bridged yet, whose caller is already counted: a channel ringing
+ * (state `Ringing`), or one that a dialplan `Dial()` made (application `AppDial`: `Down` until the
+ * phone's 180, then `Up` a moment before Dial() bridges it; trace 11).
+ */
+function isCalledSide(channel: AriChannel): boolean {
+  return channel.state === 'Ringing' || channel.dialplan.app_name === 'AppDial';
+}
+
+/**
  * Live calls from Asterisk's channels (dialplan calls too, which never enter the application):
  * channels in one bridge are one call; an unbridged channel is a call being set up, except the
  * called side of a ringing call (state `Ringing`), whose caller is already counted.
@@ -113,14 +122,14 @@ export function liveCallsOf(channels: AriChannel[], bridges: AriBridge[]): LiveC
     });
   }
   for (const channel of byId.values()) {
-    if (bridged.has(channel.id) || channel.state === 'Ringing') continue;
+    if (bridged.has(channel.id) || isCalledSide(channel)) continue;
     calls.push({
       id: channel.id,
       from: channel.caller.number,
       to: calledOf(channel),
       startedAt: new Date(channel.creationtime).toISOString(),
       state: channel.state === 'Up' ? 'up' : 'ringing',
-      // The called side ringing (state `Ringing`) goes with its caller: hanging up the caller ends the attempt.
+      // The called side ringing goes with its caller: hanging up the caller ends the attempt.
       channelIds: [channel.id],
     });
   }

@@ -1,7 +1,17 @@
 import type { EventBus } from '../events/bus';
 import type { TelephonyService } from '../telephony/telephony-service';
+import { LiveCallSignals, signalOf, signalOfCall } from './live-call-signals';
 
-/** A call started, was answered, ended or left the application: dashboards refresh. */
+/** Asterisk's event time, or now when it cannot be read. */
+function timeOf(stamp: string | undefined): string {
+  const at = stamp ? new Date(stamp) : new Date(NaN);
+  return (Number.isNaN(at.getTime()) ? new Date() : at).toISOString();
+}
+
+/**
+ * A call started, was answered, ended or left the application: dashboards refresh. Calls that never
+ * enter the application (phone to phone, inbound DIDs) too, from their channel events.
+ */
 export const CALLS_LIVE_CHANGED = 'calls.liveChanged';
 /** An extension, trunk, route, ring group or schedule changed: open admin lists refresh. */
 export const TELEPHONY_RESOURCE_CHANGED = 'telephony.resourceChanged';
@@ -21,9 +31,19 @@ export class UiLiveEvents {
 
   start(): void {
     if (this.stops.length) return;
+    const signals = new LiveCallSignals();
     this.stops.push(
       this.telephony.onCall((event) => {
-        if (event.type !== 'ringing') this.events.publish(CALLS_LIVE_CHANGED, { type: event.type, at: event.at.toISOString() });
+        if (event.type === 'left') return void this.events.publish(CALLS_LIVE_CHANGED, { type: event.type, at: event.at.toISOString() });
+        const found = signalOfCall(event);
+        if (found && signals.admit(found.channelId, found.signal)) this.events.publish(CALLS_LIVE_CHANGED, { type: found.signal, at: event.at.toISOString() });
+      }),
+    );
+    this.stops.push(
+      // Calls that stay in the dialplan reach Carillon only as raw channel events.
+      this.telephony.hub.on((event) => {
+        const found = signalOf(event);
+        if (found && signals.admit(found.channelId, found.signal)) this.events.publish(CALLS_LIVE_CHANGED, { type: found.signal, at: timeOf(event.timestamp) });
       }),
     );
     this.stops.push(

@@ -44,11 +44,27 @@ export interface ModelOptions {
   appConnected: (app: string) => boolean;
 }
 
+/**
+ * Events of a channel's own topic, which Asterisk forwards to its endpoint's subscribers: not the
+ * application's (StasisStart/End) nor the bridge's (Entered/LeftBridge: trace 11 has none).
+ */
+function onEndpointTopic(channel: SimChannel, type: string): boolean {
+  if (channel.kind !== 'pjsip') return false;
+  return type === 'Dial' || (type.startsWith('Channel') && type !== 'ChannelEnteredBridge' && type !== 'ChannelLeftBridge');
+}
+
+/** `PJSIP/871-0000001f` → 871. */
+function endpointOf(channel: SimChannel): string | null {
+  return channel.kind === 'pjsip' ? (/^PJSIP\/(.+)-[0-9a-f]{8}$/.exec(channel.name)?.[1] ?? null) : null;
+}
+
 /** The calls and bridges of the simulated Asterisk, behaving like the traces; media lives in SimMedia. */
 export class CallModel {
   readonly channels = new Map<string, SimChannel>();
   readonly bridges = new Map<string, SimBridge>();
   readonly endpoints = new Map<string, SimEndpoint>();
+  /** Applications subscribed to `endpoint:PJSIP` (POST /applications/{app}/subscription, registrar.ts). */
+  readonly endpointSubscribers = new Set<string>();
   readonly localExtensions = new Map<string, { answerAfterMs: number }>();
   readonly media: SimMedia;
   /** Far ends that follow an answering-machine script (AMD verdicts, TALK_DETECT, the beep). */
@@ -82,13 +98,33 @@ export class CallModel {
 
   // ---- events --------------------------------------------------------------------------
 
-  /** Sends an event to `app`, or to the application subscribed to `channel`. */
+  /**
+   * Sends an event to `app`, or to the application subscribed to `channel`; a PJSIP channel's own
+   * events also go to every application subscribed to `endpoint:PJSIP`, once more to one that also
+   * has the channel (real Asterisk 22: trace 11-dialplan-calls, parts A to F).
+   */
   send(channel: SimChannel | null, app: string | null, type: string, fields: Record<string, unknown>, fieldsFirst = false): void {
-    const target = app ?? channel?.subscribedApp;
-    if (!target) return;
     const base = { type, timestamp: ariTime(new Date()) };
     const event = fieldsFirst ? { ...fields, ...base } : { ...base, ...fields };
-    this.options.deliver(target, { ...event, asterisk_id: this.options.asteriskId, application: target });
+    const targets: string[] = [];
+    const target = app ?? channel?.subscribedApp;
+    if (target) targets.push(target);
+    if (!app && channel && onEndpointTopic(channel, type)) targets.push(...this.endpointSubscribers);
+    for (const to of targets) this.options.deliver(to, { ...event, asterisk_id: this.options.asteriskId, application: to });
+  }
+
+  /** Only to the applications subscribed to `endpoint:PJSIP` (what Asterisk sends before any application has the channel). */
+  private sendToEndpointSubscribers(type: string, fields: Record<string, unknown>): void {
+    for (const to of this.endpointSubscribers) this.options.deliver(to, { type, timestamp: ariTime(new Date()), ...fields, asterisk_id: this.options.asteriskId, application: to });
+  }
+
+  /** EndpointStateChange, sent as each channel of the endpoint is created and destroyed (its state need not change). */
+  private endpointChanged(channel: SimChannel): void {
+    const resource = endpointOf(channel);
+    if (!resource || !this.endpointSubscribers.size) return;
+    const endpoint = this.endpoints.get(resource);
+    const channelIds = [...this.channels.values()].filter((c) => endpointOf(c) === resource && !c.hungUp).map((c) => c.id);
+    this.sendToEndpointSubscribers('EndpointStateChange', { endpoint: { technology: 'PJSIP', resource, state: endpoint?.registered ? 'online' : 'offline', channel_ids: channelIds } });
   }
 
   private channelEvent(channel: SimChannel, type: string, extra: Record<string, unknown> = {}, extraFirst = false): void {
@@ -116,9 +152,35 @@ export class CallModel {
     this.options.cel.write(type, channel, options);
   }
 
-  /** CHAN_START, once the channel's dialplan location is known (no application yet). */
+  /**
+   * CHAN_START, once the channel's dialplan location is known (no application yet). Applications
+   * subscribed to `endpoint:PJSIP` get EndpointStateChange and ChannelCreated (no application step
+   * yet), then the ChannelDialplan of the step the channel starts with.
+   */
   started(channel: SimChannel): void {
     this.cel(channel, 'CHAN_START', { app: { name: '', data: '' } });
+    if (channel.kind !== 'pjsip' || !this.endpointSubscribers.size) return;
+    this.endpointChanged(channel);
+    const snapshot = channelSnapshot(channel);
+    this.sendToEndpointSubscribers('ChannelCreated', { channel: { ...snapshot, dialplan: { ...snapshot.dialplan, app_name: '', app_data: '' } } });
+    if (channel.dialplan.app_name) {
+      this.sendToEndpointSubscribers('ChannelDialplan', { dialplan_app: channel.dialplan.app_name, dialplan_app_data: channel.dialplan.app_data, channel: snapshot });
+    }
+  }
+
+  /** A dialplan Dial() event about `peer` (the called channel), with its `caller`. */
+  dialEvent(peer: SimChannel, dialstatus: string, dialstring: string, caller: SimChannel): void {
+    this.send(peer, null, 'Dial', { dialstatus, forward: '', dialstring, caller: channelSnapshot(caller), peer: channelSnapshot(peer) });
+  }
+
+  /** A channel event from a scenario driven outside ARI (a dialplan call): ChannelConnectedLine, ChannelHangupRequest. */
+  event(channel: SimChannel, type: string, extra: Record<string, unknown> = {}, extraFirst = false): void {
+    this.channelEvent(channel, type, extra, extraFirst);
+  }
+
+  /** The called phone sent 180. */
+  ringing(channel: SimChannel): void {
+    this.setState(channel, 'Ringing');
   }
 
   /** HANGUP and CHAN_END, then LINKEDID_END when no channel of that call is left. */
@@ -331,6 +393,11 @@ export class CallModel {
     if (!channel || channel.hungUp) return fail(404, 'Channel not found');
     const end = HANGUP_REASONS[reason ?? 'normal'];
     if (!end) return fail(400, 'Invalid reason for hangup reason provided');
+    if (channel.dialplanHangup) {
+      const hangup = channel.dialplanHangup;
+      setImmediate(hangup);
+      return { status: 204 };
+    }
     if (channel.state !== 'Up' && !channel.inStasis()) {
       // Cancelling a ringing call: the 204 first, then the events.
       setImmediate(() => {
@@ -397,6 +464,7 @@ export class CallModel {
     channel.clearTimers();
     this.media.channelGone(channel.id);
     this.channelEvent(channel, 'ChannelDestroyed', { cause, cause_txt: text, ...(techCause !== undefined ? { tech_cause: techCause } : {}) }, true);
+    if (channel.kind === 'pjsip') this.endpointChanged(channel);
     this.celEnd(channel, cause, source);
     this.channels.delete(channel.id);
     this.writeCdr(channel, cause);

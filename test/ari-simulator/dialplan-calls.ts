@@ -4,6 +4,10 @@
 // that answered or an attended transfer by the caller. The simulator writes the CDR and CEL records Asterisk writes for them, so the
 // call log can be tested on calls made while Carillon was stopped, and on what CDR alone gets
 // wrong (the leg that answered, answered elsewhere, transfers, a caller who hangs up first).
+// Applications subscribed to `endpoint:PJSIP` get the channel events real Asterisk 22 sends them
+// for such a call (test/ari-simulator/traces/11-dialplan-calls.jsonl), without the dialplan's
+// Gosub/Set steps and variables: ChannelCreated, Dial, ChannelConnectedLine, ChannelStateChange,
+// ChannelHangupRequest, ChannelDestroyed, EndpointStateChange. A DELETE of either channel ends the call.
 // A call nobody answered ends as the generated dialplan ends it (carillon-unanswered): busy 17,
 // no answer 19, no phone registered 20; the caller's phone gets chan_pjsip's SIP answer for it.
 import { randomUUID } from 'node:crypto';
@@ -79,6 +83,8 @@ export class DialplanCalls {
     let resolveDone: (r: DialplanCallResult) => void = () => undefined;
     const done = new Promise<DialplanCallResult>((resolve) => (resolveDone = resolve));
 
+    /** Set while a transfer moves channels around: a leg or the caller going is no hang-up of the call then. */
+    let transferring = false;
     const endLeg = (leg: Leg, cause: number, source: string) => {
       if (leg.channel.hungUp) return;
       leg.endedAt = new Date();
@@ -86,6 +92,8 @@ export class DialplanCalls {
     };
     const finish = (dialstatus: DialplanCallResult['dialstatus'], callerCause: number, callerSource: string) => {
       if (caller.hungUp) return;
+      // The caller's BYE: Asterisk 22 publishes its hang-up request twice (trace 11, part A).
+      if (callerSource === caller.name && answered) for (let i = 0; i < 2; i++) model.event(caller, 'ChannelHangupRequest', { cause: 16 }, true);
       result.dialstatus = dialstatus;
       if (!result.answeredBy) result.callerResponse = dialstatus === 'CANCEL' ? 487 : sipResponseOf(callerCause);
       for (const leg of legs) if (leg.channel.bridgeId) model.leaveBridgeOf(leg.channel);
@@ -96,6 +104,31 @@ export class DialplanCalls {
       this.writeCdrs(caller, options, legs, dialData);
       resolveDone(result);
     };
+    /**
+     * `DELETE /channels/{id}` on either channel (the dashboard's hang-up). Ringing, as real Asterisk
+     * 22 does it when the caller is hung up (trace 11, part C): the caller's soft hang-up request,
+     * Dial CANCEL, the caller's cause 16, then both destroyed, called side first. Answered: the hung-up channel's request, then Dial() ends the other side.
+     */
+    const hangUpFromAri = (target: Leg | null) => {
+      if (caller.hungUp || transferring) return;
+      const channel = target?.channel ?? caller;
+      if (!answered) {
+        model.event(channel, 'ChannelHangupRequest', { cause: 32, soft: true }, true);
+        if (target) {
+          // The called side alone: Dial() goes on with the others, or ends as nobody answered.
+          endLeg(target, 16, '');
+          return;
+        }
+        for (const leg of legs) if (!leg.channel.hungUp) model.dialEvent(leg.channel, 'CANCEL', '', caller);
+        model.event(caller, 'ChannelHangupRequest', { cause: 16 }, true);
+        for (const leg of legs) endLeg(leg, 16, '');
+        finish('CANCEL', 16, '');
+        return;
+      }
+      model.event(channel, 'ChannelHangupRequest', { cause: 32, soft: true }, true);
+      finish('ANSWER', 16, '');
+    };
+    caller.dialplanHangup = () => hangUpFromAri(null);
     const ringLeg = (endpointName: string, onAnswer: (leg: Leg) => void): Leg | null => {
       const endpoint = model.endpoints.get(endpointName);
       if (!endpoint || !endpoint.registered) return null;
@@ -106,7 +139,17 @@ export class DialplanCalls {
       model.started(channel);
       const leg: Leg = { channel, endedAt: null, bridgedUntil: null };
       legs.push(leg);
+      channel.connected = { ...caller.caller };
+      model.event(channel, 'ChannelConnectedLine');
+      model.dialEvent(channel, '', `${endpoint.resource}`, caller);
+      caller.connected = { ...endpoint.callerId };
+      model.event(caller, 'ChannelConnectedLine');
+      channel.dialplanHangup = () => hangUpFromAri(leg);
       const behaviour: EndpointBehaviour = endpoint.behaviour;
+      if (behaviour.kind === 'answer' || behaviour.kind === 'noAnswer') {
+        model.ringing(channel);
+        model.dialEvent(channel, 'RINGING', '', caller);
+      }
       if (behaviour.kind === 'busy') channel.later(behaviour.afterMs ?? 200, () => endLeg(leg, 17, channel.name));
       else if (behaviour.kind === 'reject') channel.later(behaviour.afterMs ?? 200, () => endLeg(leg, REJECT_CAUSE[behaviour.code] ?? 21, channel.name));
       else if (behaviour.kind === 'answer') channel.later(behaviour.answerAfterMs, () => onAnswer(leg));
@@ -127,13 +170,19 @@ export class DialplanCalls {
         result.callerResponse = 200;
         caller.clearTimers();
         model.answered(leg.channel, { name: 'AppDial', data: '(Outgoing Line)' });
+        model.dialEvent(leg.channel, 'ANSWER', '', caller);
         model.answered(caller, { name: 'Dial', data: dialData });
+        leg.channel.dialplan = { ...leg.channel.dialplan, exten: '' };
+        model.event(leg.channel, 'ChannelDialplan', { dialplan_app: 'AppDial', dialplan_app_data: '(Outgoing Line)' });
         // The other phones stop ringing: answered elsewhere (cause 26).
         for (const other of legs) if (other !== leg) endLeg(other, 26, '');
         connect(leg);
         const attended = options.attendedTransfer;
         if (attended) {
-          caller.later(attended.afterMs, () => this.attendedTransfer(caller, leg, bridge!, options, attended, result, resolveDone));
+          caller.later(attended.afterMs, () => {
+            transferring = true;
+            this.attendedTransfer(caller, leg, bridge!, options, attended, result, resolveDone);
+          });
           return;
         }
         const transfer = options.blindTransfer;
@@ -142,6 +191,7 @@ export class DialplanCalls {
           return;
         }
         caller.later(transfer.afterMs, () => {
+          transferring = true;
           model.cel(leg.channel, 'BLINDTRANSFER', {
             extra: { extension: transfer.exten, context: leg.channel.dialplan.context, bridge_id: bridge!.id, transferee_channel_name: caller.name, transferee_channel_uniqueid: caller.id },
           });

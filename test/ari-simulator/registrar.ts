@@ -24,6 +24,7 @@ const ENDPOINT_EVENT_MODELS = {
   Peer: model('Peer', { peer_status: 'string', cause: 'string', address: 'string', port: 'string', time: 'string' }),
   ContactStatusChange: model('ContactStatusChange', { endpoint: 'Endpoint', contact_info: 'ContactInfo' }),
   PeerStatusChange: model('PeerStatusChange', { endpoint: 'Endpoint', peer: 'Peer' }),
+  EndpointStateChange: model('EndpointStateChange', { endpoint: 'Endpoint' }),
 };
 
 type Listener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -36,10 +37,11 @@ const HEADERS = { Server: 'Asterisk/22.10.1', 'Cache-Control': 'no-cache, no-sto
 export class SimRegistrar {
   /** Endpoint resource → contact id (`<aor>;@<md5 of the URI>`, as location.c names it) → contact. */
   readonly contacts = new Map<string, Map<string, SimContact>>();
-  /** Applications subscribed to `endpoint:PJSIP`. */
-  readonly subscribedApps = new Set<string>();
+  /** Applications subscribed to `endpoint:PJSIP` (the model sends them the PJSIP channels' events too). */
+  readonly subscribedApps: Set<string>;
 
   constructor(private readonly sim: AriSimulator) {
+    this.subscribedApps = sim.model.endpointSubscribers;
     // The simulator's server is private: put the registrar's paths in front of its handler.
     const server = (sim as unknown as { server: http.Server }).server;
     const original = server.listeners('request') as Listener[];

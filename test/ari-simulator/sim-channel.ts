@@ -43,6 +43,11 @@ export class SimChannel {
   hangupAfterAnswerMs: number | null = null;
   /** What the CDR will say; filled as the call goes. */
   cdr: Omit<CdrFields, 'channel' | 'start' | 'answer' | 'end' | 'duration' | 'billsec' | 'disposition' | 'amaflags' | 'uniqueid'> & { endOverride: Date | null };
+  /**
+   * A channel of a simulated dialplan Dial(): what a `DELETE /channels/{id}` does to the whole call
+   * (the other side is hung up too, as Dial() does), instead of the lone channel's hang-up.
+   */
+  dialplanHangup: (() => void) | null = null;
   /** Called once the channel is gone (the inbound caller's result, for instance). */
   onGone: Array<(cause: number) => void> = [];
 

@@ -101,6 +101,7 @@ const EVENT_MODELS: Record<string, Props> = {
   ChannelTalkingStarted: { channel: 'Channel' },
   ChannelTalkingFinished: { channel: 'Channel', duration: 'int' },
   ChannelConnectedLine: { channel: 'Channel' },
+  ChannelCreated: { channel: 'Channel' },
   ChannelCallerId: { caller_presentation: 'int', caller_presentation_txt: 'string', channel: 'Channel' },
   ChannelEnteredBridge: { bridge: 'Bridge', channel: 'Channel' },
   ChannelLeftBridge: { bridge: 'Bridge', channel: 'Channel' },

@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import type { ApiClient } from '../support/api-client';
 import { ADMIN, tempDir, type TestApp } from '../support/test-app';
 import { AriSimulator } from '../ari-simulator/ari-simulator';
+import { SimRegistrar } from '../ari-simulator/registrar';
 import { cradle, eventually } from '../calls/calls-harness';
 import { browserSuite, horizontalOverflow, loaded, logIn, type TestBrowser } from '../support/browser';
 import { createUser, expectProblem, type CreatedUser } from '../core/auth-fixtures';
@@ -16,6 +17,7 @@ import { createUser, expectProblem, type CreatedUser } from '../core/auth-fixtur
 describe('Admin UI: dashboard, live calls and hang-up (browser)', function () {
   this.timeout(90_000);
   let sim: AriSimulator;
+  let registrar: SimRegistrar;
   let t: TestApp;
   let b: TestBrowser;
   let page: Page;
@@ -27,6 +29,10 @@ describe('Admin UI: dashboard, live calls and hang-up (browser)', function () {
     sim = new AriSimulator({ defaultSoundMs: 20 });
     await sim.start();
     sim.addEndpoint('401', { registered: true, behaviour: { kind: 'answer', answerAfterMs: 10 } });
+    // Accepts Carillon's endpoint:PJSIP subscription, through which dialplan calls reach the dashboard.
+    registrar = new SimRegistrar(sim);
+    sim.addEndpoint('402', { registered: true, callerId: { name: 'Desk 402', number: '402' } });
+    sim.addEndpoint('403', { registered: true, callerId: { name: 'Desk 403', number: '403' }, behaviour: { kind: 'noAnswer' } });
   });
   after(() => sim.stop());
   const ui = browserSuite({
@@ -49,7 +55,7 @@ describe('Admin UI: dashboard, live calls and hang-up (browser)', function () {
       await admin.patch('/api/auth/me/preferences', { locale: 'en', timeZone: 'Europe/Paris', numberDisplay: 'national' });
       supervisor = await createUser(t, admin, ['supervisor'], 'supervisor');
       await supervisor.client.patch('/api/auth/me/preferences', { locale: 'en' });
-      await eventually('ARI connected', async () => cradle(t).telephony.connected);
+      await eventually('ARI connected and subscribed to endpoint events', async () => cradle(t).telephony.connected && registrar.subscribedApps.has('carillon'));
     },
   });
   before(() => {
@@ -130,6 +136,22 @@ describe('Admin UI: dashboard, live calls and hang-up (browser)', function () {
     await eventually('the call gone from the list', async () => (await liveRows().count()) === 0, 10_000);
     await page.getByText('Call hung up.').waitFor();
     await page.getByTestId('live-calls-list').getByText('No call in progress.').waitFor();
+  });
+
+  it('shows a phone-to-phone call that stays in the dialplan as soon as it rings, without reload; the admin hangs it up', async () => {
+    await page.goto(`${t.url}/`);
+    await page.getByTestId('live-calls-list').getByText('No call in progress.').waitFor();
+    const call = sim.dialplan.call({ from: '402', exten: '403', ring: ['403'], ringSeconds: 600 });
+    // Well within the page's 30 s reload: the call's channel events arrive over socket.io.
+    await eventually('the ringing call in the list', async () => (await liveRows().count()) === 1, 10_000);
+    const row = liveRows().first();
+    expect(await row.locator('td').nth(0).innerText()).to.equal('402');
+    expect(await row.locator('td').nth(1).innerText()).to.equal('403');
+    expect(await row.locator('td').nth(3).innerText()).to.equal('Ringing');
+    await row.getByRole('button', { name: /^Hang up/ }).click();
+    await page.locator('dialog[open]').getByRole('button', { name: 'Hang up' }).click();
+    expect((await call).dialstatus).to.equal('CANCEL');
+    await eventually('the call gone from the list', async () => (await liveRows().count()) === 0, 10_000);
   });
 
   it('shows a supervisor the live calls with no hang-up button, and the route refuses them', async () => {

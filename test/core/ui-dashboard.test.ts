@@ -42,6 +42,13 @@ describe('Dashboard: health, live calls, registered phones, today by status', ()
         { id: 'c', from: '202', to: '203', startedAt: '2026-11-21T10:01:00.000Z', state: 'ringing', channelIds: ['c'] },
       ]);
     });
+
+    it('leaves the called side of a dialplan Dial() (AppDial, Down before its 180) with its caller', () => {
+      // GET /channels of real Asterisk 22 just after Dial() (trace 11): the caller in Ring, the called side in Down.
+      const called = { ...channel('g', 'PJSIP/871-00000017', 'Down', '871', 's', '2026-11-21T10:02:00.100+0000'), dialplan: { context: 'from-internal', exten: 's', priority: 1, app_name: 'AppDial', app_data: '(Outgoing Line)' } };
+      const caller = { ...channel('h', 'PJSIP/872-00000016', 'Ring', '872', '871', '2026-11-21T10:02:00.000+0000'), dialplan: { context: 'carillon-ext', exten: '871', priority: 6, app_name: 'Dial', app_data: 'PJSIP/871,20' } };
+      expect(liveCallsOf([called, caller], [])).to.deep.equal([{ id: 'h', from: '872', to: '871', startedAt: '2026-11-21T10:02:00.000Z', state: 'ringing', channelIds: ['h'] }]);
+    });
   });
 
   describe('over HTTP and socket.io, with the ARI simulator', () => {
@@ -132,6 +139,52 @@ describe('Dashboard: health, live calls, registered phones, today by status', ()
       expect((await admin.get('/api/system/dashboard')).body.liveCalls).to.deep.equal([]);
       // Agents (calls.read.own) are not told about every call of the PBX.
       expect(agentHeard).to.deep.equal([]);
+    });
+
+    it('shows a phone-to-phone call that stays in the dialplan as it rings and as it talks, heard over socket.io at once; the admin hangs it up', async () => {
+      // Such calls never enter Carillon's application: only the endpoint:PJSIP subscription tells
+      // Carillon about them (real Asterisk 22 trace test/ari-simulator/traces/11-dialplan-calls.jsonl).
+      sim.addEndpoint('203', { registered: true, callerId: { name: 'Desk 203', number: '203' }, behaviour: { kind: 'noAnswer' } });
+      sim.addEndpoint('204', { registered: true, callerId: { name: 'Desk 204', number: '204' }, behaviour: { kind: 'answer', answerAfterMs: 10 } });
+      sim.addEndpoint('205', { registered: true, callerId: { name: 'Desk 205', number: '205' } });
+      const heard: string[] = [];
+      sockets[0]!.on('calls.liveChanged', (payload: { type: string }) => heard.push(payload.type));
+      const dashboardCalls = async () => (await admin.get('/api/system/dashboard')).body.liveCalls as Array<{ id: string; from: string; to: string; state: string; channelIds: string[] }>;
+
+      const ringing = sim.dialplan.call({ from: '205', exten: '203', ring: ['203'], ringSeconds: 600 });
+      await eventually('the ringing call heard over socket.io', async () => heard.includes('started'));
+      const [rung] = await eventually('the ringing call on the dashboard', async () => {
+        const calls = await dashboardCalls();
+        return calls.length === 1 && calls;
+      });
+      // The called side (AppDial, then Ringing) is part of the caller's call, not a call of its own.
+      expect(rung).to.include({ from: '205', to: '203', state: 'ringing' });
+      expect(rung!.channelIds).to.have.length(1);
+      const cancelled = await admin.post(`/api/system/live-calls/${encodeURIComponent(rung!.id)}/hangup`, {});
+      expect(cancelled.status, cancelled.text).to.equal(200);
+      expect((await ringing).dialstatus).to.equal('CANCEL');
+      await eventually('the end heard', async () => heard.includes('ended'));
+      expect(await dashboardCalls()).to.deep.equal([]);
+
+      heard.length = 0;
+      const talking = sim.dialplan.call({ from: '205', exten: '204', ring: ['204'], talkMs: 600_000 });
+      await eventually('the answer heard over socket.io', async () => heard.includes('answered'));
+      const [up] = await eventually('the call in conversation on the dashboard', async () => {
+        const calls = await dashboardCalls();
+        return calls.length === 1 && calls[0]!.state === 'up' && calls;
+      });
+      expect(up).to.include({ from: '205', to: '204' });
+      expect(up!.channelIds).to.have.length(2);
+      const hungUp = await admin.post(`/api/system/live-calls/${encodeURIComponent(up!.id)}/hangup`, {});
+      expect(hungUp.status, hungUp.text).to.equal(200);
+      expect(hungUp.body.channelIds).to.have.members(up!.channelIds);
+      const result = await talking;
+      expect(result).to.include({ dialstatus: 'ANSWER', answeredBy: '204' });
+      await eventually('the end heard', async () => heard.includes('ended'));
+      expect(await dashboardCalls()).to.deep.equal([]);
+      expect([...sim.model.channels.values()].map((c) => c.name)).to.deep.equal([]);
+      // Each channel is told once, though Asterisk repeats events of channels under two subscriptions.
+      expect(heard.filter((type) => type === 'ended')).to.have.length(2);
     });
 
     it('tells open telephony pages that a resource changed, to users who may read them', async () => {

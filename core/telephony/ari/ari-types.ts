@@ -81,6 +81,12 @@ export type AriEvent = EventBase &
     | { type: 'ChannelTalkingStarted'; channel: AriChannel }
     | { type: 'ChannelTalkingFinished'; channel: AriChannel; duration: number }
     | { type: 'ChannelDialplan' | 'ChannelCallerId' | 'ChannelConnectedLine'; channel: AriChannel }
+    /**
+     * Not sent for channels Carillon originates or that enter Stasis, but sent (with the channel
+     * events above) for every PJSIP channel once the application is subscribed to `endpoint:PJSIP`
+     * (test/ari-simulator/traces/11-dialplan-calls.jsonl).
+     */
+    | { type: 'ChannelCreated'; channel: AriChannel }
   );
 
 export type AriEventType = AriEvent['type'];

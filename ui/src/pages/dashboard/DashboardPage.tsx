@@ -13,8 +13,8 @@ export { statusLabel } from './status-label';
 /** Events after which the figures change: calls, registrations, the Asterisk link, telephony resources, plugins. */
 const LIVE_PREFIXES = ['calls.', 'call.', 'telephony.', 'plugin.', 'registrations.'];
 /**
- * Also reloaded this often while the page is visible: CPU, memory and disk change without an event,
- * and calls that stay in the dialplan (never in Carillon's application) send none.
+ * Also reloaded this often while the page is visible: CPU, memory and disk change without an event.
+ * (Calls that stay in the dialplan do send `calls.liveChanged`: see docs/monitoring.md.)
  */
 const REFRESH_MS = 30_000;
 
