@@ -1,7 +1,7 @@
 import { roleDescription, roleLabel } from '../../lib/labels';
 import { http } from '../../lib/api';
 import { CheckboxList, FormStatus, SubmitButton, TextField, useForm } from '../../lib/forms';
-import { t } from '../../lib/i18n';
+import { localized, t } from '../../lib/i18n';
 
 export interface RoleView {
   id: number;
@@ -16,7 +16,15 @@ export interface RoleView {
 export interface PermissionView {
   key: string;
   owner: string;
+  /** The English description, as the plugin or core wrote it. */
   description: string;
+  /** The description per language (null: a plugin gave only its English one). */
+  descriptions: { en: string; fr: string } | null;
+}
+
+/** What a permission allows, in the UI's language; its English words, or its key, when that is all there is. */
+export function permissionLabel(permission: PermissionView): string {
+  return localized(permission.descriptions ?? undefined) || permission.description || permission.key;
 }
 
 /** Create or edit a role: its own permissions (grouped by core / plugin) and the roles it inherits. */
@@ -47,7 +55,7 @@ export function RoleForm(props: { role: RoleView | null; roles: RoleView[]; perm
         <CheckboxList
           key={owner}
           label={`${t('roles.permissions')}: ${owner === 'core' ? t('roles.core') : owner}`}
-          options={props.permissions.filter((p) => p.owner === owner).map((p) => ({ value: p.key, label: `${p.key}: ${p.description}` }))}
+          options={props.permissions.filter((p) => p.owner === owner).map((p) => ({ value: p.key, label: permissionLabel(p), code: p.key, hint: t('roles.permissionKey', { key: p.key }) }))}
           {...form.field('permissions')}
         />
       ))}

@@ -5,7 +5,7 @@ import { ConfirmDialog, Dialog, Notice, Page, useLoad } from '../../lib/componen
 import { t, tn, useI18n } from '../../lib/i18n';
 import { DataTable, LoadStatus, RowButton } from '../../lib/list';
 import { can } from '../../shell/session';
-import { RoleForm, type PermissionView, type RoleView } from './RoleForm';
+import { permissionLabel, RoleForm, type PermissionView, type RoleView } from './RoleForm';
 
 export default function RolesPage() {
   useI18n();
@@ -45,12 +45,15 @@ export default function RolesPage() {
                 </button>
                 {expanded === role.name && (
                   <ul class="muted">
-                    {role.effectivePermissions.map((p) => (
-                      <li key={p}>
-                        {p}
-                        {!role.permissions.includes(p) && ` (${t('roles.inherited')})`}
-                      </li>
-                    ))}
+                    {role.effectivePermissions.map((p) => {
+                      const known = permissions.data?.find((permission) => permission.key === p);
+                      return (
+                        <li key={p}>
+                          {known ? permissionLabel(known) : p}
+                          {!role.permissions.includes(p) && ` (${t('roles.inherited')})`} {known && <code class="muted permission-key">{p}</code>}
+                        </li>
+                      );
+                    })}
                   </ul>
                 )}
               </td>
