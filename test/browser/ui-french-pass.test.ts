@@ -244,5 +244,25 @@ describe('Admin UI: French pass of every core page (browser)', function () {
     // Midnight in Paris on 1 December 2026 (the user's zone), whatever the browser's.
     expect(fromInstant.toISOString()).to.equal('2026-11-30T23:00:00.000Z');
     await eventually('the filter kept as typed', async () => (await from.inputValue()) === '01/12/2026');
+    // The audit log's bounds: a day and an optional 24-hour time, in the user's zone too.
+    await page.goto(`${t.url}/admin/audit`);
+    const auditFrom = page.getByLabel('Du', { exact: true });
+    await auditFrom.waitFor();
+    expect(await auditFrom.getAttribute('placeholder')).to.equal('jj/mm/aaaa');
+    expect(await page.locator('input[type="datetime-local"]').count(), 'no browser-drawn date-time field').to.equal(0);
+    const auditRequest = (check: (url: URL) => boolean) => page.waitForRequest((req) => req.url().includes('/api/audit?') && check(new URL(req.url())));
+    let sent = auditRequest((url) => url.searchParams.get('from') === '2026-11-30T23:00:00.000Z');
+    await auditFrom.fill('01/12/2026');
+    await sent;
+    sent = auditRequest((url) => url.searchParams.get('from') === '2026-12-01T13:30:00.000Z');
+    await page.getByLabel('À partir de (heure)').fill('14h30');
+    await sent;
+    // "Until 7 December 18:00" includes 18:00: the API's bound (exclusive) is the minute after.
+    sent = auditRequest((url) => url.searchParams.get('to') === '2026-12-07T17:01:00.000Z');
+    await page.getByLabel('Jusqu’au', { exact: true }).fill('07/12/2026');
+    await page.getByLabel('Jusqu’à (heure)').fill('18:00');
+    await sent;
+    await page.getByLabel('Jusqu’à (heure)').fill('25:00');
+    expect(await page.getByLabel('Jusqu’à (heure)').getAttribute('aria-invalid')).to.equal('true');
   });
 });
