@@ -2,10 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
+import { User } from '../../core/auth/models';
 import type { ApiClient } from '../support/api-client';
-import type { TestApp } from '../support/test-app';
+import { tempDir, type TestApp } from '../support/test-app';
 import { eventually, observation } from '../calls/calls-harness';
 import { browserSuite, loaded, type TestBrowser } from '../support/browser';
+import { EXAMPLE_PLUGIN, installPluginPackage } from '../support/plugins';
+import { fail2banDatabase, startHelper } from '../support/fake-helper';
 
 /**
  * The French pass of issue #13: every core page (and the dialog its main button opens) visited in
@@ -94,8 +97,27 @@ describe('Admin UI: French pass of every core page (browser)', function () {
   let admin: ApiClient;
   let matchers: Array<{ key: string; pattern: RegExp }>;
 
+  // Bans to show on the security page: a fail2ban stand-in behind the real helper script.
+  const bansDir = tempDir('carillon-french-bans-');
+  const bannedAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+  let helper: ReturnType<typeof startHelper>;
+  before(async () => {
+    const dbFile = path.join(bansDir, 'fail2ban.sqlite3');
+    await fail2banDatabase(dbFile, bannedAt);
+    helper = startHelper(bansDir, bannedAt, dbFile);
+  });
+  after(() => {
+    helper?.server.close();
+    fs.rmSync(bansDir, { recursive: true, force: true });
+  });
+
   const ui = browserSuite({
     browserLocale: 'en-US',
+    // A plugin with a settings schema and a dashboard card: the generated settings page and the card in French.
+    app: () => ({
+      pluginDir: installPluginPackage(EXAMPLE_PLUGIN),
+      overrides: { telephony: { helperSocket: helper.socketPath, fail2banDir: path.join(bansDir, 'fail2ban') } },
+    }),
     prepare: async (app) => {
       t = app;
       admin = await t.adminClient();
@@ -106,9 +128,13 @@ describe('Admin UI: French pass of every core page (browser)', function () {
       const trunk = (await admin.post('/api/telephony/trunks', { kind: 'operator', name: 'Opérateur', host: 'sip.operateur.example.test', port: 5060, transport: 'udp', username: 'compte-0123', password: 'secret-operateur-1', register: true })).body;
       await admin.post('/api/telephony/outbound-routes', { name: 'France', patterns: ['_0[1-9]XXXXXXXX'], trunkIds: [trunk.id] });
       await admin.post('/api/telephony/inbound-routes', { did: '+33123456789', name: 'Standard', destination: { type: 'extension', extensionId: accueil.id } });
-      await admin.post('/api/telephony/ring-groups', { number: '600', name: 'Commercial', memberIds: [accueil.id] }).catch(() => undefined);
+      expect((await admin.post('/api/telephony/ring-groups', { number: '600', name: 'Commercial', members: [accueil.id] })).status, 'ring group created').to.equal(201);
       await admin.post('/api/users', { email: 'claire@example.test', displayName: 'Claire Martin', password: 'une phrase de passe assez longue', roles: ['agent', 'technician'] });
       await admin.post('/api/provisioning/devices', { mac: 'c0:74:ad:12:34:56', vendor: 'grandstream', extensionIds: [accueil.id] });
+      await admin.post('/api/webhooks', { name: 'CRM', url: 'https://crm.example.test/hooks/carillon', events: ['call.ended'] });
+      for (const mac of 'abcdefghijklmnopqrstuvwxyz') if (await t.app.cradle.provisioningBans.strike('203.0.113.9', 'unknown_mac', mac)) break;
+      const claire = await User.findOne({ where: { email: 'claire@example.test' } });
+      await claire!.update({ lockedUntil: new Date(Date.now() + 15 * 60_000), failedLogins: 10, lockCount: 1 });
       const log = t.app.cradle.callLogService;
       for (let i = 0; i < 3; i++) {
         await log.record(observation({ callKey: `appel-${i}`, startAt: new Date(Date.now() - (i + 1) * 3600_000), callerNumber: `01234567${i}0`, destination: '201', talkSeconds: i ? 42 : 0, verdict: { status: i ? 'answered' : 'no_answer', origin: 'userfield' } }));
@@ -169,8 +195,70 @@ describe('Admin UI: French pass of every core page (browser)', function () {
       }
       await b.screenshot(`french-pass-${id}`);
     }
+    // The pages merged with issue #13 are in the menu, so the loop above read them.
+    expect(core.map(([id]) => id)).to.include.members(['dashboard', 'webhooks', 'backups', 'security', 'schedules', 'extensions', 'plugins']);
+    problems.push(...(await otherViews()));
     expect(problems).to.deep.equal([]);
   });
+
+  /** Opens a dialog with `opener`, reads it, closes it. */
+  async function readDialog(id: string, opener: ReturnType<Page['locator']>): Promise<string[]> {
+    await opener.click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await loaded(page);
+    const found = (await englishFound()).map((p) => `${id}: ${p}`);
+    await b.screenshot(`french-pass-${id}`);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' }).catch(() => undefined);
+    return found;
+  }
+
+  /**
+   * What the menu's pages and main buttons do not show: the dashboard's first-run checklist, the
+   * extensions' bulk dialogs and credentials, a ban's details, a webhook's page, a plugin's
+   * generated settings page.
+   */
+  async function otherViews(): Promise<string[]> {
+    const { fr } = dictionaries();
+    const problems: string[] = [];
+    await page.goto(`${t.url}/`);
+    await page.getByTestId('checklist').waitFor();
+    await page.locator('.plugin-card[data-plugin="example"]').waitFor();
+    await loaded(page);
+    problems.push(...(await englishFound()).map((p) => `dashboard (checklist): ${p}`));
+
+    await page.goto(`${t.url}/telephony/extensions`);
+    await loaded(page);
+    const actions = page.locator('.page-actions');
+    problems.push(...(await readDialog('extensions-import', actions.getByRole('button', { name: fr['tel.bulk.import'], exact: true }))));
+    problems.push(...(await readDialog('extensions-range', actions.getByRole('button', { name: fr['tel.bulk.range'], exact: true }))));
+    problems.push(...(await readDialog('extension-credentials', page.getByRole('button', { name: `${fr['tel.revealSecret']} 201 Accueil` }))));
+
+    await page.goto(`${t.url}/admin/security`);
+    await loaded(page);
+    await page.getByTestId('security-fail2ban-table').locator('tbody tr').first().waitFor();
+    problems.push(...(await englishFound()).map((p) => `security (bans): ${p}`));
+    problems.push(...(await readDialog('security-ban-details', page.getByRole('button', { name: `${fr['security.f2b.details']} 192.0.2.7` }))));
+
+    const webhook = (await admin.get('/api/webhooks')).body.items[0];
+    await page.goto(`${t.url}/admin/webhooks/${webhook.id}`);
+    await page.locator('#page-title').waitFor();
+    await loaded(page);
+    problems.push(...(await englishFound()).map((p) => `webhook-detail: ${p}`));
+
+    const plugins = (await admin.get('/api/system/plugins')).body.items as Array<{ id: string; hasSettings: boolean }>;
+    const withSettings = plugins.filter((plugin) => plugin.hasSettings);
+    expect(withSettings.length, 'a plugin with a settings page').to.be.greaterThan(0);
+    for (const plugin of withSettings) {
+      await page.goto(`${t.url}/admin/plugins/${plugin.id}/settings`);
+      await page.locator('#page-title').waitFor();
+      await loaded(page);
+      problems.push(...(await englishFound()).map((p) => `plugin-settings ${plugin.id}: ${p}`));
+      await b.screenshot(`french-pass-plugin-settings-${plugin.id}`);
+    }
+    return problems;
+  }
 
   it('reads seeded keys as labels and descriptions in French, and counts agree with their words', async () => {
     await page.goto(`${t.url}/admin/roles`);
@@ -255,14 +343,14 @@ describe('Admin UI: French pass of every core page (browser)', function () {
     await auditFrom.fill('01/12/2026');
     await sent;
     sent = auditRequest((url) => url.searchParams.get('from') === '2026-12-01T13:30:00.000Z');
-    await page.getByLabel('À partir de (heure)').fill('14h30');
+    await page.getByLabel('Heure de début').fill('14h30');
     await sent;
     // "Until 7 December 18:00" includes 18:00: the API's bound (exclusive) is the minute after.
     sent = auditRequest((url) => url.searchParams.get('to') === '2026-12-07T17:01:00.000Z');
     await page.getByLabel('Jusqu’au', { exact: true }).fill('07/12/2026');
-    await page.getByLabel('Jusqu’à (heure)').fill('18:00');
+    await page.getByLabel('Heure de fin').fill('18:00');
     await sent;
-    await page.getByLabel('Jusqu’à (heure)').fill('25:00');
-    expect(await page.getByLabel('Jusqu’à (heure)').getAttribute('aria-invalid')).to.equal('true');
+    await page.getByLabel('Heure de fin').fill('25:00');
+    expect(await page.getByLabel('Heure de fin').getAttribute('aria-invalid')).to.equal('true');
   });
 });

@@ -2,8 +2,8 @@ import { fieldStrings } from './field-strings';
 
 /** Strings of the audit log page (what changed, described actions); `fr` is typed against `en`. */
 const en = {
-  'audit.fromTime': 'From (time)',
-  'audit.toTime': 'Until (time)',
+  'audit.fromTime': 'Start time',
+  'audit.toTime': 'End time',
   'audit.timeHint': 'Times are optional, 24-hour, in your time zone ({zone}): without one, a day counts from its first minute to its last.',
   'audit.changes': 'What changed',
   'audit.showChanges': 'Show {count} changes',
@@ -28,8 +28,8 @@ const en = {
 };
 
 const fr: Record<keyof typeof en, string> = {
-  'audit.fromTime': 'À partir de (heure)',
-  'audit.toTime': 'Jusqu’à (heure)',
+  'audit.fromTime': 'Heure de début',
+  'audit.toTime': 'Heure de fin',
   'audit.timeHint': 'Heures facultatives, sur 24 heures, dans votre fuseau horaire ({zone}) : sans heure, un jour compte de sa première minute à sa dernière.',
   'audit.changes': 'Modifications',
   'audit.showChanges': 'Voir les {count} modifications',
