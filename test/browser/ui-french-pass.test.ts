@@ -352,5 +352,17 @@ describe('Admin UI: French pass of every core page (browser)', function () {
     await sent;
     await page.getByLabel('Heure de fin').fill('25:00');
     expect(await page.getByLabel('Heure de fin').getAttribute('aria-invalid')).to.equal('true');
+    // The opening-hours grid: 24-hour times the UI draws, not the browser's AM/PM field.
+    await page.goto(`${t.url}/telephony/opening-hours`);
+    await page.locator('.page-actions button.primary').click();
+    const grid = page.getByRole('dialog');
+    await grid.locator('input.time-input').first().waitFor();
+    expect(await grid.locator('input[type="time"]').count()).to.equal(0);
+    const monday = grid.locator('tr[data-day="1"] input.time-input');
+    expect(await monday.evaluateAll((inputs: any[]) => inputs.map((i) => i.value as string))).to.deep.equal(['09:00', '12:30', '14:00', '18:00']);
+    await monday.nth(3).fill('24h');
+    await monday.nth(3).blur();
+    expect(await monday.nth(3).inputValue()).to.equal('24:00');
+    await page.keyboard.press('Escape');
   });
 });

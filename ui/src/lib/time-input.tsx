@@ -8,31 +8,46 @@ import { preferences, t, useI18n } from './i18n';
  * `HH:MM`, or '' while empty or not a time.
  */
 
-/** `9`, `9h`, `9:05`, `9h30`, `09.30` or `0930` → `09:30` (and `09:00`); null when not a time of day. */
-export function textToTime(text: string): string | null {
+/**
+ * `9`, `9h`, `9:05`, `9h30`, `09.30` or `0930` → `09:30` (and `09:00`); null when not a time of
+ * day. `24:00` only with `endOfDay` (a range that closes at midnight).
+ */
+export function textToTime(text: string, endOfDay = false): string | null {
   const value = text.trim().toLowerCase();
   const match = /^(\d{1,2})(?:\s*[:h.]\s*(\d{2})?)?$/.exec(value) ?? /^(\d{2})(\d{2})$/.exec(value);
   if (!match) return null;
   const hour = Number(match[1]);
   const minute = match[2] === undefined ? 0 : Number(match[2]);
+  if (endOfDay && hour === 24 && minute === 0) return '24:00';
   if (hour > 23 || minute > 59) return null;
   return `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
 }
 
-export function TimeInput(props: { id?: string; value: string; onValue: (time: string) => void; label?: string; describedBy?: string }) {
+export function TimeInput(props: {
+  id?: string;
+  value: string;
+  onValue: (time: string) => void;
+  /** Accessible name when no `<label>` names it. */
+  label?: string;
+  describedBy?: string;
+  required?: boolean;
+  invalid?: boolean;
+  /** Accepts `24:00`: the end of a day. */
+  endOfDay?: boolean;
+}) {
   useI18n();
   const [text, setText] = useState(props.value);
   const [bad, setBad] = useState(false);
   // A value changed from outside (cleared filters) shows as is.
   useEffect(() => {
-    if (textToTime(text) !== props.value && !(props.value === '' && bad)) {
+    if (textToTime(text, props.endOfDay) !== props.value && !(props.value === '' && bad)) {
       setText(props.value);
       setBad(false);
     }
   }, [props.value]);
   const typed = (value: string) => {
     setText(value);
-    const time = value.trim() ? textToTime(value) : '';
+    const time = value.trim() ? textToTime(value, props.endOfDay) : '';
     setBad(time === null);
     props.onValue(time ?? '');
   };
@@ -49,13 +64,14 @@ export function TimeInput(props: { id?: string; value: string; onValue: (time: s
         placeholder={t('time.placeholder')}
         value={text}
         aria-label={props.label}
-        aria-invalid={bad ? 'true' : undefined}
+        required={props.required}
+        aria-invalid={bad || props.invalid ? 'true' : undefined}
         aria-describedby={[bad ? errorId : '', props.describedBy ?? ''].filter(Boolean).join(' ') || undefined}
         title={bad ? t('time.invalid') : undefined}
         onInput={(e) => typed((e.currentTarget as HTMLInputElement).value)}
         onBlur={() => {
           // Written back in full once left: "9h" reads "09:00".
-          const time = textToTime(text);
+          const time = textToTime(text, props.endOfDay);
           if (time) setText(time);
         }}
       />
