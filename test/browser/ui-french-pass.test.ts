@@ -273,6 +273,8 @@ describe('Admin UI: French pass of every core page (browser)', function () {
     await callsRead.waitFor();
     expect(await callsRead.locator('.checkbox-label').textContent()).to.match(/^Voir le journal des appels/);
     expect(await callsRead.locator('code').textContent()).to.equal('calls.read');
+    // A plugin's permissions under its display name, in French.
+    await roleDialog.locator('legend').filter({ hasText: 'Permissions : Notes d’exemple' }).waitFor();
     await callsRead.locator('input').check();
     expect(await roleDialog.getByRole('checkbox', { name: /^Voir le journal des appels de tous les postes/ }).isChecked()).to.equal(true);
     await page.keyboard.press('Escape');

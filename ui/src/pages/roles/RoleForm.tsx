@@ -28,7 +28,15 @@ export function permissionLabel(permission: PermissionView): string {
 }
 
 /** Create or edit a role: its own permissions (grouped by core / plugin) and the roles it inherits. */
-export function RoleForm(props: { role: RoleView | null; roles: RoleView[]; permissions: PermissionView[]; onSaved: () => void; onCancel: () => void }) {
+export function RoleForm(props: {
+  role: RoleView | null;
+  roles: RoleView[];
+  permissions: PermissionView[];
+  /** Plugins' display names in the UI's language, by id (empty for those who may not read plugins: ids then). */
+  pluginNames: Record<string, string>;
+  onSaved: () => void;
+  onCancel: () => void;
+}) {
   const { role } = props;
   const form = useForm({
     name: role?.name ?? '',
@@ -54,7 +62,7 @@ export function RoleForm(props: { role: RoleView | null; roles: RoleView[]; perm
       {owners.map((owner) => (
         <CheckboxList
           key={owner}
-          label={`${t('roles.permissions')}: ${owner === 'core' ? t('roles.core') : owner}`}
+          label={t('roles.permissionsOf', { owner: owner === 'core' ? t('roles.core') : (props.pluginNames[owner] ?? owner) })}
           options={props.permissions.filter((p) => p.owner === owner).map((p) => ({ value: p.key, label: permissionLabel(p), code: p.key, hint: t('roles.permissionKey', { key: p.key }) }))}
           {...form.field('permissions')}
         />
