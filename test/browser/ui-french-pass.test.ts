@@ -275,6 +275,7 @@ describe('Admin UI: French pass of every core page (browser)', function () {
     expect(await callsRead.locator('code').textContent()).to.equal('calls.read');
     // A plugin's permissions under its display name, in French.
     await roleDialog.locator('legend').filter({ hasText: 'Permissions : Notes d’exemple' }).waitFor();
+    await b.screenshot('french-pass-role-form');
     await callsRead.locator('input').check();
     expect(await roleDialog.getByRole('checkbox', { name: /^Voir le journal des appels de tous les postes/ }).isChecked()).to.equal(true);
     await page.keyboard.press('Escape');
