@@ -113,7 +113,7 @@ describe('Admin UI: codec order and opening-hours grid (browser)', function () {
     expect(await day(6).textContent()).to.include('Closed');
     await dialog().getByRole('button', { name: 'Copy to weekdays' }).click();
     for (const n of [2, 3, 4, 5]) {
-      expect(await day(n).locator('input[type="time"]').evaluateAll((inputs: any[]) => inputs.map((i) => i.value as string))).to.deep.equal(['08:00', '12:00', '13:00', '19:00']);
+      expect(await day(n).locator('input.time-input').evaluateAll((inputs: any[]) => inputs.map((i) => i.value as string))).to.deep.equal(['08:00', '12:00', '13:00', '19:00']);
     }
     // The country picker: France by default, Moselle chosen, its holidays (Good Friday) previewed.
     expect(await dialog().getByLabel('Country').inputValue()).to.equal('FR');

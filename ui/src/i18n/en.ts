@@ -130,6 +130,8 @@ export const en = {
   'roles.inherits': 'Inherits from',
   'roles.inherited': 'inherited',
   'roles.permissions': 'Permissions',
+  'roles.permissionKey': 'Key: {key}',
+  'roles.permissionsOf': 'Permissions: {owner}',
   'roles.permissionCount': '{count} permissions',
   'roles.permissionCount.one': '{count} permission',
   'roles.nameHint': 'Lower-case letters, digits, - and _ (2 to 64 characters).',

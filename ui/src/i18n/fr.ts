@@ -132,6 +132,8 @@ export const fr: Record<StringKey, string> = {
   'roles.inherits': 'Hérite de',
   'roles.inherited': 'hérité',
   'roles.permissions': 'Permissions',
+  'roles.permissionKey': 'Clé : {key}',
+  'roles.permissionsOf': 'Permissions : {owner}',
   'roles.permissionCount': '{count} permissions',
   'roles.permissionCount.one': '{count} permission',
   'roles.nameHint': 'Lettres minuscules, chiffres, - et _ (2 à 64 caractères).',

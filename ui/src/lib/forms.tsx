@@ -295,7 +295,11 @@ export function CheckboxField(props: FieldShell & { value: boolean; onValue: (va
 }
 
 /** A group of checkboxes for a list of strings (roles, permissions). */
-export function CheckboxList(props: FieldShell & { value: string[]; onValue: (value: string[]) => void; options: Array<Option & { hint?: string }> }) {
+/**
+ * Checkboxes for a list of values. An option's `code` is the identifier behind its label (a
+ * permission key), shown small under it for those who work with the API.
+ */
+export function CheckboxList(props: FieldShell & { value: string[]; onValue: (value: string[]) => void; options: Array<Option & { hint?: string; code?: string }> }) {
   const id = useId(`f-${props.name.replace(/\W/g, '-')}`);
   const toggle = (value: string, on: boolean) => props.onValue(on ? [...props.value, value] : props.value.filter((v) => v !== value));
   return (
@@ -307,7 +311,7 @@ export function CheckboxList(props: FieldShell & { value: string[]; onValue: (va
         </p>
       )}
       {props.options.map((o, index) => (
-        <label key={o.value} class="checkbox" title={o.hint}>
+        <label key={o.value} class={o.code ? 'checkbox checkbox-coded' : 'checkbox'} title={o.hint}>
           <input
             type="checkbox"
             name={props.name}
@@ -316,7 +320,15 @@ export function CheckboxList(props: FieldShell & { value: string[]; onValue: (va
             aria-invalid={props.error && index === 0 ? 'true' : undefined}
             onChange={(e) => toggle(o.value, (e.currentTarget as HTMLInputElement).checked)}
           />{' '}
-          {o.label}
+          {o.code ? (
+            <span>
+              <span class="checkbox-label">{o.label}</span>
+              <br />
+              <code class="muted permission-key">{o.code}</code>
+            </span>
+          ) : (
+            o.label
+          )}
         </label>
       ))}
       {props.error && (

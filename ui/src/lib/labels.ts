@@ -25,3 +25,13 @@ export const roleLabel = (name: string) => keyLabel('role', name);
 export const roleDescription = (name: string, description: string | null | undefined) => keyDescription('role', name, description);
 export const restrictionLabel = (name: string) => keyLabel('restriction', name);
 export const restrictionDescription = (name: string, description: string | null | undefined) => keyDescription('restriction', name, description);
+
+/**
+ * The choices of a restriction-class select: each class by its label and what it allows, in the
+ * UI's language, plus the current value when the list does not hold it (a class since deleted).
+ */
+export function restrictionOptions(classes: Array<{ name: string; description: string | null }>, current: string): Array<{ value: string; label: string }> {
+  const options = classes.map((c) => ({ value: c.name, label: c.description ? `${restrictionLabel(c.name)} · ${restrictionDescription(c.name, c.description)}` : restrictionLabel(c.name) }));
+  if (!options.some((o) => o.value === current)) options.unshift({ value: current, label: restrictionLabel(current) });
+  return options;
+}

@@ -5,6 +5,9 @@ import { describe, useDescriptions } from '../../lib/descriptions';
 import { formatDate, t, tn, useI18n } from '../../lib/i18n';
 import { DataTable, LoadStatus } from '../../lib/list';
 import { can } from '../../shell/session';
+import { DateInput } from '../../lib/date-input';
+import { TimeInput } from '../../lib/time-input';
+import { atTime, startOfDay } from '../../lib/zoned-date';
 import { ChangesTable, type AuditChanges } from './ChangesTable';
 
 interface AuditEntry {
@@ -27,17 +30,21 @@ const COLUMNS = 6;
 
 const LIMIT = 50;
 
-/** `datetime-local` values are in the browser's zone; the API wants an instant. */
-function toInstant(local: string): string | undefined {
-  if (!local) return undefined;
-  const date = new Date(local);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+/**
+ * The filters' bounds as instants in the user's time zone (not the browser's). A day without a
+ * time is the whole day: "from" its first minute, "until" its last; "until 14:30" includes 14:30
+ * (the API's `to` excludes its instant).
+ */
+function bound(date: string, time: string, timeZone: string, end: boolean): string | undefined {
+  if (!date) return undefined;
+  if (!time) return startOfDay(date, timeZone, end ? 1 : 0);
+  return atTime(date, time, timeZone, end ? 1 : 0);
 }
 
 export default function AuditPage() {
-  useI18n();
+  const prefs = useI18n();
   const descriptions = useDescriptions();
-  const [filters, setFilters] = useState({ action: '', from: '', to: '', userId: '' });
+  const [filters, setFilters] = useState({ action: '', fromDate: '', fromTime: '', toDate: '', toTime: '', userId: '' });
   // Who did it: a list of people for those who may see users, nothing to guess for the others.
   const users = useLoad(
     (signal) => (can('users.read') ? http.get<Paged<{ id: number; displayName: string; email: string }>>('/api/users', { limit: 500 }, signal).then((r) => r.items) : Promise.resolve([])),
@@ -53,9 +60,24 @@ export default function AuditPage() {
   };
   const list = useLoad(
     (signal) =>
-      http.get<Paged<AuditEntry>>('/api/audit', { action: filters.action.trim(), userId: filters.userId, from: toInstant(filters.from), to: toInstant(filters.to), limit: LIMIT, offset }, signal),
-    [filters.action, filters.from, filters.to, filters.userId, offset],
+      http.get<Paged<AuditEntry>>(
+        '/api/audit',
+        {
+          action: filters.action.trim(),
+          userId: filters.userId,
+          from: bound(filters.fromDate, filters.fromTime, prefs.timeZone, false),
+          to: bound(filters.toDate, filters.toTime, prefs.timeZone, true),
+          limit: LIMIT,
+          offset,
+        },
+        signal,
+      ),
+    [filters.action, filters.fromDate, filters.fromTime, filters.toDate, filters.toTime, filters.userId, prefs.timeZone, offset],
   );
+  const setValue = (name: keyof typeof filters) => (value: string) => {
+    setFilters((current) => ({ ...current, [name]: value }));
+    setOffset(0);
+  };
   const setFilter = (name: keyof typeof filters) => (e: Event) => {
     setFilters({ ...filters, [name]: (e.currentTarget as HTMLInputElement | HTMLSelectElement).value });
     setOffset(0);
@@ -91,14 +113,24 @@ export default function AuditPage() {
             </select>
           </div>
         )}
-        <div class="field">
+        {/* A day, and an optional time beside it (named for screen readers); both in the UI's order and the user's zone. */}
+        <div class="field field-date-time">
           <label for="audit-from">{t('audit.from')}</label>
-          <input id="audit-from" type="datetime-local" value={filters.from} onInput={setFilter('from')} />
+          <span class="date-time">
+            <DateInput id="audit-from" value={filters.fromDate} max={filters.toDate || undefined} onValue={setValue('fromDate')} describedBy="audit-time-hint" />
+            <TimeInput id="audit-from-time" label={t('audit.fromTime')} value={filters.fromTime} onValue={setValue('fromTime')} describedBy="audit-time-hint" />
+          </span>
         </div>
-        <div class="field">
+        <div class="field field-date-time">
           <label for="audit-to">{t('audit.to')}</label>
-          <input id="audit-to" type="datetime-local" value={filters.to} onInput={setFilter('to')} />
+          <span class="date-time">
+            <DateInput id="audit-to" value={filters.toDate} min={filters.fromDate || undefined} onValue={setValue('toDate')} describedBy="audit-time-hint" />
+            <TimeInput id="audit-to-time" label={t('audit.toTime')} value={filters.toTime} onValue={setValue('toTime')} describedBy="audit-time-hint" />
+          </span>
         </div>
+        <p class="hint toolbar-hint" id="audit-time-hint">
+          {t('audit.timeHint', { zone: prefs.timeZone })}
+        </p>
       </form>
       <LoadStatus load={list} />
       {list.data && (

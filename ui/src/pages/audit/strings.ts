@@ -2,6 +2,9 @@ import { fieldStrings } from './field-strings';
 
 /** Strings of the audit log page (what changed, described actions); `fr` is typed against `en`. */
 const en = {
+  'audit.fromTime': 'Start time',
+  'audit.toTime': 'End time',
+  'audit.timeHint': 'Times are optional, 24-hour, in your time zone ({zone}): without one, a day counts from its first minute to its last.',
   'audit.changes': 'What changed',
   'audit.showChanges': 'Show {count} changes',
   'audit.showChanges.one': 'Show 1 change',
@@ -25,6 +28,9 @@ const en = {
 };
 
 const fr: Record<keyof typeof en, string> = {
+  'audit.fromTime': 'Heure de début',
+  'audit.toTime': 'Heure de fin',
+  'audit.timeHint': 'Heures facultatives, sur 24 heures, dans votre fuseau horaire ({zone}) : sans heure, un jour compte de sa première minute à sa dernière.',
   'audit.changes': 'Modifications',
   'audit.showChanges': 'Voir les {count} modifications',
   'audit.showChanges.one': 'Voir la modification',

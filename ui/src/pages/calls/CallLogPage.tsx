@@ -6,7 +6,7 @@ import { formatDate, formatDuration, formatPhone, t, useI18n } from '../../lib/i
 import { DataTable, LoadStatus } from '../../lib/list';
 import { useEvents } from '../../lib/socket';
 import { can } from '../../shell/session';
-import { startOfDay, today } from './zoned-date';
+import { startOfDay, today } from '../../lib/zoned-date';
 
 export const CALL_STATUSES = ['answered', 'no_answer', 'closed', 'unavailable', 'cancelled', 'busy', 'failed'] as const;
 const DIRECTIONS = ['inbound', 'outbound', 'internal'] as const;

@@ -1,7 +1,7 @@
 import { roleDescription, roleLabel } from '../../lib/labels';
 import { http } from '../../lib/api';
 import { CheckboxList, FormStatus, SubmitButton, TextField, useForm } from '../../lib/forms';
-import { t } from '../../lib/i18n';
+import { localized, t } from '../../lib/i18n';
 
 export interface RoleView {
   id: number;
@@ -16,11 +16,27 @@ export interface RoleView {
 export interface PermissionView {
   key: string;
   owner: string;
+  /** The English description, as the plugin or core wrote it. */
   description: string;
+  /** The description per language (null: a plugin gave only its English one). */
+  descriptions: { en: string; fr: string } | null;
+}
+
+/** What a permission allows, in the UI's language; its English words, or its key, when that is all there is. */
+export function permissionLabel(permission: PermissionView): string {
+  return localized(permission.descriptions ?? undefined) || permission.description || permission.key;
 }
 
 /** Create or edit a role: its own permissions (grouped by core / plugin) and the roles it inherits. */
-export function RoleForm(props: { role: RoleView | null; roles: RoleView[]; permissions: PermissionView[]; onSaved: () => void; onCancel: () => void }) {
+export function RoleForm(props: {
+  role: RoleView | null;
+  roles: RoleView[];
+  permissions: PermissionView[];
+  /** Plugins' display names in the UI's language, by id (empty for those who may not read plugins: ids then). */
+  pluginNames: Record<string, string>;
+  onSaved: () => void;
+  onCancel: () => void;
+}) {
   const { role } = props;
   const form = useForm({
     name: role?.name ?? '',
@@ -46,8 +62,8 @@ export function RoleForm(props: { role: RoleView | null; roles: RoleView[]; perm
       {owners.map((owner) => (
         <CheckboxList
           key={owner}
-          label={`${t('roles.permissions')}: ${owner === 'core' ? t('roles.core') : owner}`}
-          options={props.permissions.filter((p) => p.owner === owner).map((p) => ({ value: p.key, label: `${p.key}: ${p.description}` }))}
+          label={t('roles.permissionsOf', { owner: owner === 'core' ? t('roles.core') : (props.pluginNames[owner] ?? owner) })}
+          options={props.permissions.filter((p) => p.owner === owner).map((p) => ({ value: p.key, label: permissionLabel(p), code: p.key, hint: t('roles.permissionKey', { key: p.key }) }))}
           {...form.field('permissions')}
         />
       ))}

@@ -2,10 +2,10 @@ import { roleDescription, roleLabel } from '../../lib/labels';
 import { useState } from 'preact/hooks';
 import { http } from '../../lib/api';
 import { ConfirmDialog, Dialog, Notice, Page, useLoad } from '../../lib/components';
-import { t, tn, useI18n } from '../../lib/i18n';
+import { localized, t, tn, useI18n } from '../../lib/i18n';
 import { DataTable, LoadStatus, RowButton } from '../../lib/list';
 import { can } from '../../shell/session';
-import { RoleForm, type PermissionView, type RoleView } from './RoleForm';
+import { permissionLabel, RoleForm, type PermissionView, type RoleView } from './RoleForm';
 
 export default function RolesPage() {
   useI18n();
@@ -16,6 +16,15 @@ export default function RolesPage() {
   const manage = can('roles.manage');
   const roles = useLoad((signal) => http.get<{ items: RoleView[] }>('/api/roles', undefined, signal).then((r) => r.items), []);
   const permissions = useLoad((signal) => http.get<{ items: PermissionView[] }>('/api/permissions', undefined, signal).then((r) => r.items), []);
+  // Permissions are grouped by plugin: by its display name for those who may read the plugins list.
+  const plugins = useLoad(
+    (signal) =>
+      can('plugins.read')
+        ? http.get<{ items: Array<{ id: string; displayName: { en: string; fr: string } | null }> }>('/api/system/plugins', undefined, signal).then((r) => r.items)
+        : Promise.resolve([]),
+    [],
+  );
+  const pluginNames = Object.fromEntries((plugins.data ?? []).filter((p) => p.displayName).map((p) => [p.id, localized(p.displayName!)]));
 
   return (
     <Page
@@ -45,12 +54,15 @@ export default function RolesPage() {
                 </button>
                 {expanded === role.name && (
                   <ul class="muted">
-                    {role.effectivePermissions.map((p) => (
-                      <li key={p}>
-                        {p}
-                        {!role.permissions.includes(p) && ` (${t('roles.inherited')})`}
-                      </li>
-                    ))}
+                    {role.effectivePermissions.map((p) => {
+                      const known = permissions.data?.find((permission) => permission.key === p);
+                      return (
+                        <li key={p}>
+                          {known ? permissionLabel(known) : p}
+                          {!role.permissions.includes(p) && ` (${t('roles.inherited')})`} {known && <code class="muted permission-key">{p}</code>}
+                        </li>
+                      );
+                    })}
                   </ul>
                 )}
               </td>
@@ -72,6 +84,7 @@ export default function RolesPage() {
             role={editing === 'new' ? null : editing}
             roles={roles.data ?? []}
             permissions={permissions.data ?? []}
+            pluginNames={pluginNames}
             onCancel={() => setEditing(null)}
             onSaved={() => {
               setNotice(t('common.saved'));

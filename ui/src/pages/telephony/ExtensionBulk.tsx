@@ -3,6 +3,7 @@ import { ApiError, http } from '../../lib/api';
 import { Dialog, useLoad } from '../../lib/components';
 import { CheckboxField, errorMessage, FormStatus, SelectField, TextArea, TextField, useForm } from '../../lib/forms';
 import { hasString, preferences, t, tn } from '../../lib/i18n';
+import { restrictionOptions } from '../../lib/labels';
 import { can } from '../../shell/session';
 import { CodecPreference } from './CodecPreference';
 import type { Extension } from './ExtensionsPage';
@@ -155,8 +156,8 @@ function RangeForm(props: { onCreated: (result: BatchResult) => void; onCancel: 
       form.fail({}, refusalMessage(err));
     }
   });
-  const classOptions = (classes.data?.items ?? []).map((c) => ({ value: c.name, label: c.description ? `${c.name} · ${c.description}` : c.name }));
-  if (!classOptions.some((o) => o.value === v.restrictionClass)) classOptions.unshift({ value: v.restrictionClass, label: v.restrictionClass });
+  // Each class by its label and description in the UI's language, as in the extension form.
+  const classOptions = restrictionOptions(classes.data?.items ?? [], v.restrictionClass);
   return (
     <form class="stack" ref={form.formRef} onSubmit={submit} noValidate data-testid="range-form">
       <div class="grid-2">

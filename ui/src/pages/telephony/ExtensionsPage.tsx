@@ -1,4 +1,4 @@
-import { restrictionDescription, restrictionLabel } from '../../lib/labels';
+import { restrictionOptions } from '../../lib/labels';
 import { http } from '../../lib/api';
 import { useLoad } from '../../lib/components';
 import { CheckboxField, FormStatus, SelectField, TextField, useForm } from '../../lib/forms';
@@ -84,8 +84,7 @@ function ExtensionForm(props: { extension: Extension | null; done: FormDone }) {
   });
   const userOptions = [{ value: '', label: t('tel.ext.noUser') }, ...(users.data?.items ?? []).map((u) => ({ value: String(u.id), label: `${u.displayName} <${u.email}>` }))];
   if (v.userId && !userOptions.some((o) => o.value === v.userId)) userOptions.push({ value: v.userId, label: `#${v.userId}` });
-  const classOptions = (classes.data?.items ?? []).map((c) => ({ value: c.name, label: c.description ? `${restrictionLabel(c.name)} · ${restrictionDescription(c.name, c.description)}` : restrictionLabel(c.name) }));
-  if (!classOptions.some((o) => o.value === v.restrictionClass)) classOptions.unshift({ value: v.restrictionClass, label: v.restrictionClass });
+  const classOptions = restrictionOptions(classes.data?.items ?? [], v.restrictionClass);
 
   return (
     <form class="stack" ref={form.formRef} onSubmit={submit} noValidate data-testid="extension-form">

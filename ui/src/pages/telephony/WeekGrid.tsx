@@ -1,4 +1,5 @@
 import { t } from '../../lib/i18n';
+import { TimeInput } from '../../lib/time-input';
 
 /** One opening range of a weekday; 1 = Monday … 7 = Sunday. The API's `weekly` items. */
 export interface Slot {
@@ -91,26 +92,12 @@ export function WeekGrid(props: { value: Slot[]; onValue: (slots: Slot[]) => voi
                         <label data-field={`weekly.${index}.open`}>
                           <span class="visually-hidden">{label}, </span>
                           {t('tel.sch.from')}{' '}
-                          <input
-                            type="time"
-                            value={slot.open}
-                            required
-                            aria-invalid={error ? 'true' : undefined}
-                            aria-describedby={error ? errorId : undefined}
-                            onInput={(e) => update(index, { open: (e.currentTarget as HTMLInputElement).value })}
-                          />
+                          <TimeInput value={slot.open} required invalid={!!error} describedBy={error ? errorId : undefined} onValue={(open) => update(index, { open })} />
                         </label>
                         <label data-field={`weekly.${index}.close`}>
                           <span class="visually-hidden">{label}, </span>
                           {t('tel.sch.to')}{' '}
-                          <input
-                            type="time"
-                            value={slot.close === '24:00' ? '23:59' : slot.close}
-                            required
-                            aria-invalid={error ? 'true' : undefined}
-                            aria-describedby={error ? errorId : undefined}
-                            onInput={(e) => update(index, { close: (e.currentTarget as HTMLInputElement).value })}
-                          />
+                          <TimeInput value={slot.close} required endOfDay invalid={!!error} describedBy={error ? errorId : undefined} onValue={(close) => update(index, { close })} />
                         </label>
                         <button type="button" class="danger" onClick={() => props.onValue(value.filter((_, i) => i !== index))} aria-label={t('tel.removeItem', { name: `${dayName(day)} ${slot.open}–${slot.close}` })}>
                           ×

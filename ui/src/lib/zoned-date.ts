@@ -25,3 +25,16 @@ export function startOfDay(date: string, timeZone: string, days = 0): string {
 export function today(timeZone: string, now = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
+
+/**
+ * The instant a wall-clock time (`HH:MM`) of a calendar day (`YYYY-MM-DD`) is in `timeZone`, plus
+ * `minutes`: the audit log's "from" and "until" are the user's times, not the browser's.
+ */
+export function atTime(date: string, time: string, timeZone: string, minutes = 0): string {
+  const [year, month, day] = date.split('-').map(Number);
+  const [hour, minute] = time.split(':').map(Number);
+  const guess = Date.UTC(year, month - 1, day, hour, minute + minutes);
+  let at = guess - offsetAt(guess, timeZone);
+  at = guess - offsetAt(at, timeZone);
+  return new Date(at).toISOString();
+}
