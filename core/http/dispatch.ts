@@ -7,7 +7,7 @@ import { oneAtATime, requestSecrets, secretsSent } from '../audit/route-audit';
 import type { Authenticator, Identity } from '../auth/authenticator';
 import { AUTHENTICATED, PUBLIC, SESSION } from '../auth/permissions';
 import { safeEqual } from '../security/secret-box';
-import { patternCode } from './field-codes';
+import { issueCode } from './field-codes';
 import { HttpError, type FieldError } from './problem';
 import { checkRequestText } from './request-text';
 import type { MountedRoute, RouteAudit, RouteCall } from './routes';
@@ -26,30 +26,6 @@ function validate(part: 'params' | 'query' | 'body', schema: z.ZodType | undefin
   return undefined;
 }
 
-/** Scalar details of a zod issue a translation may use ("at least {minimum} characters"). */
-const ISSUE_DETAILS = ['origin', 'minimum', 'maximum', 'format', 'inclusive', 'exact'] as const;
-
-/**
- * A field error's stable code and parameters: a custom check names its own code in
- * `params.code` (`invalid_phone_number`) and gives its values in the other params; zod's own checks keep
- * their code (`too_small`) with their scalar details.
- */
-function issueCode(issue: z.core.$ZodIssue): { code: string; params?: Record<string, string | number | boolean> } {
-  const params: Record<string, string | number | boolean> = {};
-  const source: Record<string, unknown> = issue.code === 'custom' ? { ...(issue.params ?? {}) } : Object.fromEntries(ISSUE_DETAILS.map((key) => [key, (issue as unknown as Record<string, unknown>)[key]]));
-  const own =
-    issue.code === 'custom' && typeof source.code === 'string'
-      ? source.code
-      : issue.code === 'invalid_format' && issue.format === 'regex'
-        ? (patternCode(issue.pattern) ?? null)
-        : null;
-  delete source.code;
-  for (const [key, value] of Object.entries(source)) {
-    if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) params[key] = value;
-    else if (typeof value === 'bigint') params[key] = Number(value);
-  }
-  return { code: own ?? issue.code, params: Object.keys(params).length ? params : undefined };
-}
 
 function authorise(route: MountedRoute, identity: Identity | null, ctx: Context): void {
   const { permission, method } = route.def;

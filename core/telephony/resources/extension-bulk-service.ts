@@ -1,3 +1,4 @@
+import { issueCode } from '../../http/field-codes';
 import { randomUUID } from 'node:crypto';
 import type { Sequelize } from 'sequelize';
 import type { z } from 'zod';
@@ -103,7 +104,7 @@ export class ExtensionBulkService {
       const parsed = this.deps.schema.safeParse(body);
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
-          const code = (issue as { params?: { code?: string } }).params?.code ?? issue.code;
+          const { code } = issueCode(issue);
           problems.push({ row, column: columnOfPath(issue.path.map(String).join('.')) || 'row', code, message: issue.message });
         }
         continue;

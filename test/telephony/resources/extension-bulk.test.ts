@@ -84,10 +84,10 @@ describe('Telephony resources: extensions in bulk', () => {
     const refused = await csv(bad);
     expect(rowErrors(refused)).to.deep.equal({
       'rows.3.number': 'duplicate',
-      'rows.4.number': 'invalid_format',
+      'rows.4.number': 'internal_number',
       'rows.4.codecs': 'invalid_value',
       'rows.4.webrtc': 'invalid_type',
-      'rows.5.number': 'custom',
+      'rows.5.number': 'emergency_number',
     });
     expect(refused.body.errors.map((e: any) => e.message)).to.include('Line 3, number: The number 300 is already given to row 2 of this batch.');
     expect(await numbers()).not.to.include('300');
