@@ -83,7 +83,7 @@ describe('Admin UI: first-run checklist from an empty database (browser)', funct
     await loaded(page);
     await page.getByLabel('Company name').fill('Plomberie Martin');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await page.getByText('Saved.').waitFor();
+    await page.getByText('Saved.', { exact: true }).waitFor();
     await openDashboard();
     expect(await isDone('company')).to.equal(true);
     expect(await isDone('region')).to.equal(true);
