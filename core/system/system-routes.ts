@@ -45,7 +45,7 @@ export function systemRoutes(deps: SystemRouteDeps): RouteDefinition[] {
         });
         // A plugin whose own check says degraded or down degrades Carillon as a failed one does.
         const ok = database.reachable && telephony.connected && plugins.every((p) => p.state !== 'failed' && (p.health?.status ?? 'ok') === 'ok');
-        const report = { status: ok ? 'ok' : 'degraded', version: VERSION, uptimeSeconds: Math.round((Date.now() - started) / 1000), database, telephony, plugins, eventLoop: deps.eventLoopLag.snapshot() };
+        const report = { status: ok ? 'ok' : 'degraded', version: VERSION, startedAt: new Date(started).toISOString(), uptimeSeconds: Math.round((Date.now() - started) / 1000), database, telephony, plugins, eventLoop: deps.eventLoopLag.snapshot() };
         if (database.reachable) return report;
         // Set here: a returned value is sent with the route's success status, and a monitor must see 503.
         koa.status = 503;

@@ -67,21 +67,22 @@ export function formatSize(bytes: number): string {
 export default function BackupsPage() {
   useI18n();
   const load = useLoad((signal) => http.get<Overview>(API, undefined, signal), []);
-  const [restarting, setRestarting] = useState(false);
+  /** The start of the Carillon that takes the restore (`startedAt` of /api/health): the page waits for another one. */
+  const [restarting, setRestarting] = useState<string | null>(null);
   const view = load.data;
   return (
     <Page wide title={t('page.backups')}>
       <LoadStatus load={load} />
-      {restarting ? (
-        <Restarting />
+      {restarting !== null ? (
+        <Restarting previousStart={restarting} />
       ) : (
         view && (
           <>
             <LastRestore view={view} />
             <BackUpNow onTaken={load.reload} />
             <ScheduleForm view={view} onSaved={load.reload} />
-            <KeptBackups view={view} reload={load.reload} onRestarting={() => setRestarting(true)} />
-            <RestoreUpload view={view} onRestarting={() => setRestarting(true)} />
+            <KeptBackups view={view} reload={load.reload} onRestarting={setRestarting} />
+            <RestoreUpload view={view} onRestarting={setRestarting} />
           </>
         )
       )}
@@ -193,7 +194,7 @@ function ScheduleForm(props: { view: Overview; onSaved: () => void }) {
   );
 }
 
-function KeptBackups(props: { view: Overview; reload: () => void; onRestarting: () => void }) {
+function KeptBackups(props: { view: Overview; reload: () => void; onRestarting: (previousStart: string) => void }) {
   const actions = usePageActions(props.reload);
   const [deleting, setDeleting] = useState<StoredBackup | null>(null);
   const [restoring, setRestoring] = useState<StoredBackup | null>(null);
@@ -243,15 +244,16 @@ function KeptBackups(props: { view: Overview; reload: () => void; onRestarting: 
         confirmLabel={t('backups.restore.confirmLabel')}
         onClose={() => setRestoring(null)}
         onConfirm={async () => {
+          const previousStart = await serverStart();
           await http.post(`${API}/restore`, { backup: restoring!.name, confirm: true });
-          props.onRestarting();
+          props.onRestarting(previousStart);
         }}
       />
     </section>
   );
 }
 
-function RestoreUpload(props: { view: Overview; onRestarting: () => void }) {
+function RestoreUpload(props: { view: Overview; onRestarting: (previousStart: string) => void }) {
   const input = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -319,36 +321,43 @@ function RestoreUpload(props: { view: Overview; onRestarting: () => void }) {
         confirmLabel={t('backups.restore.confirmLabel')}
         onClose={() => setConfirming(false)}
         onConfirm={async () => {
+          const previousStart = await serverStart();
           await http.post(`${API}/restore`, { upload: checked!.id, confirm: true });
-          props.onRestarting();
+          props.onRestarting(previousStart);
         }}
       />
     </section>
   );
 }
 
-/** While Carillon restarts: waits until it answers again (a new start), then reloads the page. */
-function Restarting() {
+/** When the Carillon answering now started (`/api/health`), read before a restore is asked for. */
+async function serverStart(): Promise<string> {
+  const res = await fetch('/api/health', { cache: 'no-store' });
+  return ((await res.json()) as { startedAt: string }).startedAt;
+}
+
+/**
+ * While Carillon restarts: waits until another Carillon than `previousStart` answers, then reloads
+ * the page. Its start instant, not a dropped connection or a smaller uptime: a restore can be
+ * over between two polls.
+ */
+function Restarting(props: { previousStart: string }) {
   const [slow, setSlow] = useState(false);
   useEffect(() => {
     let stopped = false;
-    let sawDown = false;
-    let firstUptime: number | null = null;
     const started = Date.now();
     const poll = async () => {
       while (!stopped) {
         await new Promise((r) => setTimeout(r, 1000));
         try {
           const res = await fetch('/api/health', { cache: 'no-store' });
-          const body = (await res.json()) as { uptimeSeconds?: number };
-          const uptime = body.uptimeSeconds ?? 0;
-          firstUptime ??= uptime;
-          if (res.ok && (sawDown || uptime < firstUptime)) {
+          const body = (await res.json()) as { startedAt?: string };
+          if (res.ok && body.startedAt && body.startedAt !== props.previousStart) {
             window.location.reload();
             return;
           }
         } catch {
-          sawDown = true;
+          // Down while it restarts: ask again.
         }
         if (Date.now() - started > 120_000) setSlow(true);
       }
