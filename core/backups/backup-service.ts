@@ -10,7 +10,9 @@ import {
   BackupError,
   canReplace,
   defaultBackupName,
+  listFiles,
   restoreBackup,
+  sha256,
   stageBackup,
   streamBackup,
   verifyBackup,
@@ -82,24 +84,6 @@ function asProblem(err: unknown): unknown {
 function countRecordings(manifest: BackupManifest): number {
   if (manifest.recordings) return Object.keys(manifest.recordings.files).length;
   return Object.keys(manifest.files).filter((f) => f.startsWith('recordings/')).length;
-}
-
-function sha256(file: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = crypto.createHash('sha256');
-    fs.createReadStream(file).on('error', reject).on('data', (chunk) => hash.update(chunk)).on('end', () => resolve(hash.digest('hex')));
-  });
-}
-
-function listFiles(root: string, dir = root): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...listFiles(root, full));
-    else if (entry.isFile()) out.push(path.relative(root, full).split(path.sep).join('/'));
-  }
-  return out;
 }
 
 /**

@@ -70,7 +70,7 @@ function dataFolders(config: CarillonConfig): Record<string, string> {
   };
 }
 
-function sha256(file: string): Promise<string> {
+export function sha256(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = crypto.createHash('sha256');
     fs.createReadStream(file).on('error', reject).on('data', (chunk) => hash.update(chunk)).on('end', () => resolve(hash.digest('hex')));
@@ -78,7 +78,7 @@ function sha256(file: string): Promise<string> {
 }
 
 /** Every regular file under `dir`, as paths relative to `root` with forward slashes. */
-function listFiles(root: string, dir = root): string[] {
+export function listFiles(root: string, dir = root): string[] {
   if (!fs.existsSync(dir)) return [];
   const out: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
