@@ -8,7 +8,7 @@ import { ari, pause, poll, realAsterisk, startLab, stopLab, type Lab } from './r
  * phone calling a phone, an inbound DID call, both run by the generated dialplan) to applications
  * subscribed to `endpoint:PJSIP` (as Carillon is) and to `channel:` (every channel). Writes
  * test/ari-simulator/traces/11-dialplan-calls.jsonl in the format of the shared reference traces.
- *   . /work/asterisk-lab/env.sh && npx mocha test/telephony/capture-live-calls-trace.ts
+ *   with the opt-in suite's variables set (appliance/asterisk/README.md): npx mocha test/telephony/capture-live-calls-trace.ts
  */
 const OUT = path.join(__dirname, '..', 'ari-simulator', 'traces', '11-dialplan-calls.jsonl');
 
