@@ -86,11 +86,7 @@ export const en = {
   'page.preferences': 'My preferences',
 
   'dashboard.health': 'System health',
-  'dashboard.database': 'Database',
-  'dashboard.asterisk': 'Asterisk',
   'dashboard.plugins': 'Plugins',
-  'dashboard.ok': 'OK',
-  'dashboard.down': 'Unavailable',
   'dashboard.pluginsSummary': '{running} running, {failed} failed',
   'dashboard.liveCalls': 'Live calls',
   'dashboard.registeredPhones': 'Registered phones',
@@ -102,7 +98,6 @@ export const en = {
   'dashboard.to': 'To',
   'dashboard.since': 'Since',
   'dashboard.unknown': 'Unknown (Asterisk unreachable)',
-  'dashboard.total': 'Total',
 
   'users.add': 'Add a user',
   'users.edit': 'Edit the user',

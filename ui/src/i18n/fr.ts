@@ -88,11 +88,7 @@ export const fr: Record<StringKey, string> = {
   'page.preferences': 'Mes préférences',
 
   'dashboard.health': 'État du système',
-  'dashboard.database': 'Base de données',
-  'dashboard.asterisk': 'Asterisk',
   'dashboard.plugins': 'Plugins',
-  'dashboard.ok': 'OK',
-  'dashboard.down': 'Indisponible',
   'dashboard.pluginsSummary': '{running, plural, one {# actif} other {# actifs}}, {failed} en échec',
   'dashboard.liveCalls': 'Appels en cours',
   'dashboard.registeredPhones': 'Postes enregistrés',
@@ -104,7 +100,6 @@ export const fr: Record<StringKey, string> = {
   'dashboard.to': 'Vers',
   'dashboard.since': 'Depuis',
   'dashboard.unknown': 'Inconnu (Asterisk injoignable)',
-  'dashboard.total': 'Total',
 
   'users.add': 'Ajouter un utilisateur',
   'users.edit': 'Modifier l’utilisateur',

@@ -1,6 +1,5 @@
 /** Strings of the dashboard beyond the core ones (`dashboard.*` in i18n/en.ts); `fr` is typed against `en`. */
 const en = {
-  'dash.parts': 'Services',
   'dash.part.asterisk': 'Asterisk',
   'dash.part.database': 'Database',
   'dash.part.mail': 'Outgoing mail',
@@ -94,7 +93,6 @@ const en = {
 };
 
 const fr: typeof en = {
-  'dash.parts': 'Services',
   'dash.part.asterisk': 'Asterisk',
   'dash.part.database': 'Base de données',
   'dash.part.mail': 'Envoi des e-mails',
