@@ -6,6 +6,9 @@ import { createTestDatabase, type TestDatabase } from '../test/support/database'
 import { tempDir } from '../test/support/test-app';
 
 /**
+ * Not a bench itself, so it has no aim of its own: the benches that use it (http, provisioning)
+ * each state their aim and print their figure beside it.
+ *
  * A Carillon for a benchmark: its own data folder and database (MariaDB when reachable, else
  * SQLite), HTTP on an ephemeral loopback port, no plugins, no TFTP, logging at info as in production.
  */

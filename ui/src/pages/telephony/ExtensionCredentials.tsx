@@ -1,10 +1,8 @@
-import { useState } from 'preact/hooks';
-import { http } from '../../lib/api';
 import { Dialog } from '../../lib/components';
-import { errorMessage } from '../../lib/forms';
 import { t } from '../../lib/i18n';
 import { can } from '../../shell/session';
 import { CopyButton } from './CopyButton';
+import { useSecretReveal } from './SecretReveal';
 
 interface Account {
   server: string;
@@ -23,24 +21,9 @@ interface Account {
  * `telephony.secrets`; each opening is an audited reveal, and the password is dropped on close.
  */
 export function ExtensionCredentials(props: { url: string; name: string }) {
-  const [account, setAccount] = useState<Account | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [open, setOpen] = useState(false);
+  const { value, error, open, reveal, close } = useSecretReveal<{ account: Account }>(props.url);
   if (!can('telephony.secrets')) return null;
-  const reveal = async () => {
-    setError(null);
-    setAccount(null);
-    setOpen(true);
-    try {
-      setAccount((await http.post<{ account: Account }>(props.url)).account);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  };
-  const close = () => {
-    setOpen(false);
-    setAccount(null);
-  };
+  const account = value?.account ?? null;
   const rows: Array<[string, string, string?]> = account
     ? [
         [t('tel.cred.server'), account.server, 'server'],

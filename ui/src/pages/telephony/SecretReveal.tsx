@@ -6,29 +6,38 @@ import { t } from '../../lib/i18n';
 import { can } from '../../shell/session';
 
 /**
- * "Show password" for an extension or a trunk: only for users holding `telephony.secrets`; each
- * reveal is a POST the server audits. The password is kept only while the dialog is open.
+ * A secret shown on demand: each `reveal()` is a POST to `url` that the server audits; the answer
+ * is kept only while the dialog is open.
  */
-export function SecretReveal(props: { url: string; name: string; userKey: string; passwordKey: string }) {
-  const [shown, setShown] = useState<{ user: string; password: string } | null>(null);
+export function useSecretReveal<T>(url: string) {
+  const [value, setValue] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
-  if (!can('telephony.secrets')) return null;
   const reveal = async () => {
     setError(null);
-    setShown(null);
+    setValue(null);
     setOpen(true);
     try {
-      const secret = await http.post<Record<string, string>>(props.url);
-      setShown({ user: secret[props.userKey], password: secret[props.passwordKey] });
+      setValue(await http.post<T>(url));
     } catch (err) {
       setError(errorMessage(err));
     }
   };
   const close = () => {
     setOpen(false);
-    setShown(null);
+    setValue(null);
   };
+  return { value, error, open, reveal, close };
+}
+
+/**
+ * "Show password" for an extension or a trunk: only for users holding `telephony.secrets`; each
+ * reveal is a POST the server audits. The password is kept only while the dialog is open.
+ */
+export function SecretReveal(props: { url: string; name: string; userKey: string; passwordKey: string }) {
+  const { value: secret, error, open, reveal, close } = useSecretReveal<Record<string, string>>(props.url);
+  if (!can('telephony.secrets')) return null;
+  const shown = secret && { user: secret[props.userKey], password: secret[props.passwordKey] };
   return (
     <>
       <button type="button" onClick={reveal} aria-label={`${t('tel.revealSecret')} ${props.name}`}>
